@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { openDatabase, type Db } from '@/db';
+import { DEFAULT_LIMITS, type PackageLimits } from './limits';
+import type { BlobStore } from './storage/blob-store';
+import { createLocalBlobStore } from './storage/local-blob-store';
+
+/** Everything an engine operation needs, passed explicitly (no module-level state). */
+export type Engine = {
+  db: Db;
+  blobs: BlobStore;
+  limits: PackageLimits;
+  dataDir: string;
+  close(): void;
+};
+
+export type EngineOptions = {
+  dataDir: string;
+  limits?: PackageLimits;
+  blobs?: BlobStore;
+};
+
+export function createEngine(opts: EngineOptions): Engine {
+  const dataDir = path.resolve(opts.dataDir);
+  const db = openDatabase(path.join(dataDir, 'torsh.db'));
+  return {
+    db,
+    blobs: opts.blobs ?? createLocalBlobStore(path.join(dataDir, 'blobs')),
+    limits: opts.limits ?? DEFAULT_LIMITS,
+    dataDir,
+    close: () => db.$client.close(),
+  };
+}

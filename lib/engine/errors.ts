@@ -1,0 +1,59 @@
+/**
+ * The one error type of the engine. Codes are stable strings clients may branch on;
+ * the HTTP status for each code is chosen in one place (lib/server/http-status.ts).
+ */
+export type ErrorCode =
+  // request / input
+  | 'INVALID_INPUT'
+  | 'INVALID_PACKAGE_NAME'
+  | 'INVALID_VERSION'
+  | 'BODY_TOO_LARGE'
+  | 'UPLOAD_ABORTED'
+  // package format (DESIGN §3)
+  | 'PACKAGE_NOT_ZIP'
+  | 'MANIFEST_MISSING'
+  | 'MANIFEST_INVALID'
+  | 'MANIFEST_NAME_INVALID'
+  | 'MANIFEST_VERSION_INVALID'
+  | 'FORMAT_VERSION_UNSUPPORTED'
+  | 'MANIFEST_NAME_MISMATCH'
+  | 'MANIFEST_VERSION_MISMATCH'
+  | 'ENTRY_PATH_UNSAFE'
+  | 'ENTRY_DUPLICATE'
+  | 'ENTRY_SYMLINK'
+  | 'ENTRY_ENCRYPTED'
+  | 'ENTRY_UNSUPPORTED_COMPRESSION'
+  | 'CHECKSUM_MISMATCH'
+  | 'RESOURCE_MISSING'
+  | 'TOO_MANY_ENTRIES'
+  | 'UNCOMPRESSED_SIZE_EXCEEDED'
+  | 'COMPRESSION_RATIO_EXCEEDED'
+  | 'PACKAGE_CORRUPT'
+  // registry
+  | 'PACKAGE_NOT_FOUND'
+  | 'VERSION_NOT_FOUND'
+  | 'PACKAGE_VERSION_EXISTS'
+  | 'RANGE_NOT_SATISFIABLE'
+  // storage
+  | 'BLOB_NOT_FOUND'
+  | 'DIGEST_MISMATCH'
+  // auth (wired by the accounts issue)
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'INTERNAL';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

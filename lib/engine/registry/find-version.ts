@@ -1,0 +1,24 @@
+import { and, eq } from 'drizzle-orm';
+import { packages, versions, type PackageRow, type VersionRow } from '@/db/schema';
+import type { Engine } from '../engine';
+import { AppError } from '../errors';
+import { checkCoordinates } from './check-coordinates';
+
+export function findPackageRow(engine: Engine, name: string): PackageRow {
+  checkCoordinates(name);
+  const row = engine.db.select().from(packages).where(eq(packages.name, name)).get();
+  if (!row) throw new AppError('PACKAGE_NOT_FOUND', `package "${name}" does not exist`);
+  return row;
+}
+
+export function findVersionRow(engine: Engine, name: string, version: string): { pkg: PackageRow; row: VersionRow } {
+  checkCoordinates(name, version);
+  const pkg = findPackageRow(engine, name);
+  const row = engine.db
+    .select()
+    .from(versions)
+    .where(and(eq(versions.packageId, pkg.id), eq(versions.version, version)))
+    .get();
+  if (!row) throw new AppError('VERSION_NOT_FOUND', `${name}@${version} does not exist`);
+  return { pkg, row };
+}

@@ -1,0 +1,43 @@
+import { asc, eq } from 'drizzle-orm';
+import { resources, type PackageRow, type VersionRow } from '@/db/schema';
+import type { Engine } from '../engine';
+import { countVersionDownloads } from './count-downloads';
+import { findVersionRow } from './find-version';
+import { digestRef, downloadUrl, type VersionView } from './views';
+
+export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow): VersionView {
+  const res = engine.db.select().from(resources).where(eq(resources.versionId, row.id)).orderBy(asc(resources.path)).all();
+  return {
+    name: pkg.name,
+    version: row.version,
+    digest: digestRef(row.digest),
+    size: row.size,
+    format_version: row.formatVersion,
+    published_at: row.publishedAt,
+    publisher: row.publisher,
+    yanked: row.yanked,
+    yanked_at: row.yankedAt,
+    yank_reason: row.yankReason,
+    signature: row.signature
+      ? { key_id: row.signatureKeyId, value: row.signature, status: row.signatureStatus ?? 'unverified' }
+      : null,
+    downloads: countVersionDownloads(engine, [row.id]).get(row.id) ?? 0,
+    download_url: downloadUrl(pkg.name, row.version),
+    manifest: JSON.parse(row.manifest),
+    resources: res.map((r) => ({
+      path: r.path,
+      name: r.name,
+      type: r.type,
+      size: r.size,
+      compressed_size: r.compressedSize,
+      compression: r.compression,
+      sha256: r.sha256,
+      metadata: r.metadata ? JSON.parse(r.metadata) : null,
+    })),
+  };
+}
+
+export function getVersion(engine: Engine, name: string, version: string): VersionView {
+  const { pkg, row } = findVersionRow(engine, name, version);
+  return toVersionView(engine, pkg, row);
+}

@@ -1,0 +1,10 @@
+export { publishVersion, type PublishInput } from './publish-version';
+export { getPackage } from './get-package';
+export { getVersion } from './get-version';
+export { setYanked } from './yank-version';
+export { searchPackages, toFtsQuery, MAX_PER_PAGE, type SearchInput } from './search-packages';
+export { findDownload, openDownload, type DownloadTarget } from './open-download';
+export { recordDownload, type DownloadEvent } from './record-download';
+export { getStats } from './get-stats';
+export { collectGarbage } from './collect-garbage';
+export * from './views';

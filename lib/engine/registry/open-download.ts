@@ -1,0 +1,21 @@
+import type { Readable } from 'node:stream';
+import type { PackageRow, VersionRow } from '@/db/schema';
+import type { Engine } from '../engine';
+import { AppError } from '../errors';
+import type { ByteRange } from '../storage/blob-store';
+import { findVersionRow } from './find-version';
+
+export type DownloadTarget = { pkg: PackageRow; row: VersionRow };
+
+/** Resolve name@version to its stored package (404s for unknown ones). */
+export function findDownload(engine: Engine, name: string, version: string): DownloadTarget {
+  return findVersionRow(engine, name, version);
+}
+
+/** A stream of the package bytes (or an inclusive range of them). */
+export async function openDownload(engine: Engine, target: DownloadTarget, range?: ByteRange): Promise<Readable> {
+  if (range && (range.start > range.end || range.end >= target.row.size)) {
+    throw new AppError('RANGE_NOT_SATISFIABLE', `range ${range.start}-${range.end} is outside 0-${target.row.size - 1}`);
+  }
+  return engine.blobs.get(target.row.digest, range);
+}

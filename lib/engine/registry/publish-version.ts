@@ -1,0 +1,127 @@
+import { and, eq } from 'drizzle-orm';
+import type { Readable } from 'node:stream';
+import { packages, resources, versions } from '@/db/schema';
+import type { Actor } from '../actor';
+import type { Engine } from '../engine';
+import { AppError } from '../errors';
+import { readPackage, type PackageContents } from '../format';
+import { checkCoordinates } from './check-coordinates';
+import { refreshPackageSummary } from './refresh-package-summary';
+import { digestRef, type PublishResult } from './views';
+
+export type PublishInput = {
+  name: string;
+  version: string;
+  body: Readable;
+  /** Content-Length when the client sent one: checked against the limit before reading. */
+  contentLength?: number;
+  signature?: { value: string; keyId: string | null };
+};
+
+function versionExists(engine: Engine, name: string, version: string): boolean {
+  const hit = engine.db
+    .select({ id: versions.id })
+    .from(versions)
+    .innerJoin(packages, eq(packages.id, versions.packageId))
+    .where(and(eq(packages.name, name), eq(versions.version, version)))
+    .get();
+  return hit !== undefined;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function registerVersion(
+  engine: Engine,
+  actor: Actor,
+  input: PublishInput,
+  blob: { digest: string; size: number },
+  contents: PackageContents,
+): void {
+  const now = Date.now();
+  engine.db.transaction((tx) => {
+    tx.insert(packages)
+      .values({ name: input.name, createdAt: now, updatedAt: now })
+      .onConflictDoNothing({ target: packages.name })
+      .run();
+    const pkg = tx.select({ id: packages.id }).from(packages).where(eq(packages.name, input.name)).get()!;
+    const version = tx
+      .insert(versions)
+      .values({
+        packageId: pkg.id,
+        version: input.version,
+        digest: blob.digest,
+        size: blob.size,
+        formatVersion: contents.manifest.format_version,
+        manifest: contents.manifestJson,
+        publishedAt: now,
+        publisher: actor.name,
+        signature: input.signature?.value ?? null,
+        signatureKeyId: input.signature?.keyId ?? null,
+        signatureStatus: input.signature ? 'unverified' : null,
+      })
+      .returning({ id: versions.id })
+      .get();
+    if (contents.entries.length > 0) {
+      tx.insert(resources)
+        .values(
+          contents.entries.map((e) => ({
+            versionId: version.id,
+            path: e.path,
+            name: e.name,
+            type: e.type,
+            size: e.size,
+            compressedSize: e.compressedSize,
+            compression: e.compression,
+            sha256: e.sha256,
+            metadata: e.metadata ? JSON.stringify(e.metadata) : null,
+          })),
+        )
+        .run();
+    }
+    refreshPackageSummary(tx, pkg.id, input.name, now);
+  });
+}
+
+/**
+ * Publish a version: stream the body into a staged blob while hashing, validate the package
+ * from that file, make the blob durable, then register the version in one transaction.
+ * Any failure leaves no version row and no blob (the staged file is discarded).
+ */
+export async function publishVersion(engine: Engine, actor: Actor, input: PublishInput): Promise<PublishResult> {
+  checkCoordinates(input.name, input.version);
+  const { maxUploadBytes } = engine.limits;
+  if (input.contentLength !== undefined && input.contentLength > maxUploadBytes) {
+    input.body.destroy();
+    throw new AppError('BODY_TOO_LARGE', `package is ${input.contentLength} bytes; the limit is ${maxUploadBytes} bytes`);
+  }
+  if (versionExists(engine, input.name, input.version)) {
+    input.body.destroy();
+    throw new AppError('PACKAGE_VERSION_EXISTS', `${input.name}@${input.version} is already published; versions are immutable`);
+  }
+
+  const staged = await engine.blobs.stage(input.body, {
+    maxBytes: maxUploadBytes,
+    expectedSize: input.contentLength,
+  });
+  try {
+    const contents = await readPackage(staged.path, {
+      limits: engine.limits,
+      expect: { name: input.name, version: input.version },
+    });
+    await staged.commit();
+    try {
+      registerVersion(engine, actor, input, staged, contents);
+    } catch (err) {
+      // A concurrent publish of the same version won the race; an orphaned blob is left to GC.
+      if (isUniqueViolation(err)) {
+        throw new AppError('PACKAGE_VERSION_EXISTS', `${input.name}@${input.version} is already published; versions are immutable`);
+      }
+      throw err;
+    }
+    return { name: input.name, version: input.version, digest: digestRef(staged.digest), size: staged.size };
+  } finally {
+    await staged.discard();
+  }
+}

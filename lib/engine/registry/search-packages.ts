@@ -1,0 +1,80 @@
+import { desc, inArray, sql } from 'drizzle-orm';
+import { packages, tags, versions } from '@/db/schema';
+import type { Engine } from '../engine';
+import { countPackageDownloads } from './count-downloads';
+import type { SearchResult } from './views';
+
+export type SearchInput = { q?: string; page?: number; perPage?: number };
+
+export const MAX_PER_PAGE = 100;
+
+/**
+ * Turn free text into an FTS5 query: every word must match, as a prefix. Words are quoted, so
+ * FTS5 operators typed by a user (AND, NEAR, *, ^, column filters) are searched as plain text.
+ */
+export function toFtsQuery(q: string): string | null {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words.slice(0, 16).map((w) => `"${w}"*`).join(' ');
+}
+
+type Row = { id: number; name: string; description: string | null; author: string | null; latest: string | null; updatedAt: number; size: number | null };
+
+export function searchPackages(engine: Engine, input: SearchInput): SearchResult {
+  const page = Math.max(1, Math.floor(input.page ?? 1));
+  const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.floor(input.perPage ?? 20)));
+  const offset = (page - 1) * perPage;
+  const match = toFtsQuery(input.q ?? '');
+  const db = engine.db;
+
+  let total: number;
+  let rows: Row[];
+  if (match === null) {
+    total = db.select({ n: sql<number>`count(*)` }).from(packages).get()!.n;
+    rows = db
+      .select({
+        id: packages.id,
+        name: packages.name,
+        description: packages.description,
+        author: packages.author,
+        latest: packages.latestVersion,
+        updatedAt: packages.updatedAt,
+        size: sql<number | null>`(SELECT ${versions.size} FROM ${versions} WHERE ${versions.packageId} = ${packages.id} AND ${versions.version} = ${packages.latestVersion})`,
+      })
+      .from(packages)
+      .orderBy(desc(packages.updatedAt), packages.name)
+      .limit(perPage)
+      .offset(offset)
+      .all();
+  } else {
+    total = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM packages_fts WHERE packages_fts MATCH ${match}`).n;
+    rows = db.all<Row>(sql`
+      SELECT p.id, p.name, p.description, p.author, p.latest_version AS latest, p.updated_at AS updatedAt,
+             (SELECT v.size FROM versions v WHERE v.package_id = p.id AND v.version = p.latest_version) AS size
+      FROM packages_fts f JOIN packages p ON p.id = f.rowid
+      WHERE packages_fts MATCH ${match}
+      ORDER BY bm25(packages_fts, 10.0, 1.0, 2.0, 5.0), p.name
+      LIMIT ${perPage} OFFSET ${offset}`);
+  }
+
+  const ids = rows.map((r) => r.id);
+  const downloads = countPackageDownloads(engine, ids);
+  const tagRows = ids.length
+    ? db.select({ packageId: tags.packageId, tag: tags.tag }).from(tags).where(inArray(tags.packageId, ids)).orderBy(tags.id).all()
+    : [];
+  return {
+    total,
+    page,
+    per_page: perPage,
+    packages: rows.map((r) => ({
+      name: r.name,
+      description: r.description,
+      author: r.author,
+      latest: r.latest,
+      size: r.size,
+      downloads: downloads.get(r.id) ?? 0,
+      updated_at: r.updatedAt,
+      tags: tagRows.filter((t) => t.packageId === r.id).map((t) => t.tag),
+    })),
+  };
+}

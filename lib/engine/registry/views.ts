@@ -1,0 +1,85 @@
+/**
+ * Read models returned by the registry, shaped as the REST API serves them (docs/API.md),
+ * so route handlers pass them through unchanged.
+ */
+export type VersionSummary = {
+  version: string;
+  digest: string;
+  size: number;
+  published_at: number;
+  publisher: string;
+  yanked: boolean;
+  downloads: number;
+};
+
+export type PackageView = {
+  name: string;
+  description: string | null;
+  author: string | null;
+  license: string | null;
+  latest: string | null;
+  tags: string[];
+  created_at: number;
+  updated_at: number;
+  downloads: number;
+  versions: VersionSummary[];
+};
+
+export type ResourceView = {
+  path: string;
+  name: string;
+  type: string | null;
+  size: number;
+  compressed_size: number;
+  compression: string;
+  sha256: string;
+  metadata: Record<string, string> | null;
+};
+
+export type SignatureView = { key_id: string | null; value: string; status: string };
+
+export type VersionView = {
+  name: string;
+  version: string;
+  digest: string;
+  size: number;
+  format_version: string;
+  published_at: number;
+  publisher: string;
+  yanked: boolean;
+  yanked_at: number | null;
+  yank_reason: string | null;
+  signature: SignatureView | null;
+  downloads: number;
+  download_url: string;
+  manifest: unknown;
+  resources: ResourceView[];
+};
+
+export type PublishResult = { name: string; version: string; digest: string; size: number };
+
+export type SearchHit = {
+  name: string;
+  description: string | null;
+  author: string | null;
+  latest: string | null;
+  size: number | null;
+  downloads: number;
+  updated_at: number;
+  tags: string[];
+};
+
+export type SearchResult = { total: number; page: number; per_page: number; packages: SearchHit[] };
+
+export type RegistryStats = {
+  packages: number;
+  versions: number;
+  total_bytes: number;
+  downloads: number;
+  bytes_served: number;
+  recent_versions: { name: string; version: string; size: number; published_at: number }[];
+};
+
+export const digestRef = (hex: string) => `sha256:${hex}`;
+export const downloadUrl = (name: string, version: string) =>
+  `/api/v1/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}/download`;

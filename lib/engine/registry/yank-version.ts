@@ -1,0 +1,35 @@
+import { eq } from 'drizzle-orm';
+import { versions } from '@/db/schema';
+import type { Actor } from '../actor';
+import type { Engine } from '../engine';
+import { findVersionRow } from './find-version';
+import { getVersion } from './get-version';
+import { refreshPackageSummary } from './refresh-package-summary';
+import type { VersionView } from './views';
+
+/**
+ * Yanked versions stay downloadable (existing lockfiles keep working) but are never `latest`.
+ * Yanking twice is a no-op that keeps the first reason.
+ */
+export function setYanked(
+  engine: Engine,
+  _actor: Actor,
+  input: { name: string; version: string; yanked: boolean; reason?: string },
+): VersionView {
+  const { pkg, row } = findVersionRow(engine, input.name, input.version);
+  if (row.yanked !== input.yanked) {
+    const now = Date.now();
+    engine.db.transaction((tx) => {
+      tx.update(versions)
+        .set(
+          input.yanked
+            ? { yanked: true, yankedAt: now, yankReason: input.reason?.trim() || null }
+            : { yanked: false, yankedAt: null, yankReason: null },
+        )
+        .where(eq(versions.id, row.id))
+        .run();
+      refreshPackageSummary(tx, pkg.id, pkg.name, now);
+    });
+  }
+  return getVersion(engine, input.name, input.version);
+}

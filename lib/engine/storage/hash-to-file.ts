@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../errors';
+
+export type HashToFileResult = { digest: string; size: number };
+
+/**
+ * Copy a stream into a new file while computing its sha256, then fsync.
+ * Memory stays bounded: the pipeline applies back-pressure, and hashing the next chunk
+ * overlaps with the write of the previous one.
+ */
+export async function hashToFile(
+  body: Readable,
+  filePath: string,
+  opts: { maxBytes?: number } = {},
+): Promise<HashToFileResult> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (opts.maxBytes !== undefined && size > opts.maxBytes) {
+        done(
+          new AppError('BODY_TOO_LARGE', `upload exceeds the limit of ${opts.maxBytes} bytes`, {
+            limit: opts.maxBytes,
+          }),
+        );
+        return;
+      }
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  const out = createWriteStream(filePath, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 });
+  try {
+    await pipeline(body, meter, out);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('UPLOAD_ABORTED', `upload was interrupted after ${size} bytes`, {
+      received: size,
+      cause: err instanceof Error ? err.message : String(err),
+    });
+  }
+  const fh = await open(filePath, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return { digest: hash.digest('hex'), size };
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { PACKAGE_NAME_RE } from '@/lib/engine/format/manifest-schema';
+
+const SEMVER_RE =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+export const ZPackageName = z
+  .string()
+  .regex(PACKAGE_NAME_RE, 'package names are 1–64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit');
+export const ZVersion = z.string().max(256).regex(SEMVER_RE, 'versions are semantic versions such as 1.0.0 or 2.1.0-rc.1');
+
+export const ZPackageParams = z.object({ name: ZPackageName });
+export const ZVersionParams = z.object({ name: ZPackageName, version: ZVersion });
+
+export const ZYankInput = ZVersionParams.extend({ reason: z.string().trim().max(500).optional() });
+
+export const ZSearchQuery = z.object({
+  q: z.string().max(200).default(''),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** X-Torsh-Signature: base64 of a 64-byte Ed25519 signature; X-Torsh-Key-Id: a short id. */
+export const ZSignatureHeaders = z.object({
+  signature: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{86}==$/, 'X-Torsh-Signature must be the base64 of a 64-byte Ed25519 signature'),
+  keyId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'X-Torsh-Key-Id must be 1–128 characters of [A-Za-z0-9._:-]').nullable(),
+});
