@@ -30,12 +30,12 @@ export function errorResponse(err: unknown): Response {
  * validate params with zod, run one engine call, map errors to the JSON error shape, audit.
  */
 export function route<S extends z.ZodType, Q extends z.ZodType = z.ZodObject<{}>>(opts: RouteOptions<S, Q>) {
-  return async (req: Request, segment: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  return async (req: Request, segment?: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const ctx = contextFrom(req.headers);
     let params: z.infer<S> | undefined;
     try {
       authorize(ctx.actor, opts.permission);
-      params = opts.params.parse(await segment.params) as z.infer<S>;
+      params = opts.params.parse((await segment?.params) ?? {}) as z.infer<S>;
       const query = (opts.query ?? z.object({})).parse(Object.fromEntries(new URL(req.url).searchParams)) as z.infer<Q>;
       const res = await opts.run({ req, params, query, ctx });
       if (opts.audit) audit(ctx, opts.audit, params, 'ok', null);

@@ -92,12 +92,11 @@ function registerVersion(
 export async function publishVersion(engine: Engine, actor: Actor, input: PublishInput): Promise<PublishResult> {
   checkCoordinates(input.name, input.version);
   const { maxUploadBytes } = engine.limits;
+  // Early rejections leave the body unread: the transport decides whether to drain or close.
   if (input.contentLength !== undefined && input.contentLength > maxUploadBytes) {
-    input.body.destroy();
     throw new AppError('BODY_TOO_LARGE', `package is ${input.contentLength} bytes; the limit is ${maxUploadBytes} bytes`);
   }
   if (versionExists(engine, input.name, input.version)) {
-    input.body.destroy();
     throw new AppError('PACKAGE_VERSION_EXISTS', `${input.name}@${input.version} is already published; versions are immutable`);
   }
 

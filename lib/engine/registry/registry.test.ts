@@ -268,3 +268,20 @@ describe('registry', () => {
     expect(await engine.blobs.stat(res.digest.slice(7))).not.toBeNull();
   });
 });
+
+describe('registry listing', () => {
+  it('shows the size of the latest version in listings', async () => {
+    const engine = await tempEngine();
+    try {
+      await publishSample(engine, 'demo', '1.0.0');
+      const second = await publishSample(engine, 'demo', '1.1.0', {
+        files: [{ path: 'models/model.bin', source: Buffer.alloc(5000, 1) }],
+      });
+      const hit = searchPackages(engine, {}).packages[0];
+      expect(hit).toMatchObject({ name: 'demo', latest: '1.1.0', size: second.size });
+      expect(searchPackages(engine, { q: 'demo' }).packages[0].size).toBe(second.size);
+    } finally {
+      await engine.cleanup();
+    }
+  });
+});

@@ -1,5 +1,5 @@
-import { desc, inArray, sql } from 'drizzle-orm';
-import { packages, tags, versions } from '@/db/schema';
+import { inArray, sql } from 'drizzle-orm';
+import { tags } from '@/db/schema';
 import type { Engine } from '../engine';
 import { countPackageDownloads } from './count-downloads';
 import type { SearchResult } from './views';
@@ -27,31 +27,21 @@ export function searchPackages(engine: Engine, input: SearchInput): SearchResult
   const match = toFtsQuery(input.q ?? '');
   const db = engine.db;
 
+  // Raw SQL with explicit aliases: the size comes from a correlated subquery on the latest version.
+  const columns = sql.raw(`p.id, p.name, p.description, p.author, p.latest_version AS latest, p.updated_at AS updatedAt,
+      (SELECT v.size FROM versions v WHERE v.package_id = p.id AND v.version = p.latest_version) AS size`);
   let total: number;
   let rows: Row[];
   if (match === null) {
-    total = db.select({ n: sql<number>`count(*)` }).from(packages).get()!.n;
-    rows = db
-      .select({
-        id: packages.id,
-        name: packages.name,
-        description: packages.description,
-        author: packages.author,
-        latest: packages.latestVersion,
-        updatedAt: packages.updatedAt,
-        size: sql<number | null>`(SELECT ${versions.size} FROM ${versions} WHERE ${versions.packageId} = ${packages.id} AND ${versions.version} = ${packages.latestVersion})`,
-      })
-      .from(packages)
-      .orderBy(desc(packages.updatedAt), packages.name)
-      .limit(perPage)
-      .offset(offset)
-      .all();
+    total = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM packages`).n;
+    rows = db.all<Row>(sql`
+      SELECT ${columns} FROM packages p
+      ORDER BY p.updated_at DESC, p.name
+      LIMIT ${perPage} OFFSET ${offset}`);
   } else {
     total = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM packages_fts WHERE packages_fts MATCH ${match}`).n;
     rows = db.all<Row>(sql`
-      SELECT p.id, p.name, p.description, p.author, p.latest_version AS latest, p.updated_at AS updatedAt,
-             (SELECT v.size FROM versions v WHERE v.package_id = p.id AND v.version = p.latest_version) AS size
-      FROM packages_fts f JOIN packages p ON p.id = f.rowid
+      SELECT ${columns} FROM packages_fts f JOIN packages p ON p.id = f.rowid
       WHERE packages_fts MATCH ${match}
       ORDER BY bm25(packages_fts, 10.0, 1.0, 2.0, 5.0), p.name
       LIMIT ${perPage} OFFSET ${offset}`);

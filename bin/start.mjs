@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm start`: build when the build is missing or older than the sources, then run the origin
+// (bin/origin.ts: Next.js plus the byte-moving routes on node:http) on PORT (default 3000) with
+// TORSH_DATA_DIR (default ./data). Migrations are applied at start.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+const SOURCES = ['app', 'components', 'lib', 'db', 'public', 'next.config.mjs', 'package.json', 'postcss.config.mjs'];
+
+function newestMtime(p) {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, name)));
+  return newest;
+}
+
+function buildIsStale() {
+  const stamp = path.join(root, '.next', 'BUILD_ID');
+  if (!existsSync(stamp)) return true;
+  const built = statSync(stamp).mtimeMs;
+  return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
+}
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+if (process.env.TORSH_SKIP_BUILD !== '1' && buildIsStale()) {
+  console.log('> building the app (first start, or sources changed)…');
+  const r = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, env, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin', 'origin.ts')], {
+  cwd: root,
+  env: { NODE_ENV: 'production', ...env },
+  stdio: 'inherit',
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,66 @@
+import Link from 'next/link';
+import { Badge } from '@/components/ui/badge';
+import { RelativeTime } from '@/components/ui/relative-time';
+import type { VersionSummary } from '@/lib/queries/api-types';
+import { digestHex, shortHex } from '@/lib/ui/digest';
+import { formatBytes } from '@/lib/ui/format-bytes';
+import { formatCount } from '@/lib/ui/format-count';
+import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
+
+type VersionsTableProps = {
+  name: string;
+  versions: VersionSummary[];
+  latest: string | null;
+  selected: string | null;
+};
+
+export function VersionsTable({ name, versions, latest, selected }: VersionsTableProps) {
+  return (
+    <div className={TABLE_WRAPPER}>
+      <table className={TABLE}>
+        <thead className={THEAD}>
+          <tr>
+            <th scope="col" className={TH}>Version</th>
+            <th scope="col" className={TH}>Published</th>
+            <th scope="col" className={`${TH} text-right`}>Size</th>
+            <th scope="col" className={`${TH} text-right`}>Downloads</th>
+            <th scope="col" className={TH}>Digest</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {versions.map((v) => {
+            const isSelected = v.version === selected;
+            return (
+              <tr key={v.version} className={isSelected ? 'bg-indigo-50/60' : 'hover:bg-slate-50'}>
+                <td className={TD}>
+                  <div className="flex flex-wrap items-center gap-2">
+                    <Link
+                      href={`/packages/${encodeURIComponent(name)}?version=${encodeURIComponent(v.version)}`}
+                      scroll={false}
+                      aria-current={isSelected ? 'true' : undefined}
+                      className={`font-mono text-sm hover:underline ${isSelected ? 'font-semibold text-indigo-800' : 'text-indigo-700'} ${v.yanked ? 'line-through decoration-slate-400' : ''}`}
+                    >
+                      {v.version}
+                    </Link>
+                    {v.version === latest && <Badge tone="success">Latest</Badge>}
+                    {v.yanked && <Badge tone="warning">Yanked</Badge>}
+                  </div>
+                </td>
+                <td className={`${TD} whitespace-nowrap text-slate-600`}>
+                  <RelativeTime ms={v.published_at} />
+                </td>
+                <td className={`${TD} text-right tabular-nums`}>{formatBytes(v.size)}</td>
+                <td className={`${TD} text-right tabular-nums`}>{formatCount(v.downloads)}</td>
+                <td className={TD}>
+                  <code title={digestHex(v.digest)} className="font-mono text-xs text-slate-600">
+                    {shortHex(v.digest)}…
+                  </code>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

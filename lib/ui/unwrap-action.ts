@@ -1,0 +1,20 @@
+import type { ActionResult } from '@/lib/server/action';
+
+/** A server action's { ok: false } result as a thrown error, for react-query mutations. */
+export class ActionError extends Error {
+  readonly code: string;
+  readonly fields?: Record<string, string[]>;
+
+  constructor({ code, message, fields }: { code: string; message: string; fields?: Record<string, string[]> }) {
+    super(message);
+    this.name = 'ActionError';
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+export async function unwrapAction<T>(pending: Promise<ActionResult<T>>): Promise<T> {
+  const result = await pending;
+  if (!result.ok) throw new ActionError(result.error);
+  return result.data;
+}
