@@ -1,6 +1,7 @@
 import { AppError } from '../errors';
 import { DEFAULT_LIMITS, type PackageLimits } from '../limits';
-import { digestEntry } from './digest-entry';
+import { digestEntry, scannedDigest } from './digest-entry';
+import type { ScannedEntry } from './zip-stream-scanner';
 import { formatBytes } from './format-bytes';
 import type { Manifest } from './manifest-schema';
 import { matchResources } from './match-resources';
@@ -35,6 +36,8 @@ export type ReadPackageOptions = {
   limits?: Partial<PackageLimits>;
   /** The name and version the package is published as; the manifest must agree. */
   expect?: { name: string; version: string };
+  /** Digests of stored entries computed while the file was uploaded (zip-stream-scanner.ts). */
+  scanned?: ReadonlyMap<number, ScannedEntry>;
 };
 
 const MANIFEST_PATH = 'MANIFEST.json';
@@ -128,7 +131,9 @@ export async function readPackage(filePath: string, opts: ReadPackageOptions = {
     const entries: PackageEntry[] = [];
     for (const path of resourcePaths) {
       const entry = files.get(path)!;
-      const digest = await digestEntry(zip, entry, path, (chunk) => budget.add(path, chunk.length));
+      const pre = await scannedDigest(zip, entry, path, opts.scanned);
+      if (pre) budget.add(path, pre.size);
+      const digest = pre ?? (await digestEntry(zip, entry, path, (chunk) => budget.add(path, chunk.length)));
       const resources = listed.get(path) ?? [];
       for (const resource of resources) {
         if (resource.sha256 !== '' && resource.sha256 !== digest.sha256) {

@@ -5,6 +5,7 @@ import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
 import { readPackage, type PackageContents } from '../format';
+import { createZipStreamScanner } from '../format/zip-stream-scanner';
 import { checkCoordinates } from './check-coordinates';
 import { refreshPackageSummary } from './refresh-package-summary';
 import { digestRef, type PublishResult } from './views';
@@ -100,14 +101,18 @@ export async function publishVersion(engine: Engine, actor: Actor, input: Publis
     throw new AppError('PACKAGE_VERSION_EXISTS', `${input.name}@${input.version} is already published; versions are immutable`);
   }
 
+  // Stored entries (model weights) are digested while the bytes arrive: one pass, not two.
+  const scanner = createZipStreamScanner();
   const staged = await engine.blobs.stage(input.body, {
     maxBytes: maxUploadBytes,
     expectedSize: input.contentLength,
+    onChunk: scanner.push,
   });
   try {
     const contents = await readPackage(staged.path, {
       limits: engine.limits,
       expect: { name: input.name, version: input.version },
+      scanned: scanner.results(),
     });
     await staged.commit();
     try {

@@ -13,6 +13,8 @@ export type StageOptions = {
   expectedDigest?: string;
   /** Reject (UPLOAD_ABORTED) when fewer bytes arrive than announced. */
   expectedSize?: number;
+  /** Sees every chunk, in order, as it is written (e.g. to validate while uploading). */
+  onChunk?: (chunk: Buffer) => void;
 };
 
 /**

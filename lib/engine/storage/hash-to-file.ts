@@ -15,7 +15,7 @@ export type HashToFileResult = { digest: string; size: number };
 export async function hashToFile(
   body: Readable,
   filePath: string,
-  opts: { maxBytes?: number } = {},
+  opts: { maxBytes?: number; onChunk?: (chunk: Buffer) => void } = {},
 ): Promise<HashToFileResult> {
   const hash = createHash('sha256');
   let size = 0;
@@ -32,6 +32,7 @@ export async function hashToFile(
         return;
       }
       hash.update(chunk);
+      opts.onChunk?.(chunk);
       done(null, chunk);
     },
   });

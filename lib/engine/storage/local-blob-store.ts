@@ -39,7 +39,7 @@ export function createLocalBlobStore(root: string): BlobStore {
     const tmpPath = path.join(tmpRoot, `${randomUUID()}.part`);
     let info: BlobInfo;
     try {
-      info = await hashToFile(body, tmpPath, { maxBytes: opts.maxBytes });
+      info = await hashToFile(body, tmpPath, { maxBytes: opts.maxBytes, onChunk: opts.onChunk });
       if (opts.expectedSize !== undefined && info.size !== opts.expectedSize) {
         throw new AppError(
           'UPLOAD_ABORTED',
