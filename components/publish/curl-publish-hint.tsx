@@ -14,7 +14,7 @@ export function CurlPublishHint() {
   const origin = useOrigin();
   return (
     <CommandSnippet
-      command={`curl -X PUT --data-binary @model.torshpkg ${origin}/api/v1/packages/NAME/VERSION`}
+      command={`curl --fail-with-body -T model.torshpkg ${origin}/api/v1/packages/NAME/VERSION`}
       label="Copy command"
     />
   );
