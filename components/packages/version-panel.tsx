@@ -1,6 +1,7 @@
 'use client';
 
-import { useId, type ReactNode } from 'react';
+import { FactList, type Fact } from '@/components/ui/fact-list';
+import { useId } from 'react';
 import { ResourcesTable } from '@/components/tables/resources-table';
 import { Badge } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
@@ -95,7 +96,7 @@ function YankedNotice({ detail }: { detail: VersionDetail }) {
 }
 
 function VersionFacts({ detail }: { detail: VersionDetail }) {
-  const facts: [string, ReactNode][] = [
+  const facts: Fact[] = [
     ['Published', <RelativeTime key="published" ms={detail.published_at} />],
     ['Publisher', detail.publisher],
     ['Size', formatBytes(detail.size)],
@@ -103,16 +104,7 @@ function VersionFacts({ detail }: { detail: VersionDetail }) {
     ['Format version', detail.format_version],
     ['Signature', detail.signature ? `${detail.signature.status}${detail.signature.key_id ? ` (key ${detail.signature.key_id})` : ''}` : 'Unsigned'],
   ];
-  return (
-    <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
-      {facts.map(([label, value]) => (
-        <div key={label} className="min-w-0">
-          <dt className="text-xs font-medium text-slate-600">{label}</dt>
-          <dd className="mt-0.5 truncate text-slate-900">{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FactList facts={facts} />;
 }
 
 function Checksum({ digest }: { digest: string }) {

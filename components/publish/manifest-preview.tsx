@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { FactList, type Fact } from '@/components/ui/fact-list';
 import { ZipEntriesTable } from '@/components/tables/zip-entries-table';
 import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from '@/components/tables/table-styles';
 import { formatBytes } from '@/lib/ui/format-bytes';
@@ -31,7 +31,7 @@ type ManifestPreviewProps = { preview: Preview; fileSize: number; name: string; 
 export function ManifestPreview({ preview, fileSize, name, version }: ManifestPreviewProps) {
   const { manifest, entries } = preview;
   const resources = manifestResources(manifest.resources);
-  const facts: [string, ReactNode][] = [
+  const facts: Fact[] = [
     ['Format version', text(manifest.format_version) ?? '—'],
     ['Author', text(manifest.author) ?? '—'],
     ['License', text(manifest.license) ?? '—'],
@@ -47,14 +47,7 @@ export function ManifestPreview({ preview, fileSize, name, version }: ManifestPr
         </h2>
         {text(manifest.description) && <p className="mt-1 text-sm text-slate-700">{text(manifest.description)}</p>}
       </div>
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-5">
-        {facts.map(([label, value]) => (
-          <div key={label} className="min-w-0">
-            <dt className="text-xs font-medium text-slate-600">{label}</dt>
-            <dd className="mt-0.5 truncate text-slate-900">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FactList facts={facts} className="sm:grid-cols-5" />
       <div>
         <h3 className="mb-2 text-sm font-semibold text-slate-900">Manifest resources ({resources.length})</h3>
         {resources.length === 0 ? (

@@ -7,17 +7,18 @@ test.describe('PUT /api/v1/packages/{name}/{version}', () => {
   test('publishes a package: 201 with digest and size, then it is readable', async ({ request }) => {
     const name = uniqueName('pub');
     const pkg = await samplePackage({ name, version: '1.0.0' });
-    const res = await publish(request, name, '1.0.0', pkg.bytes);
+    const res = await publish(request, name, '1.0.0', pkg.bytes, { 'x-forwarded-for': '203.0.113.9' });
     expect(res.status()).toBe(201);
     expect(await res.json()).toEqual({ name, version: '1.0.0', digest: `sha256:${pkg.digest}`, size: pkg.bytes.length });
     expect(res.headers()['location']).toBe(`/api/v1/packages/${name}/1.0.0`);
     expect(blobFiles().some((f) => f.endsWith(pkg.digest))).toBe(true);
-    const audit = queryDb<{ result: string; actor: string }>(
-      'SELECT result, actor FROM audit_events WHERE action = ? AND target = ?',
+    const audit = queryDb<{ result: string; actor: string; client_addr: string }>(
+      'SELECT result, actor, client_addr FROM audit_events WHERE action = ? AND target = ?',
       'version.publish',
       `${name}@1.0.0`,
     );
-    expect(audit).toEqual([{ result: 'ok', actor: 'anonymous:anonymous' }]);
+    // The audited address is the socket's, not a client-supplied X-Forwarded-For.
+    expect(audit).toEqual([{ result: 'ok', actor: 'anonymous:anonymous', client_addr: expect.stringMatching(/127\.0\.0\.1|::1/) }]);
   });
 
   test('409 for a version that exists; the original stays', async ({ request }) => {

@@ -44,7 +44,6 @@ function toWebRequest(req: IncomingMessage, body: Readable): Request {
     if (v === undefined) continue;
     for (const value of Array.isArray(v) ? v : [v]) headers.append(k, value);
   }
-  if (!headers.has('x-forwarded-for') && req.socket.remoteAddress) headers.set('x-forwarded-for', req.socket.remoteAddress);
   const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
   const webReq = new Request(url, { method: req.method, headers });
   attachNodeBody(webReq, body);
@@ -106,7 +105,10 @@ export async function startOrigin(opts: OriginOptions): Promise<http.Server> {
   const app = next({ dev: opts.dev ?? false, dir: opts.dir, port: opts.port, hostname: opts.hostname });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const trustProxy = process.env.TORSH_TRUST_PROXY === '1';
   const server = http.createServer((req, res) => {
+    // The client address the wrappers audit: the socket's, unless a trusted proxy sets it.
+    if (!trustProxy || !req.headers['x-forwarded-for']) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
     const pathname = (req.url ?? '/').split('?')[0];
     const fast = matchFastRoute(req.method ?? 'GET', pathname);
     if (fast) {

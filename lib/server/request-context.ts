@@ -4,7 +4,10 @@ import { getEngine } from './engine';
 
 export type RequestContext = { engine: Engine; actor: Actor; clientAddr: string | null };
 
-/** First hop of X-Forwarded-For (set by Next's server, or a trusted proxy in front of it). */
+/**
+ * First hop of X-Forwarded-For. The origin server overwrites the header with the socket address
+ * unless TORSH_TRUST_PROXY=1 (a reverse proxy in front sets it), so clients cannot spoof it.
+ */
 export function clientAddrFrom(headers: Headers): string | null {
   const xff = headers.get('x-forwarded-for');
   if (xff) return xff.split(',')[0].trim() || null;
