@@ -2,9 +2,10 @@
 // `npm start`: build when the build is missing or older than the sources, then run the origin
 // (bin/origin.ts: Next.js plus the byte-moving routes on node:http) on PORT (default 3000) with
 // TORSH_DATA_DIR (default ./data). Migrations are applied at start.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '..');
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -33,10 +34,12 @@ if (process.env.TORSH_SKIP_BUILD !== '1' && buildIsStale()) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin', 'origin.ts')], {
-  cwd: root,
-  env: { NODE_ENV: 'production', ...env },
-  stdio: 'inherit',
-});
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// Run the origin in this process (one process, not a wrapper plus a child): tsx compiles the
+// TypeScript entry on the fly, as `node --import tsx bin/origin.ts` would.
+process.env.NODE_ENV ??= 'production';
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+const { register: registerCjs } = await import('tsx/cjs/api');
+const { register: registerEsm } = await import('tsx/esm/api');
+registerCjs();
+registerEsm();
+await import(pathToFileURL(path.join(root, 'bin', 'origin.ts')).href);

@@ -71,6 +71,17 @@ export function createZipStreamScanner(): ZipStreamScanner {
   let pending: Buffer = Buffer.alloc(0); // bytes not yet consumed by the state machine
   let entry: Entry | null = null;
   let done = false;
+  // Reused to join a small leftover with the next chunk without a fresh allocation per chunk
+  // (everything in push() is synchronous, and the leftover is copied out before it returns).
+  let scratch = Buffer.alloc(0);
+
+  function join(head: Buffer, chunk: Buffer): Buffer {
+    const total = head.length + chunk.length;
+    if (scratch.length < total) scratch = Buffer.allocUnsafe(Math.max(total, scratch.length * 2));
+    head.copy(scratch, 0);
+    chunk.copy(scratch, head.length);
+    return scratch.subarray(0, total);
+  }
 
   function finish(e: Entry, size: number, hash: Hash | null, crc: number): void {
     if (e.stored && hash) results.set(e.headerOffset, { headerOffset: e.headerOffset, size, crc32: crc, sha256: hash.digest('hex') });
@@ -178,7 +189,7 @@ export function createZipStreamScanner(): ZipStreamScanner {
   return {
     push(chunk: Buffer) {
       if (done) return;
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      pending = pending.length === 0 ? chunk : join(pending, chunk);
       try {
         for (;;) {
           if (done) return;

@@ -8,7 +8,7 @@ import { AppError } from '../errors';
 export type HashToFileResult = { digest: string; size: number };
 
 /**
- * Copy a stream into a new file while computing its sha256, then fsync.
+ * Copy a stream into a new file while computing its sha256 (not yet fsynced: see fsyncFile).
  * Memory stays bounded: the pipeline applies back-pressure, and hashing the next chunk
  * overlaps with the write of the previous one.
  */
@@ -46,11 +46,15 @@ export async function hashToFile(
       cause: err instanceof Error ? err.message : String(err),
     });
   }
+  return { digest: hash.digest('hex'), size };
+}
+
+/** Flush a file's data to stable storage. */
+export async function fsyncFile(filePath: string): Promise<void> {
   const fh = await open(filePath, 'r');
   try {
     await fh.sync();
   } finally {
     await fh.close();
   }
-  return { digest: hash.digest('hex'), size };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors';
 import { DIGEST_RE, type BlobInfo, type BlobStore, type ByteRange, type StageOptions, type StagedBlob } from './blob-store';
-import { hashToFile } from './hash-to-file';
+import { fsyncFile, hashToFile } from './hash-to-file';
 
 const TMP_DIR = '.tmp';
 const READ_CHUNK = 1 << 20;
@@ -54,12 +54,16 @@ export function createLocalBlobStore(root: string): BlobStore {
       await rm(tmpPath, { force: true });
       throw err;
     }
+    // The flush to disk runs while the caller validates the staged file; commit waits for it.
+    const synced = fsyncFile(tmpPath);
+    synced.catch(() => {});
     let settled = false;
     return {
       ...info,
       path: tmpPath,
       async commit() {
         if (settled) return;
+        await synced;
         const dest = blobPath(info.digest);
         const dir = path.dirname(dest);
         await mkdir(dir, { recursive: true });
@@ -79,6 +83,7 @@ export function createLocalBlobStore(root: string): BlobStore {
       async discard() {
         if (settled) return;
         settled = true;
+        await synced.catch(() => {});
         await rm(tmpPath, { force: true });
       },
     };
