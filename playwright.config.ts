@@ -7,6 +7,7 @@ const PORT = Number(process.env.E2E_PORT ?? 3199);
 // Set once in the runner process; workers inherit the environment.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'torsh-e2e-'));
 process.env.E2E_BASE_URL = `http://127.0.0.1:${PORT}`;
+process.env.E2E_ADMIN_PASSWORD ??= 'e2e-admin-password';
 /** Small upload limit so the 413 path can be tested without sending gigabytes. */
 export const E2E_MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
@@ -42,6 +43,7 @@ export default defineConfig({
       PORT: String(PORT),
       TORSH_DATA_DIR: process.env.E2E_DATA_DIR,
       TORSH_MAX_UPLOAD_BYTES: String(E2E_MAX_UPLOAD_BYTES),
+      TORSH_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
       TORSH_SKIP_BUILD: process.env.TORSH_SKIP_BUILD ?? '0',
       NEXT_TELEMETRY_DISABLED: '1',
     },

@@ -1,5 +1,5 @@
 import { relations } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Timestamps are integers (milliseconds since the epoch). */
 const ms = (name: string) => integer(name, { mode: 'number' });
@@ -14,6 +14,8 @@ export const packages = sqliteTable(
     license: text('license'),
     /** Highest non-yanked version (stable preferred), or null when every version is yanked. */
     latestVersion: text('latest_version'),
+    /** public: anyone reads; restricted: signed-in users with read permission; private: owners and grantees. */
+    visibility: text('visibility', { enum: ['public', 'restricted', 'private'] }).notNull().default('public'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
   },
@@ -125,6 +127,138 @@ export const auditEvents = sqliteTable(
   (t) => [index('audit_events_created_idx').on(t.createdAt), index('audit_events_action_idx').on(t.action)],
 );
 
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    email: text('email').notNull(),
+    /** scrypt$N$r$p$<salt b64>$<hash b64> (node:crypto scrypt). */
+    passwordHash: text('password_hash').notNull(),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    lastLoginAt: ms('last_login_at'),
+  },
+  (t) => [uniqueIndex('users_username_uq').on(t.username), uniqueIndex('users_email_uq').on(t.email)],
+);
+
+export const roles = sqliteTable(
+  'roles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description'),
+    builtIn: integer('built_in', { mode: 'boolean' }).notNull().default(false),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('roles_name_uq').on(t.name)],
+);
+
+/** Permissions are data: a role holds a set of named permissions. */
+export const rolePermissions = sqliteTable(
+  'role_permissions',
+  {
+    roleId: integer('role_id')
+      .notNull()
+      .references(() => roles.id, { onDelete: 'cascade' }),
+    permission: text('permission').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roleId, t.permission] })],
+);
+
+export const userRoles = sqliteTable(
+  'user_roles',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    roleId: integer('role_id')
+      .notNull()
+      .references(() => roles.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.roleId] }), index('user_roles_role_idx').on(t.roleId)],
+);
+
+/** Server-side sessions; the cookie holds a random token, the row its sha256. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ms('created_at').notNull(),
+    lastSeenAt: ms('last_seen_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    clientAddr: text('client_addr'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/** API tokens `torsh_<public_id>_<secret>`; only the secret's sha256 is stored. */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    publicId: text('public_id').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    /** JSON array of permission names the token may use (a subset of its user's). */
+    scopes: text('scopes').notNull(),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at'),
+    lastUsedAt: ms('last_used_at'),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_public_id_uq').on(t.publicId), index('api_tokens_user_idx').on(t.userId)],
+);
+
+/** Sign-in attempts, for rate limiting per account and per address (shared by all processes). */
+export const loginAttempts = sqliteTable(
+  'login_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    clientAddr: text('client_addr'),
+    success: integer('success', { mode: 'boolean' }).notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('login_attempts_user_idx').on(t.username, t.createdAt), index('login_attempts_addr_idx').on(t.clientAddr, t.createdAt)],
+);
+
+export const packageOwners = sqliteTable(
+  'package_owners',
+  {
+    packageId: integer('package_id')
+      .notNull()
+      .references(() => packages.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.packageId, t.userId] }), index('package_owners_user_idx').on(t.userId)],
+);
+
+/** Per-user grants on one package: one row per permission. */
+export const packageGrants = sqliteTable(
+  'package_grants',
+  {
+    packageId: integer('package_id')
+      .notNull()
+      .references(() => packages.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    permission: text('permission').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.packageId, t.userId, t.permission] }), index('package_grants_user_idx').on(t.userId)],
+);
+
 export const packagesRelations = relations(packages, ({ many }) => ({
   versions: many(versions),
   tags: many(tags),
@@ -148,3 +282,7 @@ export type VersionRow = typeof versions.$inferSelect;
 export type ResourceRow = typeof resources.$inferSelect;
 export type DownloadEventRow = typeof downloadEvents.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type RoleRow = typeof roles.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type Visibility = PackageRow['visibility'];

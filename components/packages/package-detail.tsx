@@ -15,6 +15,7 @@ import { isNotFound } from '@/lib/queries/api-error';
 import type { PackageDetail as Package } from '@/lib/queries/api-types';
 import { usePackage } from '@/lib/queries/use-package';
 import { formatCount } from '@/lib/ui/format-count';
+import { PackageAccess } from './package-access';
 import { VersionPanel } from './version-panel';
 
 /** A package page; `?version=` selects the version shown in detail (default: latest). */
@@ -47,6 +48,7 @@ export function PackageDetail({ name }: { name: string }) {
             <VersionsTable name={pkg.name} versions={pkg.versions} latest={pkg.latest} selected={selected} />
           </section>
           {selected && <VersionPanel key={selected} name={pkg.name} version={selected} latest={pkg.latest} />}
+          <PackageAccess name={pkg.name} />
         </div>
         <PackageAbout pkg={pkg} />
       </div>

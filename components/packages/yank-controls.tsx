@@ -7,14 +7,16 @@ import { YankDialog } from '@/components/forms/yank-dialog';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { searchKey } from '@/lib/queries/use-search-packages';
+import { useMe } from '@/lib/queries/use-me';
 import { packageKey } from '@/lib/queries/use-package';
 import { statsKey } from '@/lib/queries/use-stats';
 import { unwrapAction } from '@/lib/ui/unwrap-action';
 
 type YankControlsProps = { name: string; version: string; yanked: boolean };
 
-/** "Yank" (with a confirmation dialog) or "Unyank" for one version. */
+/** "Yank" (with a confirmation dialog) or "Unyank" for one version; hidden from anonymous visitors. */
 export function YankControls({ name, version, yanked }: YankControlsProps) {
+  const { data: me } = useMe();
   const queryClient = useQueryClient();
   const [dialogOpen, setDialogOpen] = useState(false);
 
@@ -37,6 +39,9 @@ export function YankControls({ name, version, yanked }: YankControlsProps) {
     mutationFn: () => unwrapAction(unyankVersionAction({ name, version })),
     onSuccess: invalidate,
   });
+
+  // The server refuses anonymous callers anyway; do not offer what cannot work.
+  if (!me?.user) return null;
 
   if (yanked) {
     return (

@@ -1,11 +1,13 @@
 import type { ReactNode } from 'react';
 
-export type BadgeTone = 'neutral' | 'success' | 'warning';
+export type BadgeTone = 'neutral' | 'success' | 'warning' | 'danger' | 'info';
 
 const TONES: Record<BadgeTone, string> = {
   neutral: 'bg-slate-100 text-slate-700 ring-slate-200',
   success: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
   warning: 'bg-amber-50 text-amber-800 ring-amber-300',
+  danger: 'bg-red-50 text-red-800 ring-red-200',
+  info: 'bg-indigo-50 text-indigo-800 ring-indigo-200',
 };
 
 export function Badge({ tone = 'neutral', children }: { tone?: BadgeTone; children: ReactNode }) {

@@ -1,13 +1,13 @@
 import http from 'node:http';
-import { expect, test } from '@playwright/test';
+import { adminToken, expect, test } from '../support/fixtures';
 import { E2E_MAX_UPLOAD_BYTES } from '../../playwright.config';
 import { baseURL, blobFiles, publish, queryDb, samplePackage, uniqueName } from '../support/registry';
 
 test.describe('PUT /api/v1/packages/{name}/{version}', () => {
-  test('publishes a package: 201 with digest and size, then it is readable', async ({ request }) => {
+  test('publishes a package: 201 with digest and size, then it is readable', async ({ api, request }) => {
     const name = uniqueName('pub');
     const pkg = await samplePackage({ name, version: '1.0.0' });
-    const res = await publish(request, name, '1.0.0', pkg.bytes, { 'x-forwarded-for': '203.0.113.9' });
+    const res = await publish(api, name, '1.0.0', pkg.bytes, { 'x-forwarded-for': '203.0.113.9' });
     expect(res.status()).toBe(201);
     expect(await res.json()).toEqual({ name, version: '1.0.0', digest: `sha256:${pkg.digest}`, size: pkg.bytes.length });
     expect(res.headers()['location']).toBe(`/api/v1/packages/${name}/1.0.0`);
@@ -18,15 +18,15 @@ test.describe('PUT /api/v1/packages/{name}/{version}', () => {
       `${name}@1.0.0`,
     );
     // The audited address is the socket's, not a client-supplied X-Forwarded-For.
-    expect(audit).toEqual([{ result: 'ok', actor: 'anonymous:anonymous', client_addr: expect.stringMatching(/127\.0\.0\.1|::1/) }]);
+    expect(audit).toEqual([{ result: 'ok', actor: expect.stringMatching(/^token:admin\//), client_addr: expect.stringMatching(/127\.0\.0\.1|::1/) }]);
   });
 
-  test('409 for a version that exists; the original stays', async ({ request }) => {
+  test('409 for a version that exists; the original stays', async ({ api, request }) => {
     const name = uniqueName('dup');
     const first = await samplePackage({ name, version: '1.0.0' });
-    expect((await publish(request, name, '1.0.0', first.bytes)).status()).toBe(201);
+    expect((await publish(api, name, '1.0.0', first.bytes)).status()).toBe(201);
     const second = await samplePackage({ name, version: '1.0.0', description: 'other bytes' });
-    const res = await publish(request, name, '1.0.0', second.bytes);
+    const res = await publish(api, name, '1.0.0', second.bytes);
     expect(res.status()).toBe(409);
     expect((await res.json()).error).toEqual({ code: 'PACKAGE_VERSION_EXISTS', message: `${name}@1.0.0 is already published; versions are immutable` });
     const meta = await (await request.get(`/api/v1/packages/${name}/1.0.0`)).json();
@@ -38,9 +38,9 @@ test.describe('PUT /api/v1/packages/{name}/{version}', () => {
     ['an invalid version', 'fine-name', '1.0', 'INVALID_VERSION'],
     ['a v-prefixed version', 'fine-name', 'v1.0.0', 'INVALID_VERSION'],
   ] as const) {
-    test(`400 for ${what}`, async ({ request }) => {
+    test(`400 for ${what}`, async ({ api, request }) => {
       const before = blobFiles();
-      const res = await publish(request, name, version, Buffer.from('whatever'));
+      const res = await publish(api, name, version, Buffer.from('whatever'));
       expect(res.status()).toBe(400);
       const body = await res.json();
       expect(body.error.code).toBe(code);
@@ -54,10 +54,10 @@ test.describe('PUT /api/v1/packages/{name}/{version}', () => {
     ['a manifest for another name', async () => (await samplePackage({ name: uniqueName('other'), version: '1.0.0' })).bytes, 'MANIFEST_NAME_MISMATCH'],
     ['a manifest for another version', async (name: string) => (await samplePackage({ name, version: '2.0.0' })).bytes, 'MANIFEST_VERSION_MISMATCH'],
   ] as const) {
-    test(`422 ${code} for ${what}; nothing is stored`, async ({ request }) => {
+    test(`422 ${code} for ${what}; nothing is stored`, async ({ api, request }) => {
       const name = uniqueName('bad');
       const before = blobFiles();
-      const res = await publish(request, name, '1.0.0', await make(name));
+      const res = await publish(api, name, '1.0.0', await make(name));
       expect(res.status()).toBe(422);
       expect((await res.json()).error.code).toBe(code);
       expect(blobFiles()).toEqual(before);
@@ -67,13 +67,14 @@ test.describe('PUT /api/v1/packages/{name}/{version}', () => {
     });
   }
 
-  test('413 when Content-Length is over the limit, before the body is read', async () => {
+  test('413 when Content-Length is over the limit, before the body is read', async ({ request }) => {
+    const authorization = `Bearer ${await adminToken(request)}`;
     const name = uniqueName('huge');
     const before = blobFiles();
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request(`${baseURL()}/api/v1/packages/${name}/1.0.0`, {
         method: 'PUT',
-        headers: { 'content-length': String(E2E_MAX_UPLOAD_BYTES + 1), 'content-type': 'application/octet-stream' },
+        headers: { 'content-length': String(E2E_MAX_UPLOAD_BYTES + 1), 'content-type': 'application/octet-stream', authorization },
       });
       req.on('response', (res) => {
         res.resume();
@@ -87,13 +88,14 @@ test.describe('PUT /api/v1/packages/{name}/{version}', () => {
     expect(blobFiles()).toEqual(before);
   });
 
-  test('413 when a chunked body grows over the limit; the partial upload is removed', async () => {
+  test('413 when a chunked body grows over the limit; the partial upload is removed', async ({ request }) => {
+    const authorization = `Bearer ${await adminToken(request)}`;
     const name = uniqueName('chunked');
     const before = blobFiles();
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request(`${baseURL()}/api/v1/packages/${name}/1.0.0`, {
         method: 'PUT',
-        headers: { 'transfer-encoding': 'chunked', 'content-type': 'application/octet-stream' },
+        headers: { 'transfer-encoding': 'chunked', 'content-type': 'application/octet-stream', authorization },
       });
       let done = false;
       req.on('response', (res) => {
@@ -119,13 +121,14 @@ test.describe('PUT /api/v1/packages/{name}/{version}', () => {
   });
 
   test('an upload the client abandons midway leaves no version and no blob', async ({ request }) => {
+    const authorization = `Bearer ${await adminToken(request)}`;
     const name = uniqueName('abort');
     const pkg = await samplePackage({ name, version: '1.0.0', files: [{ path: 'models/w.bin', source: Buffer.alloc(4 * 1024 * 1024, 1) }] });
     const before = blobFiles();
     await new Promise<void>((resolve) => {
       const req = http.request(`${baseURL()}/api/v1/packages/${name}/1.0.0`, {
         method: 'PUT',
-        headers: { 'content-length': String(pkg.bytes.length), 'content-type': 'application/octet-stream' },
+        headers: { 'content-length': String(pkg.bytes.length), 'content-type': 'application/octet-stream', authorization },
       });
       req.on('error', () => resolve());
       req.write(pkg.bytes.subarray(0, pkg.bytes.length >> 1), () => setTimeout(() => req.destroy(), 200));
@@ -137,14 +140,14 @@ test.describe('PUT /api/v1/packages/{name}/{version}', () => {
     expect(blobFiles()).toEqual(before);
   });
 
-  test('records a well-formed signature header as unverified; rejects a malformed one with 400', async ({ request }) => {
+  test('records a well-formed signature header as unverified; rejects a malformed one with 400', async ({ api, request }) => {
     const name = uniqueName('sig');
     const pkg = await samplePackage({ name, version: '1.0.0' });
-    const bad = await publish(request, name, '1.0.0', pkg.bytes, { 'x-torsh-signature': 'not-base64!' });
+    const bad = await publish(api, name, '1.0.0', pkg.bytes, { 'x-torsh-signature': 'not-base64!' });
     expect(bad.status()).toBe(400);
     expect((await bad.json()).error.code).toBe('INVALID_INPUT');
     const sig = Buffer.alloc(64, 9).toString('base64');
-    const ok = await publish(request, name, '1.0.0', pkg.bytes, { 'x-torsh-signature': sig, 'x-torsh-key-id': 'ci-key-1' });
+    const ok = await publish(api, name, '1.0.0', pkg.bytes, { 'x-torsh-signature': sig, 'x-torsh-key-id': 'ci-key-1' });
     expect(ok.status()).toBe(201);
     const meta = await (await request.get(`/api/v1/packages/${name}/1.0.0`)).json();
     expect(meta.signature).toEqual({ key_id: 'ci-key-1', value: sig, status: 'unverified' });

@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
 import { publish, queryDb, samplePackage, sha256, uniqueName } from '../support/registry';
 
-test('GET /api/v1/health', async ({ request }) => {
+test('GET /api/v1/health', async ({ api, request }) => {
   const res = await request.get('/api/v1/health');
   expect(res.status()).toBe(200);
   expect(await res.json()).toEqual({ status: 'ok', role: 'origin', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
@@ -12,11 +12,11 @@ test.describe('download', () => {
   let bytes: Buffer;
   let digest: string;
 
-  test.beforeAll(async ({ request }) => {
+  test.beforeAll(async ({ api, request }) => {
     const pkg = await samplePackage({ name, version: '1.0.0', files: [{ path: 'models/w.bin', source: Buffer.alloc(300_000, 3) }] });
     bytes = pkg.bytes;
     digest = pkg.digest;
-    expect((await publish(request, name, '1.0.0', bytes)).status()).toBe(201);
+    expect((await publish(api, name, '1.0.0', bytes)).status()).toBe(201);
   });
 
   const url = () => `/api/v1/packages/${name}/1.0.0/download`;
@@ -26,7 +26,7 @@ test.describe('download', () => {
       name,
     );
 
-  test('200 with the bytes, validators and caching headers; records an event', async ({ request }) => {
+  test('200 with the bytes, validators and caching headers; records an event', async ({ api, request }) => {
     const res = await request.get(url(), { headers: { 'user-agent': 'torsh-test/1.0' } });
     expect(res.status()).toBe(200);
     const body = await res.body();
@@ -42,7 +42,7 @@ test.describe('download', () => {
     expect(events()[0].client_addr).toBeTruthy();
   });
 
-  test('206 for a byte range, a suffix range and an open-ended range', async ({ request }) => {
+  test('206 for a byte range, a suffix range and an open-ended range', async ({ api, request }) => {
     for (const [range, start, end] of [
       ['bytes=0-99', 0, 99],
       ['bytes=-50', bytes.length - 50, bytes.length - 1],
@@ -57,14 +57,14 @@ test.describe('download', () => {
     await expect.poll(() => events().filter((e) => e.status === 206).length).toBe(4);
   });
 
-  test('416 for a range past the end', async ({ request }) => {
+  test('416 for a range past the end', async ({ api, request }) => {
     const res = await request.get(url(), { headers: { range: `bytes=${bytes.length}-` } });
     expect(res.status()).toBe(416);
     expect(res.headers()['content-range']).toBe(`bytes */${bytes.length}`);
     expect((await res.json()).error.code).toBe('RANGE_NOT_SATISFIABLE');
   });
 
-  test('304 for If-None-Match with the ETag; If-Range with another validator sends everything', async ({ request }) => {
+  test('304 for If-None-Match with the ETag; If-Range with another validator sends everything', async ({ api, request }) => {
     const res = await request.get(url(), { headers: { 'if-none-match': `"sha256:${digest}"` } });
     expect(res.status()).toBe(304);
     expect((await res.body()).length).toBe(0);
@@ -73,14 +73,14 @@ test.describe('download', () => {
     expect(sha256(await stale.body())).toBe(digest);
   });
 
-  test('HEAD answers the headers without a body', async ({ request }) => {
+  test('HEAD answers the headers without a body', async ({ api, request }) => {
     const res = await request.head(url());
     expect(res.status()).toBe(200);
     expect(res.headers()['content-length']).toBe(String(bytes.length));
     expect(res.headers()['etag']).toBe(`"sha256:${digest}"`);
   });
 
-  test('404 for unknown package or version, 400 for an invalid version', async ({ request }) => {
+  test('404 for unknown package or version, 400 for an invalid version', async ({ api, request }) => {
     const unknownPkg = await request.get(`/api/v1/packages/${uniqueName('nope')}/1.0.0/download`);
     expect(unknownPkg.status()).toBe(404);
     expect((await unknownPkg.json()).error.code).toBe('PACKAGE_NOT_FOUND');
@@ -92,11 +92,11 @@ test.describe('download', () => {
 });
 
 test.describe('metadata and yank', () => {
-  test('GET package lists versions in semver order with latest and tags; GET version has manifest and resources', async ({ request }) => {
+  test('GET package lists versions in semver order with latest and tags; GET version has manifest and resources', async ({ api, request }) => {
     const name = uniqueName('meta');
     for (const v of ['1.2.0', '1.10.0', '0.1.0']) {
       const pkg = await samplePackage({ name, version: v, tags: ['vision', 'cnn'], description: `model ${v}` });
-      expect((await publish(request, name, v, pkg.bytes)).status()).toBe(201);
+      expect((await publish(api, name, v, pkg.bytes)).status()).toBe(201);
     }
     const res = await request.get(`/api/v1/packages/${name}`);
     expect(res.status()).toBe(200);
@@ -113,19 +113,19 @@ test.describe('metadata and yank', () => {
     ]);
   });
 
-  test('404 and 400 on metadata routes', async ({ request }) => {
+  test('404 and 400 on metadata routes', async ({ api, request }) => {
     const unknown = await request.get(`/api/v1/packages/${uniqueName('ghost')}`);
     expect(unknown.status()).toBe(404);
     expect(await unknown.json()).toEqual({ error: { code: 'PACKAGE_NOT_FOUND', message: expect.stringContaining('does not exist') } });
     expect((await request.get('/api/v1/packages/NOT_VALID')).status()).toBe(400);
   });
 
-  test('POST yank with a reason, DELETE unyank; latest follows', async ({ request }) => {
+  test('POST yank with a reason, DELETE unyank; latest follows', async ({ api, request }) => {
     const name = uniqueName('yank');
     for (const v of ['1.0.0', '1.1.0']) {
-      expect((await publish(request, name, v, (await samplePackage({ name, version: v })).bytes)).status()).toBe(201);
+      expect((await publish(api, name, v, (await samplePackage({ name, version: v })).bytes)).status()).toBe(201);
     }
-    const yank = await request.post(`/api/v1/packages/${name}/1.1.0/yank`, { data: { reason: 'broken weights' } });
+    const yank = await api.post(`/api/v1/packages/${name}/1.1.0/yank`, { data: { reason: 'broken weights' } });
     expect(yank.status()).toBe(200);
     expect(await yank.json()).toMatchObject({ version: '1.1.0', yanked: true, yank_reason: 'broken weights' });
     expect((await (await request.get(`/api/v1/packages/${name}`)).json()).latest).toBe('1.0.0');
@@ -134,7 +134,7 @@ test.describe('metadata and yank', () => {
     expect(dl.status()).toBe(200);
     expect(dl.headers()['x-torsh-yanked']).toBe('true');
 
-    const unyank = await request.delete(`/api/v1/packages/${name}/1.1.0/yank`);
+    const unyank = await api.delete(`/api/v1/packages/${name}/1.1.0/yank`);
     expect(unyank.status()).toBe(200);
     expect(await unyank.json()).toMatchObject({ yanked: false, yank_reason: null });
     expect((await (await request.get(`/api/v1/packages/${name}`)).json()).latest).toBe('1.1.0');
@@ -147,27 +147,27 @@ test.describe('metadata and yank', () => {
     ]);
   });
 
-  test('yank rejects a non-JSON body (400) and unknown versions (404)', async ({ request }) => {
+  test('yank rejects a non-JSON body (400) and unknown versions (404)', async ({ api, request }) => {
     const name = uniqueName('yank-bad');
-    expect((await publish(request, name, '1.0.0', (await samplePackage({ name, version: '1.0.0' })).bytes)).status()).toBe(201);
-    const bad = await request.post(`/api/v1/packages/${name}/1.0.0/yank`, { data: 'reason=nope', headers: { 'content-type': 'text/plain' } });
+    expect((await publish(api, name, '1.0.0', (await samplePackage({ name, version: '1.0.0' })).bytes)).status()).toBe(201);
+    const bad = await api.post(`/api/v1/packages/${name}/1.0.0/yank`, { data: 'reason=nope', headers: { 'content-type': 'text/plain' } });
     expect(bad.status()).toBe(400);
     expect((await bad.json()).error.code).toBe('INVALID_INPUT');
     expect((await (await request.get(`/api/v1/packages/${name}/1.0.0`)).json()).yanked).toBe(false);
-    const missing = await request.post(`/api/v1/packages/${name}/2.0.0/yank`);
+    const missing = await api.post(`/api/v1/packages/${name}/2.0.0/yank`);
     expect(missing.status()).toBe(404);
   });
 });
 
 test.describe('search and stats', () => {
-  test('full-text search with pagination', async ({ request }) => {
+  test('full-text search with pagination', async ({ api, request }) => {
     const tag = uniqueName('zz').replace('-', '');
     const names: string[] = [];
     for (let i = 0; i < 3; i++) {
       const name = uniqueName(`searchable${i}`);
       names.push(name);
       const pkg = await samplePackage({ name, version: '1.0.0', tags: [tag], description: i === 0 ? 'speech recognition model' : 'other' });
-      expect((await publish(request, name, '1.0.0', pkg.bytes)).status()).toBe(201);
+      expect((await publish(api, name, '1.0.0', pkg.bytes)).status()).toBe(201);
     }
     const res = await request.get(`/api/v1/search?q=${tag}&per_page=2`);
     expect(res.status()).toBe(200);
@@ -183,7 +183,7 @@ test.describe('search and stats', () => {
     expect(speech.packages.map((p: { name: string }) => p.name)).toEqual([names[0]]);
   });
 
-  test('search rejects bad paging with 400', async ({ request }) => {
+  test('search rejects bad paging with 400', async ({ api, request }) => {
     for (const qs of ['per_page=1000', 'page=0', 'page=abc']) {
       const res = await request.get(`/api/v1/search?${qs}`);
       expect(res.status(), qs).toBe(400);
@@ -191,11 +191,11 @@ test.describe('search and stats', () => {
     }
   });
 
-  test('stats count packages, versions and downloads', async ({ request }) => {
+  test('stats count packages, versions and downloads', async ({ api, request }) => {
     const before = await (await request.get('/api/v1/stats')).json();
     const name = uniqueName('stats');
     const pkg = await samplePackage({ name, version: '1.0.0' });
-    expect((await publish(request, name, '1.0.0', pkg.bytes)).status()).toBe(201);
+    expect((await publish(api, name, '1.0.0', pkg.bytes)).status()).toBe(201);
     await request.get(`/api/v1/packages/${name}/1.0.0/download`);
     await expect
       .poll(async () => (await (await request.get('/api/v1/stats')).json()).downloads)

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
 import { publish, queryDb, samplePackage, sha256, uniqueName } from '../support/registry';
 
-test('publish in the browser, find it by search, open it, download it and verify the checksum', async ({ page }) => {
+test('publish in the browser, find it by search, open it, download it and verify the checksum', async ({ adminPage: page }) => {
   const name = uniqueName('browser');
   const pkg = await samplePackage({
     name,
@@ -45,10 +45,10 @@ test('publish in the browser, find it by search, open it, download it and verify
   expect(audit).toEqual([{ result: 'ok' }]);
 });
 
-test('the browser shows the server’s error for a rejected package and nothing is published', async ({ page, request }) => {
+test('the browser shows the server’s error for a rejected package and nothing is published', async ({ adminPage: page, api, request }) => {
   const name = uniqueName('dupe');
   const first = await samplePackage({ name, version: '1.0.0' });
-  expect((await publish(request, name, '1.0.0', first.bytes)).status()).toBe(201);
+  expect((await publish(api, name, '1.0.0', first.bytes)).status()).toBe(201);
   const again = await samplePackage({ name, version: '1.0.0', description: 'second try' });
 
   await page.goto('/publish');
@@ -62,7 +62,7 @@ test('the browser shows the server’s error for a rejected package and nothing 
   expect(meta.digest).toBe(`sha256:${first.digest}`);
 });
 
-test('a package the server rejects after upload shows the server’s message; nothing is stored', async ({ page, request }) => {
+test('a package the server rejects after upload shows the server’s message; nothing is stored', async ({ adminPage: page, request }) => {
   const name = uniqueName('badsum');
   // The manifest lists a wrong sha256 for its model file: only the server can tell.
   const file = (await samplePackage({ name, version: '1.0.0', fillResources: false })).file.replace(/\.torshpkg$/, '-bad.torshpkg');
@@ -86,17 +86,17 @@ test('a package the server rejects after upload shows the server’s message; no
   expect((await request.get(`/api/v1/packages/${name}`)).status()).toBe(404);
 });
 
-test('a file that is not a package is refused before upload', async ({ page }) => {
+test('a file that is not a package is refused before upload', async ({ adminPage: page }) => {
   await page.goto('/publish');
   await page.getByLabel('Package file').setInputFiles({ name: 'notes.torshpkg', mimeType: 'application/octet-stream', buffer: Buffer.from('just text') });
   await expect(page.getByRole('alert').filter({ hasText: /not a ZIP/i })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Publish', exact: true })).toBeDisabled();
 });
 
-test('yank and unyank from the package page, with confirmation, audited', async ({ page, request }) => {
+test('yank and unyank from the package page, with confirmation, audited', async ({ adminPage: page, api, request }) => {
   const name = uniqueName('yankui');
   for (const v of ['1.0.0', '1.1.0']) {
-    expect((await publish(request, name, v, (await samplePackage({ name, version: v })).bytes)).status()).toBe(201);
+    expect((await publish(api, name, v, (await samplePackage({ name, version: v })).bytes)).status()).toBe(201);
   }
   await page.goto(`/packages/${name}?version=1.1.0`);
   await page.getByRole('button', { name: 'Yank', exact: true }).click();

@@ -48,3 +48,28 @@ export function queryDb<T>(sql: string, ...params: unknown[]): T[] {
     db.close();
   }
 }
+
+/** Write to the server's SQLite file (test setup only, e.g. to age a token past its expiry). */
+export function execDb(sql: string, ...params: unknown[]): void {
+  const db = new Database(path.join(dataDir(), 'torsh.db'), { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare(sql).run(...params);
+  } finally {
+    db.close();
+  }
+}
+
+/** Create a user through the admin API and return a bearer token of theirs. */
+export async function userWithToken(
+  api: APIRequestContext,
+  request: APIRequestContext,
+  opts: { username: string; roles: string[]; scopes?: string[]; password?: string },
+): Promise<{ token: string; password: string }> {
+  const password = opts.password ?? `pw-${opts.username}-long`;
+  const created = await api.post('/api/v1/users', { data: { username: opts.username, email: `${opts.username}@e2e.test`, password, roles: opts.roles } });
+  if (created.status() !== 201) throw new Error(`creating ${opts.username}: ${created.status()} ${await created.text()}`);
+  const res = await request.post('/api/v1/auth/tokens', { data: { username: opts.username, password, name: 'e2e', scopes: opts.scopes } });
+  if (res.status() !== 201) throw new Error(`token for ${opts.username}: ${res.status()} ${await res.text()}`);
+  return { token: (await res.json()).token, password };
+}

@@ -37,9 +37,21 @@ export type ErrorCode =
   // storage
   | 'BLOB_NOT_FOUND'
   | 'DIGEST_MISMATCH'
-  // auth (wired by the accounts issue)
+  // accounts and access
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  | 'INVALID_CREDENTIALS'
+  | 'RATE_LIMITED'
+  | 'SETUP_DONE'
+  | 'USER_EXISTS'
+  | 'USER_NOT_FOUND'
+  | 'ROLE_EXISTS'
+  | 'ROLE_NOT_FOUND'
+  | 'ROLE_BUILT_IN'
+  | 'LAST_ADMIN'
+  | 'LAST_OWNER'
+  | 'TOKEN_NOT_FOUND'
+  | 'UNKNOWN_PERMISSION'
   | 'INTERNAL';
 
 export class AppError extends Error {

@@ -1,19 +1,25 @@
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { z } from 'zod';
-import { authorize } from '@/lib/engine/access/authorize';
-import type { Permission } from '@/lib/engine/access/permissions';
-import { contextFrom, type RequestContext } from './request-context';
-import { audit, type AuditSpec } from './route';
-import { toErrorBody, type ErrorBody } from './to-error-body';
+import { guarded, metaOf, type GuardMeta, type GuardSpec, type Requirement } from './guard';
+import type { CookieJar, RequestContext } from './request-context';
+import type { ErrorBody } from './to-error-body';
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
 type ActionOptions<S extends z.ZodType, T> = {
-  permission: Permission;
+  permission: Requirement;
   /** zod schema; use z.coerce for FormData fields. */
   input: S;
-  audit: AuditSpec<z.infer<S>>;
+  /** Check the permission on this package instead of globally. */
+  package?: (input: z.infer<S>) => string;
+  audit: { action: string; target: (input: z.infer<S>) => string };
   run: (input: z.infer<S>, ctx: RequestContext) => Promise<T> | T;
+};
+
+export type ServerAction<T> = ((raw: unknown) => Promise<ActionResult<T>>) & {
+  meta: GuardMeta;
+  /** The same guard with explicit request headers and cookie jar (used by the authorisation test). */
+  runWith: (req: { headers: Headers; cookies: CookieJar | null }, raw: unknown) => Promise<ActionResult<T>>;
 };
 
 function fromFormData(input: unknown): unknown {
@@ -21,25 +27,14 @@ function fromFormData(input: unknown): unknown {
 }
 
 /**
- * Every server action is built with this: resolve the caller, check the permission, validate
- * the input with zod, run one engine call, audit, and return a typed result instead of throwing.
- * Next's own origin check on server actions stays in force.
+ * Every server action is built with this: the guard authenticates (session cookie), authorises,
+ * validates with zod, runs one engine call, audits, and returns a typed result instead of
+ * throwing. Next's own origin check on server actions stays in force.
  */
-export function action<S extends z.ZodType, T>(opts: ActionOptions<S, T>) {
-  return async (raw: unknown): Promise<ActionResult<T>> => {
-    const ctx = contextFrom(await headers());
-    let input: z.infer<S> | undefined;
-    try {
-      authorize(ctx.actor, opts.permission);
-      input = opts.input.parse(fromFormData(raw)) as z.infer<S>;
-      const data = await opts.run(input, ctx);
-      audit(ctx, opts.audit, input, 'ok', null);
-      return { ok: true, data };
-    } catch (err) {
-      const error = toErrorBody(err);
-      const denied = error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN';
-      audit(ctx, opts.audit, input, denied ? 'denied' : 'error', error.code);
-      return { ok: false, error };
-    }
-  };
+export function action<S extends z.ZodType, T>(opts: ActionOptions<S, T>): ServerAction<T> {
+  const spec: GuardSpec<z.infer<S>> = { permission: opts.permission, input: opts.input as z.ZodType<z.infer<S>>, package: opts.package, audit: opts.audit };
+  const runWith = (req: { headers: Headers; cookies: CookieJar | null }, raw: unknown) =>
+    guarded(spec, { ...req, raw: () => fromFormData(raw) }, opts.run);
+  const fn = async (raw: unknown) => runWith({ headers: await headers(), cookies: await cookies() }, raw);
+  return Object.assign(fn, { meta: metaOf(spec), runWith });
 }

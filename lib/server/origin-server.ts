@@ -3,7 +3,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import next from 'next';
-import { getEngine } from './engine';
+import { getReadyEngine } from './engine';
+import { SECURITY_HEADERS } from './security-headers';
 import { matchFastRoute } from './fast-routes';
 import { attachNodeBody, nodeBodyOf } from './node-streams';
 
@@ -101,7 +102,7 @@ async function serveFast(req: IncomingMessage, res: ServerResponse, route: NonNu
  * directly for the routes that move package bytes (see fast-routes.ts).
  */
 export async function startOrigin(opts: OriginOptions): Promise<http.Server> {
-  getEngine(); // open the database and apply migrations before taking traffic
+  await getReadyEngine(); // migrations, built-in roles and the first admin before taking traffic
   const app = next({ dev: opts.dev ?? false, dir: opts.dir, port: opts.port, hostname: opts.hostname });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -109,6 +110,8 @@ export async function startOrigin(opts: OriginOptions): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     // The client address the wrappers audit: the socket's, unless a trusted proxy sets it.
     if (!trustProxy || !req.headers['x-forwarded-for']) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    // Set before Next runs: Next keeps headers already present on the response.
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
     const pathname = (req.url ?? '/').split('?')[0];
     const fast = matchFastRoute(req.method ?? 'GET', pathname);
     if (fast) {

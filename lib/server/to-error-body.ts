@@ -1,8 +1,16 @@
 import { ZodError } from 'zod';
 import { AppError, type ErrorCode } from '@/lib/engine/errors';
 
-/** Package coordinates keep their specific codes whichever layer rejects them. */
-const FIELD_CODES: Record<string, ErrorCode> = { name: 'INVALID_PACKAGE_NAME', version: 'INVALID_VERSION' };
+/** Package coordinates in a URL keep their specific codes whichever layer rejects them. */
+const PARAM_CODES: Record<string, ErrorCode> = { name: 'INVALID_PACKAGE_NAME', version: 'INVALID_VERSION' };
+/** The route wrapper validates { params, query, json }; messages name the field only. */
+const ROUTE_PARTS = new Set(['params', 'query', 'json']);
+
+function codeFor(path: PropertyKey[]): ErrorCode {
+  if (path[0] === 'params' && PARAM_CODES[String(path[1])]) return PARAM_CODES[String(path[1])];
+  if (path.some((p) => p === 'permissions' || p === 'scopes')) return 'UNKNOWN_PERMISSION';
+  return 'INVALID_INPUT';
+}
 
 export type ErrorBody = { code: ErrorCode; message: string; fields?: Record<string, string[]> };
 
@@ -11,14 +19,11 @@ export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof AppError) return { code: err.code, message: err.message };
   if (err instanceof ZodError) {
     const fields: Record<string, string[]> = {};
-    for (const issue of err.issues) {
-      const key = issue.path.join('.') || '_';
-      (fields[key] ??= []).push(issue.message);
-    }
+    const field = (path: PropertyKey[]) => (ROUTE_PARTS.has(String(path[0])) ? path.slice(1) : path).join('.');
+    for (const issue of err.issues) (fields[field(issue.path) || '_'] ??= []).push(issue.message);
     const first = err.issues[0];
-    const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-    const code = FIELD_CODES[String(first?.path[0])] ?? 'INVALID_INPUT';
-    return { code, message: `${where}${first?.message ?? 'invalid input'}`, fields };
+    const where = first && field(first.path) ? `${field(first.path)}: ` : '';
+    return { code: codeFor(first?.path ?? []), message: `${where}${first?.message ?? 'invalid input'}`, fields };
   }
   console.error('unexpected error', err instanceof Error ? err.stack : err);
   return { code: 'INTERNAL', message: 'internal error; the server log has details' };

@@ -18,3 +18,8 @@ export async function unwrapAction<T>(pending: Promise<ActionResult<T>>): Promis
   if (!result.ok) throw new ActionError(result.error);
   return result.data;
 }
+
+/** Messages a failed action attached to one input field, if any. */
+export function fieldErrors(error: unknown, field: string): string[] | undefined {
+  return error instanceof ActionError ? error.fields?.[field] : undefined;
+}

@@ -1,5 +1,5 @@
 import { auditEvents } from '@/db/schema';
-import type { Actor } from '../actor';
+import { actorLabel, type Actor } from '../actor';
 import type { Engine } from '../engine';
 
 export type AuditEntry = {
@@ -16,7 +16,7 @@ export function recordAudit(engine: Engine, entry: AuditEntry): void {
   engine.db
     .insert(auditEvents)
     .values({
-      actor: `${entry.actor.kind}:${entry.actor.name}`,
+      actor: actorLabel(entry.actor),
       action: entry.action,
       target: entry.target,
       result: entry.result,

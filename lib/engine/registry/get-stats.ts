@@ -1,26 +1,24 @@
-import { desc, eq, sql } from 'drizzle-orm';
-import { downloadEvents, packages, versions } from '@/db/schema';
+import { sql } from 'drizzle-orm';
+import { visiblePackagesSql } from '../access/package-access';
+import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import type { RegistryStats } from './views';
 
-export function getStats(engine: Engine, recent = 8): RegistryStats {
+/** Totals over the packages the actor may see. */
+export function getStats(engine: Engine, actor: Actor, recent = 8): RegistryStats {
   const db = engine.db;
-  const pkgCount = db.select({ n: sql<number>`count(*)` }).from(packages).get()!.n;
-  const v = db.select({ n: sql<number>`count(*)`, bytes: sql<number>`coalesce(sum(${versions.size}), 0)` }).from(versions).get()!;
-  const d = db
-    .select({
-      n: sql<number>`coalesce(sum(case when ${downloadEvents.status} = 200 then 1 else 0 end), 0)`,
-      bytes: sql<number>`coalesce(sum(${downloadEvents.bytesSent}), 0)`,
-    })
-    .from(downloadEvents)
-    .get()!;
-  const recentRows = db
-    .select({ name: packages.name, version: versions.version, size: versions.size, published_at: versions.publishedAt })
-    .from(versions)
-    .innerJoin(packages, eq(packages.id, versions.packageId))
-    .orderBy(desc(versions.publishedAt), desc(versions.id))
-    .limit(recent)
-    .all();
+  const visible = visiblePackagesSql(actor);
+  const pkgCount = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM packages p WHERE ${visible}`).n;
+  const v = db.get<{ n: number; bytes: number }>(
+    sql`SELECT count(*) AS n, coalesce(sum(v.size), 0) AS bytes FROM versions v JOIN packages p ON p.id = v.package_id WHERE ${visible}`,
+  );
+  const d = db.get<{ n: number; bytes: number }>(sql`
+    SELECT coalesce(sum(CASE WHEN e.status = 200 THEN 1 ELSE 0 END), 0) AS n, coalesce(sum(e.bytes_sent), 0) AS bytes
+    FROM download_events e JOIN packages p ON p.id = e.package_id WHERE ${visible}`);
+  const recentRows = db.all<RegistryStats['recent_versions'][number]>(sql`
+    SELECT p.name AS name, v.version AS version, v.size AS size, v.published_at AS published_at
+    FROM versions v JOIN packages p ON p.id = v.package_id WHERE ${visible}
+    ORDER BY v.published_at DESC, v.id DESC LIMIT ${recent}`);
   return {
     packages: pkgCount,
     versions: v.n,

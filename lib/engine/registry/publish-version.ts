@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
 import { packages, resources, versions } from '@/db/schema';
+import { addOwnerRow } from '../access/package-access';
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
@@ -47,6 +48,9 @@ function registerVersion(
       .onConflictDoNothing({ target: packages.name })
       .run();
     const pkg = tx.select({ id: packages.id }).from(packages).where(eq(packages.name, input.name)).get()!;
+    // Whoever publishes a package first owns it.
+    const owned = tx.get<{ n: number }>(sql`SELECT count(*) AS n FROM package_owners WHERE package_id = ${pkg.id}`).n > 0;
+    if (!owned && actor.userId !== null) addOwnerRow(tx, pkg.id, actor.userId);
     const version = tx
       .insert(versions)
       .values({

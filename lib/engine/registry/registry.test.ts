@@ -214,7 +214,7 @@ describe('registry', () => {
     recordDownload(engine, target, { ...ev, status: 304, isRange: false, bytesSent: 0 });
     expect(getPackage(engine, 'cnt').downloads).toBe(2);
     expect(getVersion(engine, 'cnt', '1.0.0').downloads).toBe(2);
-    const stats = getStats(engine);
+    const stats = getStats(engine, ANONYMOUS);
     expect(stats).toMatchObject({ packages: 1, versions: 1, downloads: 2, bytes_served: 30 });
     expect(stats.recent_versions[0]).toMatchObject({ name: 'cnt', version: '1.0.0' });
   });
@@ -225,7 +225,7 @@ describe('registry', () => {
     await publishSample(engine, 'whisper', '1.0.0', { description: 'speech recognition', tags: ['audio', 'asr'] });
     await publishSample(engine, 'clip', '1.0.0', { description: 'joint vision and text embeddings, unlike resnet' });
 
-    const names = (q: string) => searchPackages(engine, { q }).packages.map((p) => p.name);
+    const names = (q: string) => searchPackages(engine, ANONYMOUS, { q }).packages.map((p) => p.name);
     expect(names('resnet')).toEqual(['resnet-50', 'clip']); // name match ranks above a description mention
     expect(names('res')).toContain('resnet-50');
     expect(names('google')).toEqual(['bert-base']);
@@ -234,10 +234,10 @@ describe('registry', () => {
     expect(names('nothing-like-this')).toEqual([]);
     expect(names('"NEAR(* OR')).toEqual([]); // FTS syntax is treated as text, never an error
 
-    const all = searchPackages(engine, { q: '', page: 1, perPage: 3 });
+    const all = searchPackages(engine, ANONYMOUS, { q: '', page: 1, perPage: 3 });
     expect(all.total).toBe(4);
     expect(all.packages).toHaveLength(3);
-    const page2 = searchPackages(engine, { q: '', page: 2, perPage: 3 });
+    const page2 = searchPackages(engine, ANONYMOUS, { q: '', page: 2, perPage: 3 });
     expect(page2.packages).toHaveLength(1);
     expect(new Set([...all.packages, ...page2.packages].map((p) => p.name)).size).toBe(4);
     expect(all.packages[0]).toMatchObject({ latest: '1.0.0', downloads: 0 });
@@ -247,10 +247,10 @@ describe('registry', () => {
   it('search reflects a yank that changes the description shown', async () => {
     await publishSample(engine, 'llama', '1.0.0', { description: 'original weights' });
     await publishSample(engine, 'llama', '2.0.0', { description: 'quantized weights' });
-    expect(searchPackages(engine, { q: 'quantized' }).total).toBe(1);
+    expect(searchPackages(engine, ANONYMOUS, { q: 'quantized' }).total).toBe(1);
     setYanked(engine, ANONYMOUS, { name: 'llama', version: '2.0.0', yanked: true });
-    expect(searchPackages(engine, { q: 'quantized' }).total).toBe(0);
-    expect(searchPackages(engine, { q: 'original' }).total).toBe(1);
+    expect(searchPackages(engine, ANONYMOUS, { q: 'quantized' }).total).toBe(0);
+    expect(searchPackages(engine, ANONYMOUS, { q: 'original' }).total).toBe(1);
   });
 
   it('builds safe FTS queries', () => {
@@ -277,9 +277,9 @@ describe('registry listing', () => {
       const second = await publishSample(engine, 'demo', '1.1.0', {
         files: [{ path: 'models/model.bin', source: Buffer.alloc(5000, 1) }],
       });
-      const hit = searchPackages(engine, {}).packages[0];
+      const hit = searchPackages(engine, ANONYMOUS, {}).packages[0];
       expect(hit).toMatchObject({ name: 'demo', latest: '1.1.0', size: second.size });
-      expect(searchPackages(engine, { q: 'demo' }).packages[0].size).toBe(second.size);
+      expect(searchPackages(engine, ANONYMOUS, { q: 'demo' }).packages[0].size).toBe(second.size);
     } finally {
       await engine.cleanup();
     }

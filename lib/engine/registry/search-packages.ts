@@ -1,5 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import { tags } from '@/db/schema';
+import { visiblePackagesSql } from '../access/package-access';
+import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { countPackageDownloads } from './count-downloads';
 import type { SearchResult } from './views';
@@ -20,12 +22,14 @@ export function toFtsQuery(q: string): string | null {
 
 type Row = { id: number; name: string; description: string | null; author: string | null; latest: string | null; updatedAt: number; size: number | null };
 
-export function searchPackages(engine: Engine, input: SearchInput): SearchResult {
+/** Only packages the actor may see are counted and listed. */
+export function searchPackages(engine: Engine, actor: Actor, input: SearchInput): SearchResult {
   const page = Math.max(1, Math.floor(input.page ?? 1));
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.floor(input.perPage ?? 20)));
   const offset = (page - 1) * perPage;
   const match = toFtsQuery(input.q ?? '');
   const db = engine.db;
+  const visible = visiblePackagesSql(actor);
 
   // Raw SQL with explicit aliases: the size comes from a correlated subquery on the latest version.
   const columns = sql.raw(`p.id, p.name, p.description, p.author, p.latest_version AS latest, p.updated_at AS updatedAt,
@@ -33,16 +37,19 @@ export function searchPackages(engine: Engine, input: SearchInput): SearchResult
   let total: number;
   let rows: Row[];
   if (match === null) {
-    total = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM packages`).n;
+    total = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM packages p WHERE ${visible}`).n;
     rows = db.all<Row>(sql`
       SELECT ${columns} FROM packages p
+      WHERE ${visible}
       ORDER BY p.updated_at DESC, p.name
       LIMIT ${perPage} OFFSET ${offset}`);
   } else {
-    total = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM packages_fts WHERE packages_fts MATCH ${match}`).n;
+    total = db.get<{ n: number }>(
+      sql`SELECT count(*) AS n FROM packages_fts f JOIN packages p ON p.id = f.rowid WHERE packages_fts MATCH ${match} AND ${visible}`,
+    ).n;
     rows = db.all<Row>(sql`
       SELECT ${columns} FROM packages_fts f JOIN packages p ON p.id = f.rowid
-      WHERE packages_fts MATCH ${match}
+      WHERE packages_fts MATCH ${match} AND ${visible}
       ORDER BY bm25(packages_fts, 10.0, 1.0, 2.0, 5.0), p.name
       LIMIT ${perPage} OFFSET ${offset}`);
   }

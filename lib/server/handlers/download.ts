@@ -7,6 +7,7 @@ import { route } from '../route';
 export const downloadHandler = route({
   permission: 'Download',
   params: ZVersionParams,
+  package: (p) => p.name,
   run: ({ req, params, ctx }) =>
     downloadResponse(ctx.engine, findDownload(ctx.engine, params.name, params.version), req, {
       clientAddr: ctx.clientAddr,

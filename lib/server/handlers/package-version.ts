@@ -14,6 +14,7 @@ function signatureFrom(headers: Headers) {
 export const getVersionHandler = route({
   permission: 'ReadMetadata',
   params: ZVersionParams,
+  package: (p) => p.name,
   run: ({ params, ctx }) => Response.json(getVersion(ctx.engine, params.name, params.version)),
 });
 
@@ -21,6 +22,7 @@ export const getVersionHandler = route({
 export const publishVersionHandler = route({
   permission: 'Publish',
   params: ZVersionParams,
+  package: (p) => p.name,
   audit: { action: 'version.publish', target: (p) => `${p.name}@${p.version}` },
   run: async ({ req, params, ctx }) => {
     const length = req.headers.get('content-length');

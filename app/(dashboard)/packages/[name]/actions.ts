@@ -1,12 +1,15 @@
 'use server';
 
+import { addOwner, removeOwner, setGrant, setVisibility } from '@/lib/engine/access/manage-package-access';
 import { setYanked } from '@/lib/engine/registry';
 import { action } from '@/lib/server/action';
+import { ZGrantInput, ZOwnerInput, ZVisibilityInput } from '@/lib/validations/accounts';
 import { ZVersionParams, ZYankInput } from '@/lib/validations/package';
 
 export const yankVersionAction = action({
   permission: 'Yank',
   input: ZYankInput,
+  package: (i) => i.name,
   audit: { action: 'version.yank', target: (i) => `${i.name}@${i.version}` },
   run: (i, ctx) => ({ yanked: setYanked(ctx.engine, ctx.actor, { ...i, yanked: true }).yanked }),
 });
@@ -14,6 +17,39 @@ export const yankVersionAction = action({
 export const unyankVersionAction = action({
   permission: 'Unyank',
   input: ZVersionParams,
+  package: (i) => i.name,
   audit: { action: 'version.unyank', target: (i) => `${i.name}@${i.version}` },
   run: (i, ctx) => ({ yanked: setYanked(ctx.engine, ctx.actor, { ...i, yanked: false }).yanked }),
+});
+
+export const setVisibilityAction = action({
+  permission: 'ManageOwners',
+  input: ZVisibilityInput,
+  package: (i) => i.name,
+  audit: { action: 'package.set-visibility', target: (i) => `${i.name} visibility=${i.visibility}` },
+  run: (i, ctx) => (setVisibility(ctx.engine, i), {}),
+});
+
+export const addOwnerAction = action({
+  permission: 'ManageOwners',
+  input: ZOwnerInput,
+  package: (i) => i.name,
+  audit: { action: 'package.add-owner', target: (i) => `${i.name} owner=${i.username}` },
+  run: (i, ctx) => (addOwner(ctx.engine, i), {}),
+});
+
+export const removeOwnerAction = action({
+  permission: 'ManageOwners',
+  input: ZOwnerInput,
+  package: (i) => i.name,
+  audit: { action: 'package.remove-owner', target: (i) => `${i.name} owner=${i.username}` },
+  run: (i, ctx) => (removeOwner(ctx.engine, i), {}),
+});
+
+export const setGrantAction = action({
+  permission: 'ManageOwners',
+  input: ZGrantInput,
+  package: (i) => i.name,
+  audit: { action: 'package.set-grant', target: (i) => `${i.name} user=${i.username} permissions=${i.permissions.join(',')}` },
+  run: (i, ctx) => (setGrant(ctx.engine, i), {}),
 });

@@ -5,7 +5,7 @@ import { APP_VERSION } from '@/lib/server/version';
 export const dynamic = 'force-dynamic';
 
 export const GET = route({
-  permission: 'ReadMetadata',
+  permission: 'public',
   params: z.object({}),
   run: ({ ctx }) => {
     ctx.engine.db.$client.prepare('SELECT 1').get();

@@ -5,10 +5,11 @@ import { ZSearchQuery } from '@/lib/validations/package';
 
 export const dynamic = 'force-dynamic';
 
+/** Anyone may search; results hold only the packages the caller may see. */
 export const GET = route({
-  permission: 'ReadMetadata',
+  permission: 'public',
   params: z.object({}),
   query: ZSearchQuery,
   run: ({ query, ctx }) =>
-    Response.json(searchPackages(ctx.engine, { q: query.q, page: query.page, perPage: query.per_page })),
+    Response.json(searchPackages(ctx.engine, ctx.actor, { q: query.q, page: query.page, perPage: query.per_page })),
 });

@@ -5,7 +5,7 @@ import { route } from '@/lib/server/route';
 export const dynamic = 'force-dynamic';
 
 export const GET = route({
-  permission: 'ReadMetadata',
+  permission: 'public',
   params: z.object({}),
-  run: ({ ctx }) => Response.json(getStats(ctx.engine)),
+  run: ({ ctx }) => Response.json(getStats(ctx.engine, ctx.actor)),
 });

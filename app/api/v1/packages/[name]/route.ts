@@ -7,5 +7,6 @@ export const dynamic = 'force-dynamic';
 export const GET = route({
   permission: 'ReadMetadata',
   params: ZPackageParams,
+  package: (p) => p.name,
   run: ({ params, ctx }) => Response.json(getPackage(ctx.engine, params.name)),
 });

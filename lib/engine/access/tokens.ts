@@ -1,0 +1,129 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { desc, eq } from 'drizzle-orm';
+import { apiTokens, users, type ApiTokenRow } from '@/db/schema';
+import type { Actor } from '../actor';
+import type { Engine } from '../engine';
+import { AppError } from '../errors';
+import { actorForUser } from './actor-for-user';
+import { PERMISSIONS, isPermission, type Permission } from './permissions';
+import { rolesOfUser } from './roles';
+
+export type TokenView = {
+  id: number;
+  name: string;
+  username: string;
+  prefix: string;
+  /** What the token may use; for a full-access token, its user's current permissions. */
+  scopes: Permission[];
+  /** No scopes given at creation: acts with everything its user may do (ownership included). */
+  full_access: boolean;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+};
+
+const TOKEN_RE = /^torsh_([a-f0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const LAST_USED_EVERY_MS = 60 * 1000;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+/** Stored scopes: a JSON array, or JSON null for a full-access token. */
+function parseScopes(text: string): Permission[] | null {
+  const raw = JSON.parse(text) as string[] | null;
+  return raw === null ? null : raw.filter(isPermission);
+}
+
+function toView(engine: Engine, row: ApiTokenRow, username: string): TokenView {
+  const scopes = parseScopes(row.scopes);
+  return {
+    id: row.id,
+    name: row.name,
+    username,
+    prefix: `torsh_${row.publicId}`,
+    scopes: scopes ?? PERMISSIONS.filter((p) => rolesOfUser(engine, row.userId).permissions.has(p)),
+    full_access: scopes === null,
+    created_at: row.createdAt,
+    expires_at: row.expiresAt,
+    last_used_at: row.lastUsedAt,
+    revoked_at: row.revokedAt,
+  };
+}
+
+/**
+ * A new token for the actor's own user. Scopes may not exceed the user's permissions; without
+ * scopes the token acts as its user. The secret is returned once; only its sha256 is stored.
+ */
+export function createToken(
+  engine: Engine,
+  actor: Actor,
+  input: { name: string; scopes?: string[]; expiresInDays?: number },
+): { id: number; token: string } {
+  if (actor.userId === null) throw new AppError('UNAUTHENTICATED', 'sign in to create API tokens');
+  const requested = input.scopes ?? [];
+  const unknown = requested.filter((s) => !isPermission(s));
+  if (unknown.length > 0) throw new AppError('UNKNOWN_PERMISSION', `unknown permission: ${unknown.join(', ')}`);
+  const beyond = requested.filter((s) => !actor.permissions.has(s as Permission));
+  if (beyond.length > 0) throw new AppError('FORBIDDEN', `a token cannot have permissions you do not hold: ${beyond.join(', ')}`);
+  const publicId = randomBytes(6).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  const now = Date.now();
+  const { id } = engine.db
+    .insert(apiTokens)
+    .values({
+      publicId,
+      userId: actor.userId,
+      name: input.name.trim(),
+      secretHash: sha256(secret).toString('hex'),
+      scopes: JSON.stringify(input.scopes ? [...new Set(requested)] : null),
+      createdAt: now,
+      expiresAt: input.expiresInDays ? now + input.expiresInDays * 24 * 3600 * 1000 : null,
+    })
+    .returning({ id: apiTokens.id })
+    .get();
+  return { id, token: `torsh_${publicId}_${secret}` };
+}
+
+export type TokenCheck = { ok: true; actor: Actor } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' | 'disabled' };
+
+/** Authenticate a bearer token (constant-time comparison of the secret's hash). */
+export function resolveToken(engine: Engine, token: string): TokenCheck {
+  const m = TOKEN_RE.exec(token);
+  if (!m) return { ok: false, reason: 'malformed' };
+  const row = engine.db
+    .select({ token: apiTokens, user: users })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.publicId, m[1]))
+    .get();
+  if (!row || !timingSafeEqual(sha256(m[2]), Buffer.from(row.token.secretHash, 'hex'))) return { ok: false, reason: 'unknown' };
+  if (row.token.revokedAt !== null) return { ok: false, reason: 'revoked' };
+  const now = Date.now();
+  if (row.token.expiresAt !== null && row.token.expiresAt <= now) return { ok: false, reason: 'expired' };
+  if (row.user.disabled) return { ok: false, reason: 'disabled' };
+  if (row.token.lastUsedAt === null || now - row.token.lastUsedAt > LAST_USED_EVERY_MS) {
+    engine.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id)).run();
+  }
+  const scopes = parseScopes(row.token.scopes);
+  return { ok: true, actor: actorForUser(engine, row.user, { tokenId: row.token.id, tokenName: row.token.name, scopes }) };
+}
+
+export function listTokens(engine: Engine, filter: { userId: number } | { all: true }): TokenView[] {
+  const rows = engine.db
+    .select({ token: apiTokens, username: users.username })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where('userId' in filter ? eq(apiTokens.userId, filter.userId) : undefined)
+    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
+    .all();
+  return rows.map((r) => toView(engine, r.token, r.username));
+}
+
+/** Revoke one's own token; holders of ManageTokens may revoke anyone's. */
+export function revokeToken(engine: Engine, actor: Actor, tokenId: number): { name: string } {
+  const row = engine.db.select().from(apiTokens).where(eq(apiTokens.id, tokenId)).get();
+  const mayManage = actor.permissions.has('ManageTokens');
+  if (!row || (row.userId !== actor.userId && !mayManage)) throw new AppError('TOKEN_NOT_FOUND', `token ${tokenId} does not exist`);
+  if (row.revokedAt === null) engine.db.update(apiTokens).set({ revokedAt: Date.now() }).where(eq(apiTokens.id, row.id)).run();
+  return { name: row.name };
+}

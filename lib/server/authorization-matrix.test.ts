@@ -1,0 +1,266 @@
+/**
+ * Every mutating API route and server action, checked against every built-in role and
+ * anonymous: allowed or denied exactly as the permission table (BUILT_IN_ROLES) says, and
+ * audited either way. The list of mutations is read from the code (app/**), so a new mutation
+ * fails this test until it gets a row below.
+ */
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_ROLES, type BuiltInRole } from '@/lib/engine/access/permissions';
+import { actorForUser } from '@/lib/engine/access/actor-for-user';
+import { bootstrapAccounts } from '@/lib/engine/access/bootstrap';
+import { createSession } from '@/lib/engine/access/sessions';
+import { createToken } from '@/lib/engine/access/tokens';
+import { createUser, getUser } from '@/lib/engine/access/users';
+import { createRole } from '@/lib/engine/access/roles';
+import { writeSamplePackage } from '@/lib/engine/format/test-helpers/sample-package';
+import { tempEngine } from '@/lib/engine/test-support/temp-engine';
+import { installEngine } from './engine';
+import type { GuardMeta, Requirement } from './guard';
+import type { CookieJar } from './request-context';
+import { SESSION_COOKIE } from './session-cookie';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const MUTATING_METHODS = ['PUT', 'POST', 'PATCH', 'DELETE'] as const;
+type Who = BuiltInRole | 'anonymous';
+const WHO: Who[] = ['anonymous', 'admin', 'maintainer', 'contributor', 'viewer'];
+const PW = 'matrix-password-1';
+
+type Outcome = { ok: boolean; code: string | null };
+type Caller = {
+  who: Who;
+  /** A value unique to this caller, for names the fixture creates. */
+  tag: string;
+  headers: Headers;
+  userId: number | null;
+  username: string | null;
+};
+type Row = { permission: Requirement; call: (c: Caller) => Promise<Outcome> };
+
+type Mutation = { id: string; meta: GuardMeta | undefined; fn: (...args: never[]) => unknown };
+
+function files(dir: string, name: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name === name)
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+async function discoverMutations(): Promise<Mutation[]> {
+  const app = path.join(ROOT, 'app');
+  const found: Mutation[] = [];
+  for (const file of files(app, 'route.ts')) {
+    const mod = await import(file);
+    for (const m of MUTATING_METHODS) {
+      if (mod[m]) found.push({ id: `${path.relative(ROOT, file)} ${m}`, meta: mod[m].meta, fn: mod[m] });
+    }
+  }
+  for (const file of files(app, 'actions.ts')) {
+    const mod = await import(file);
+    for (const [name, fn] of Object.entries(mod)) {
+      if (typeof fn === 'function') found.push({ id: `${path.relative(ROOT, file)}#${name}`, meta: (fn as { meta?: GuardMeta }).meta, fn: fn as Mutation['fn'] });
+    }
+  }
+  return found;
+}
+
+const jar = (): CookieJar => ({ set: () => {}, delete: () => {} });
+
+let engine: Awaited<ReturnType<typeof tempEngine>>;
+let mutations: Mutation[];
+const callers = new Map<Who, { token: string | null; session: string | null; userId: number | null; username: string | null }>();
+let packageBytes: (name: string, version: string) => Promise<Blob>;
+
+function routeCall(id: string, method: string, url: string, params: Record<string, string>, body?: BodyInit) {
+  return async (c: Caller): Promise<Outcome> => {
+    const handler = mutations.find((m) => m.id === id)!.fn as unknown as (req: Request, seg: { params: Promise<Record<string, string>> }) => Promise<Response>;
+    const cred = callers.get(c.who)!;
+    const headers = new Headers(cred.token ? { authorization: `Bearer ${cred.token}` } : {});
+    const res = await handler(new Request(`http://localhost${url}`, { method, headers, body, duplex: 'half' } as RequestInit), { params: Promise.resolve(params) });
+    const json = res.headers.get('content-type')?.includes('json') ? await res.json() : {};
+    return { ok: res.status < 400, code: json.error?.code ?? null };
+  };
+}
+
+function actionCall(id: string, input: (c: Caller) => unknown) {
+  return async (c: Caller): Promise<Outcome> => {
+    const fn = mutations.find((m) => m.id === id)!.fn as unknown as {
+      runWith: (req: { headers: Headers; cookies: CookieJar }, raw: unknown) => Promise<{ ok: boolean; error?: { code: string } }>;
+    };
+    const r = await fn.runWith({ headers: c.headers, cookies: jar() }, input(c));
+    return { ok: r.ok, code: r.ok ? null : r.error!.code };
+  };
+}
+
+const P = 'app/(dashboard)/packages/[name]/actions.ts';
+const U = 'app/(dashboard)/admin/users/actions.ts';
+const R = 'app/(dashboard)/admin/roles/actions.ts';
+const T = 'app/(dashboard)/tokens/actions.ts';
+const A = 'app/(auth)/actions.ts';
+const V = 'app/api/v1/packages/[name]/[version]';
+
+/** One row per mutation in the code base. The shared package `shared` is public and owned by `owner`. */
+const TABLE: Record<string, Row> = {
+  [`${V}/route.ts PUT`]: {
+    permission: 'Publish',
+    call: async (c) => routeCall(`${V}/route.ts PUT`, 'PUT', `/api/v1/packages/new-${c.tag}/1.0.0`, { name: `new-${c.tag}`, version: '1.0.0' }, await packageBytes(`new-${c.tag}`, '1.0.0'))(c),
+  },
+  [`${V}/yank/route.ts POST`]: { permission: 'Yank', call: routeCall(`${V}/yank/route.ts POST`, 'POST', '/api/v1/packages/shared/1.0.0/yank', { name: 'shared', version: '1.0.0' }) },
+  [`${V}/yank/route.ts DELETE`]: {
+    permission: 'Unyank',
+    call: routeCall(`${V}/yank/route.ts DELETE`, 'DELETE', '/api/v1/packages/shared/1.0.0/yank', { name: 'shared', version: '1.0.0' }),
+  },
+  ['app/api/v1/auth/tokens/route.ts POST']: {
+    permission: 'public',
+    call: (c) =>
+      routeCall('app/api/v1/auth/tokens/route.ts POST', 'POST', '/api/v1/auth/tokens', {}, JSON.stringify({ username: 'owner', password: PW, name: `cli-${c.tag}` }))(c),
+  },
+  ['app/api/v1/users/route.ts POST']: {
+    permission: 'ManageUsers',
+    call: (c) =>
+      routeCall('app/api/v1/users/route.ts POST', 'POST', '/api/v1/users', {}, JSON.stringify({ username: `api-${c.tag}`, email: `api-${c.tag}@x.test`, password: PW, roles: [] }))(c),
+  },
+  ['app/api/v1/packages/[name]/access/route.ts PATCH']: {
+    permission: 'ManageOwners',
+    call: routeCall('app/api/v1/packages/[name]/access/route.ts PATCH', 'PATCH', '/api/v1/packages/shared/access', { name: 'shared' }, JSON.stringify({ visibility: 'public' })),
+  },
+  ['app/api/v1/packages/[name]/grants/[username]/route.ts PUT']: {
+    permission: 'ManageOwners',
+    call: routeCall(
+      'app/api/v1/packages/[name]/grants/[username]/route.ts PUT',
+      'PUT',
+      '/api/v1/packages/shared/grants/victim',
+      { name: 'shared', username: 'victim' },
+      JSON.stringify({ permissions: ['Download'] }),
+    ),
+  },
+  [`${A}#loginAction`]: { permission: 'public', call: actionCall(`${A}#loginAction`, () => ({ username: 'owner', password: PW })) },
+  [`${A}#logoutAction`]: {
+    permission: 'public',
+    // Signs out a session of its own, so the caller's main session survives for the other rows.
+    call: (c) => {
+      const headers = c.userId === null ? c.headers : new Headers({ cookie: `${SESSION_COOKIE}=${createSession(engine, c.userId, { clientAddr: null, userAgent: null }).token}` });
+      return actionCall(`${A}#logoutAction`, () => ({}))({ ...c, headers });
+    },
+  },
+  [`${A}#setupAction`]: { permission: 'public', call: actionCall(`${A}#setupAction`, (c) => ({ username: `s-${c.tag}`, email: `s-${c.tag}@x.test`, password: PW })) },
+  [`${U}#createUserAction`]: {
+    permission: 'ManageUsers',
+    call: actionCall(`${U}#createUserAction`, (c) => ({ username: `n-${c.tag}`, email: `n-${c.tag}@x.test`, password: PW, roles: ['viewer'] })),
+  },
+  [`${U}#setUserDisabledAction`]: { permission: 'ManageUsers', call: actionCall(`${U}#setUserDisabledAction`, () => ({ userId: target('victim'), disabled: false })) },
+  [`${U}#resetPasswordAction`]: { permission: 'ManageUsers', call: actionCall(`${U}#resetPasswordAction`, () => ({ userId: target('victim'), password: PW })) },
+  [`${U}#setUserRolesAction`]: { permission: 'ManageUsers', call: actionCall(`${U}#setUserRolesAction`, () => ({ userId: target('victim'), roles: ['viewer'] })) },
+  [`${R}#createRoleAction`]: { permission: 'ManageRoles', call: actionCall(`${R}#createRoleAction`, (c) => ({ name: `r-${c.tag}`, permissions: ['Download'] })) },
+  [`${R}#updateRoleAction`]: { permission: 'ManageRoles', call: actionCall(`${R}#updateRoleAction`, () => ({ roleId: target('role'), permissions: ['Download'] })) },
+  [`${R}#deleteRoleAction`]: {
+    permission: 'ManageRoles',
+    call: (c) => actionCall(`${R}#deleteRoleAction`, () => ({ roleId: createRole(engine, { name: `d-${c.tag}`, permissions: [] }).id }))(c),
+  },
+  [`${T}#createTokenAction`]: { permission: 'authenticated', call: actionCall(`${T}#createTokenAction`, (c) => ({ name: `t-${c.tag}`, scopes: ['Download'] })) },
+  [`${T}#revokeTokenAction`]: {
+    permission: 'authenticated',
+    call: (c) => {
+      // Each caller revokes a token of its own (an anonymous caller names the owner's).
+      const actor = actorForUser(engine, getUser(engine, c.userId ?? target('owner')), { sessionId: 'fixture' });
+      const { id } = createToken(engine, actor, { name: `own-${c.tag}`, scopes: ['Download'] });
+      return actionCall(`${T}#revokeTokenAction`, () => ({ tokenId: id }))(c);
+    },
+  },
+  [`${P}#yankVersionAction`]: { permission: 'Yank', call: actionCall(`${P}#yankVersionAction`, () => ({ name: 'shared', version: '1.0.0' })) },
+  [`${P}#unyankVersionAction`]: { permission: 'Unyank', call: actionCall(`${P}#unyankVersionAction`, () => ({ name: 'shared', version: '1.0.0' })) },
+  [`${P}#setVisibilityAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#setVisibilityAction`, () => ({ name: 'shared', visibility: 'public' })) },
+  [`${P}#addOwnerAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#addOwnerAction`, () => ({ name: 'shared', username: 'owner' })) },
+  [`${P}#removeOwnerAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#removeOwnerAction`, () => ({ name: 'shared', username: 'victim' })) },
+  [`${P}#setGrantAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#setGrantAction`, () => ({ name: 'shared', username: 'victim', permissions: ['Download'] })) },
+};
+
+const targets = new Map<string, number>();
+const target = (name: string) => targets.get(name)!;
+
+function allowed(who: Who, permission: Requirement): boolean {
+  if (permission === 'public') return true;
+  if (who === 'anonymous') return false;
+  if (permission === 'authenticated') return true;
+  return (BUILT_IN_ROLES[who].permissions as readonly string[]).includes(permission);
+}
+
+beforeAll(async () => {
+  engine = await tempEngine();
+  await bootstrapAccounts(engine, undefined);
+  installEngine(engine);
+  mutations = await discoverMutations();
+  packageBytes = async (name, version) => new Blob([new Uint8Array(await readFile(await writeSamplePackage({ name, version })))]);
+
+  for (const who of WHO) {
+    if (who === 'anonymous') {
+      callers.set(who, { token: null, session: null, userId: null, username: null });
+      continue;
+    }
+    const { id } = await createUser(engine, { username: `u-${who}`, email: `${who}@x.test`, password: PW, roles: [who] });
+    const actor = actorForUser(engine, getUser(engine, id), { sessionId: 'setup' });
+    callers.set(who, {
+      token: createToken(engine, actor, { name: 'matrix' }).token,
+      session: createSession(engine, id, { clientAddr: null, userAgent: null }).token,
+      userId: id,
+      username: `u-${who}`,
+    });
+  }
+  const owner = await createUser(engine, { username: 'owner', email: 'owner@x.test', password: PW, roles: ['contributor'] });
+  const victim = await createUser(engine, { username: 'victim', email: 'victim@x.test', password: PW, roles: ['viewer'] });
+  targets.set('owner', owner.id);
+  targets.set('victim', victim.id);
+  targets.set('role', createRole(engine, { name: 'editable', permissions: [] }).id);
+  // `shared` is public, owned by `owner` (and `victim`, so removing victim never hits LAST_OWNER).
+  const ownerToken = createToken(engine, actorForUser(engine, getUser(engine, owner.id), { sessionId: 'setup' }), { name: 'setup' }).token;
+  const put = mutations.find((m) => m.id === `${V}/route.ts PUT`)!.fn as unknown as (r: Request, s: unknown) => Promise<Response>;
+  const res = await put(
+    new Request('http://localhost/api/v1/packages/shared/1.0.0', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ownerToken}` },
+      body: await packageBytes('shared', '1.0.0'),
+    }),
+    { params: Promise.resolve({ name: 'shared', version: '1.0.0' }) },
+  );
+  expect(res.status).toBe(201);
+  engine.db.run(sql`INSERT INTO package_owners (package_id, user_id) SELECT id, ${victim.id} FROM packages WHERE name = 'shared'`);
+});
+
+afterAll(async () => {
+  await engine?.cleanup();
+});
+
+describe('authorisation matrix', () => {
+  it('every mutation is built with a wrapper, audited, and has a row here (and every row a mutation)', () => {
+    for (const m of mutations) {
+      expect(m.meta, `${m.id} is not built with route()/action()`).toBeDefined();
+      expect(m.meta!.audit, `${m.id} is not audited`).not.toBeNull();
+    }
+    expect(mutations.map((m) => m.id).sort()).toEqual(Object.keys(TABLE).sort());
+  });
+
+  it('each mutation declares the permission the table expects', () => {
+    for (const m of mutations) expect(m.meta!.permission, m.id).toBe(TABLE[m.id].permission);
+  });
+
+  for (const who of WHO) {
+    it(`${who}: allowed or denied as the permission table says, audited either way`, async () => {
+      for (const [id, row] of Object.entries(TABLE)) {
+        const cred = callers.get(who)!;
+        const headers = new Headers(cred.session ? { cookie: `${SESSION_COOKIE}=${cred.session}` } : {});
+        const before = engine.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events`).n;
+        const outcome = await row.call({ who, tag: `${who}-${id.length}`, headers, userId: cred.userId, username: cred.username });
+        const denied = outcome.code === 'UNAUTHENTICATED' || outcome.code === 'FORBIDDEN';
+        if (allowed(who, row.permission)) {
+          expect(denied, `${who} should pass ${id} but got ${outcome.code}`).toBe(false);
+        } else {
+          expect(outcome.code, `${who} should be denied ${id}`).toBe(who === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+        }
+        const after = engine.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events`).n;
+        expect(after - before, `${id} by ${who} left no audit row`).toBeGreaterThanOrEqual(1);
+      }
+    });
+  }
+});

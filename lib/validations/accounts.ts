@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { PACKAGE_PERMISSIONS, PERMISSIONS } from '@/lib/engine/access/permissions';
+import { ZPackageName } from './package';
+
+export const ZPermissionName = z.enum(PERMISSIONS, { message: 'unknown permission' });
+export const ZPackagePermission = z.enum(PACKAGE_PERMISSIONS, { message: 'not a package permission' });
+
+export const ZUsername = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'usernames are 2–32 lowercase letters, digits, ".", "_" or "-"');
+export const ZPassword = z.string().min(10, 'passwords need at least 10 characters').max(1024);
+export const ZEmail = z.string().trim().toLowerCase().email('enter a valid email address').max(254);
+export const ZRoleName = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'role names are 2–32 lowercase letters, digits, "_" or "-"');
+const ZId = z.coerce.number().int().positive();
+
+/** Sign-in fields are not pattern-checked: every failure must look the same. */
+export const ZLoginInput = z.object({ username: z.string().max(64), password: z.string().max(1024) });
+export const ZSetupInput = z.object({ username: ZUsername, email: ZEmail, password: ZPassword });
+
+export const ZCreateUserInput = z.object({ username: ZUsername, email: ZEmail, password: ZPassword, roles: z.array(ZRoleName).max(32) });
+export const ZSetUserDisabledInput = z.object({ userId: ZId, disabled: z.coerce.boolean() });
+export const ZResetPasswordInput = z.object({ userId: ZId, password: ZPassword });
+export const ZSetUserRolesInput = z.object({ userId: ZId, roles: z.array(ZRoleName).max(32) });
+
+export const ZCreateRoleInput = z.object({
+  name: ZRoleName,
+  description: z.string().trim().max(200).optional(),
+  permissions: z.array(ZPermissionName).max(64),
+});
+export const ZUpdateRoleInput = z.object({
+  roleId: ZId,
+  description: z.string().trim().max(200).optional(),
+  permissions: z.array(ZPermissionName).max(64),
+});
+export const ZRoleIdInput = z.object({ roleId: ZId });
+
+export const ZCreateTokenInput = z.object({
+  name: z.string().trim().min(1, 'give the token a name').max(100),
+  scopes: z.array(ZPermissionName).max(64).optional(),
+  expiresInDays: z.coerce.number().int().min(1).max(3650).optional(),
+});
+export const ZRevokeTokenInput = z.object({ tokenId: ZId });
+
+/** POST /api/v1/auth/tokens (the CLI's login). */
+export const ZIssueTokenBody = z.object({
+  username: z.string().max(64),
+  password: z.string().max(1024),
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(ZPermissionName).max(64).optional(),
+  expires_in_days: z.number().int().min(1).max(3650).optional(),
+});
+
+export const ZVisibility = z.enum(['public', 'restricted', 'private']);
+export const ZVisibilityInput = z.object({ name: ZPackageName, visibility: ZVisibility });
+export const ZOwnerInput = z.object({ name: ZPackageName, username: ZUsername });
+export const ZGrantInput = z.object({ name: ZPackageName, username: ZUsername, permissions: z.array(ZPackagePermission).max(16) });
+
+export const ZUsersQuery = z.object({
+  q: z.string().max(100).default(''),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const ZAuditQuery = z.object({
+  actor: z.string().max(200).optional(),
+  action: z.string().max(100).optional(),
+  target: z.string().max(300).optional(),
+  result: z.enum(['ok', 'denied', 'error']).optional(),
+  from: z.coerce.number().int().min(0).optional(),
+  to: z.coerce.number().int().min(0).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  per_page: z.coerce.number().int().min(1).max(200).default(50),
+  format: z.enum(['json', 'csv']).default('json'),
+});
