@@ -3,6 +3,9 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 
 /** Timestamps are integers (milliseconds since the epoch). */
 const ms = (name: string) => integer(name, { mode: 'number' });
+/** Foreign keys that follow their parent row away. */
+const packageRef = () => integer('package_id').notNull().references(() => packages.id, { onDelete: 'cascade' });
+const userRef = () => integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' });
 
 export const packages = sqliteTable(
   'packages',
@@ -16,6 +19,8 @@ export const packages = sqliteTable(
     latestVersion: text('latest_version'),
     /** public: anyone reads; restricted: signed-in users with read permission; private: owners and grantees. */
     visibility: text('visibility', { enum: ['public', 'restricted', 'private'] }).notNull().default('public'),
+    /** Per-package "require signature" policy; null follows the global policy. */
+    requireSignature: integer('require_signature', { mode: 'boolean' }),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
   },
@@ -26,9 +31,7 @@ export const versions = sqliteTable(
   'versions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    packageId: integer('package_id')
-      .notNull()
-      .references(() => packages.id, { onDelete: 'cascade' }),
+    packageId: packageRef(),
     version: text('version').notNull(),
     /** sha256 of the package bytes, lowercase hex (the blob key). */
     digest: text('digest').notNull(),
@@ -43,8 +46,12 @@ export const versions = sqliteTable(
     yankReason: text('yank_reason'),
     signature: text('signature'),
     signatureKeyId: text('signature_key_id'),
-    /** 'unverified' until signing keys exist (publishing toolchain issue). */
+    /** verified · invalid · unknown_key · revoked (the key was revoked after signing). */
     signatureStatus: text('signature_status'),
+    /** Who holds the signing key: a username, or 'registry' for the registry's own key. */
+    signatureSigner: text('signature_signer'),
+    /** Stored opaquely (AES-256-GCM stream format); the manifest was supplied at publish. */
+    encrypted: integer('encrypted', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     uniqueIndex('versions_package_version_uq').on(t.packageId, t.version),
@@ -76,9 +83,7 @@ export const tags = sqliteTable(
   'tags',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    packageId: integer('package_id')
-      .notNull()
-      .references(() => packages.id, { onDelete: 'cascade' }),
+    packageId: packageRef(),
     tag: text('tag').notNull(),
   },
   (t) => [uniqueIndex('tags_package_tag_uq').on(t.packageId, t.tag), index('tags_tag_idx').on(t.tag)],
@@ -88,9 +93,7 @@ export const downloadEvents = sqliteTable(
   'download_events',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    packageId: integer('package_id')
-      .notNull()
-      .references(() => packages.id, { onDelete: 'cascade' }),
+    packageId: packageRef(),
     versionId: integer('version_id')
       .notNull()
       .references(() => versions.id, { onDelete: 'cascade' }),
@@ -170,9 +173,7 @@ export const rolePermissions = sqliteTable(
 export const userRoles = sqliteTable(
   'user_roles',
   {
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef(),
     roleId: integer('role_id')
       .notNull()
       .references(() => roles.id, { onDelete: 'cascade' }),
@@ -185,9 +186,7 @@ export const sessions = sqliteTable(
   'sessions',
   {
     id: text('id').primaryKey(),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef(),
     createdAt: ms('created_at').notNull(),
     lastSeenAt: ms('last_seen_at').notNull(),
     expiresAt: ms('expires_at').notNull(),
@@ -203,9 +202,7 @@ export const apiTokens = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     publicId: text('public_id').notNull(),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userRef(),
     name: text('name').notNull(),
     secretHash: text('secret_hash').notNull(),
     /** JSON array of permission names the token may use (a subset of its user's). */
@@ -234,12 +231,8 @@ export const loginAttempts = sqliteTable(
 export const packageOwners = sqliteTable(
   'package_owners',
   {
-    packageId: integer('package_id')
-      .notNull()
-      .references(() => packages.id, { onDelete: 'cascade' }),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    packageId: packageRef(),
+    userId: userRef(),
   },
   (t) => [primaryKey({ columns: [t.packageId, t.userId] }), index('package_owners_user_idx').on(t.userId)],
 );
@@ -248,16 +241,35 @@ export const packageOwners = sqliteTable(
 export const packageGrants = sqliteTable(
   'package_grants',
   {
-    packageId: integer('package_id')
-      .notNull()
-      .references(() => packages.id, { onDelete: 'cascade' }),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    packageId: packageRef(),
+    userId: userRef(),
     permission: text('permission').notNull(),
   },
   (t) => [primaryKey({ columns: [t.packageId, t.userId, t.permission] }), index('package_grants_user_idx').on(t.userId)],
 );
+
+/** Ed25519 public keys; user_id null is the registry's own key (signs browser publishes). */
+export const signingKeys = sqliteTable(
+  'signing_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    keyId: text('key_id').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** base64 of the raw 32-byte Ed25519 public key. */
+    publicKey: text('public_key').notNull(),
+    createdAt: ms('created_at').notNull(),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [uniqueIndex('signing_keys_key_id_uq').on(t.keyId), index('signing_keys_user_idx').on(t.userId)],
+);
+
+/** Global settings (JSON values), e.g. the signature policy. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
 
 export const packagesRelations = relations(packages, ({ many }) => ({
   versions: many(versions),
@@ -286,3 +298,4 @@ export type UserRow = typeof users.$inferSelect;
 export type RoleRow = typeof roles.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type Visibility = PackageRow['visibility'];
+export type SigningKeyRow = typeof signingKeys.$inferSelect;

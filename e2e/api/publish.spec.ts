@@ -140,7 +140,7 @@ test.describe('PUT /api/v1/packages/{name}/{version}', () => {
     expect(blobFiles()).toEqual(before);
   });
 
-  test('records a well-formed signature header as unverified; rejects a malformed one with 400', async ({ api, request }) => {
+  test('records a signature by an unregistered key as unknown_key; rejects a malformed one with 400', async ({ api, request }) => {
     const name = uniqueName('sig');
     const pkg = await samplePackage({ name, version: '1.0.0' });
     const bad = await publish(api, name, '1.0.0', pkg.bytes, { 'x-torsh-signature': 'not-base64!' });
@@ -150,6 +150,6 @@ test.describe('PUT /api/v1/packages/{name}/{version}', () => {
     const ok = await publish(api, name, '1.0.0', pkg.bytes, { 'x-torsh-signature': sig, 'x-torsh-key-id': 'ci-key-1' });
     expect(ok.status()).toBe(201);
     const meta = await (await request.get(`/api/v1/packages/${name}/1.0.0`)).json();
-    expect(meta.signature).toEqual({ key_id: 'ci-key-1', value: sig, status: 'unverified' });
+    expect(meta.signature).toEqual({ key_id: 'ci-key-1', value: sig, status: 'unknown_key', signer: null, fingerprint: null });
   });
 });

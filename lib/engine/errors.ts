@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'INVALID_VERSION'
   | 'BODY_TOO_LARGE'
   | 'UPLOAD_ABORTED'
+  | 'UPLOAD_NOT_FOUND'
+  | 'UPLOAD_INCOMPLETE'
   // package format (DESIGN §3)
   | 'PACKAGE_NOT_ZIP'
   | 'MANIFEST_MISSING'
@@ -52,6 +54,13 @@ export type ErrorCode =
   | 'LAST_OWNER'
   | 'TOKEN_NOT_FOUND'
   | 'UNKNOWN_PERMISSION'
+  // signing
+  | 'SIGNATURE_REQUIRED'
+  | 'KEY_EXISTS'
+  | 'KEY_NOT_FOUND'
+  // package encryption (lib/engine/security/encryption)
+  | 'DECRYPT_FAILED'
+  | 'ENCRYPTED_FORMAT_INVALID'
   | 'INTERNAL';
 
 export class AppError extends Error {

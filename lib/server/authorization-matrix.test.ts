@@ -16,6 +16,8 @@ import { createSession } from '@/lib/engine/access/sessions';
 import { createToken } from '@/lib/engine/access/tokens';
 import { createUser, getUser } from '@/lib/engine/access/users';
 import { createRole } from '@/lib/engine/access/roles';
+import { registerKey } from '@/lib/engine/security/keys';
+import { generateSigningKey } from '@/lib/engine/security/signing';
 import { writeSamplePackage } from '@/lib/engine/format/test-helpers/sample-package';
 import { tempEngine } from '@/lib/engine/test-support/temp-engine';
 import { installEngine } from './engine';
@@ -136,6 +138,40 @@ const TABLE: Record<string, Row> = {
       JSON.stringify({ permissions: ['Download'] }),
     ),
   },
+  ['app/api/v1/keys/route.ts POST']: {
+    permission: 'authenticated',
+    call: (c) => routeCall('app/api/v1/keys/route.ts POST', 'POST', '/api/v1/keys', {}, JSON.stringify({ name: `k-${c.tag}`, public_key: generateSigningKey().publicKey }))(c),
+  },
+  ['app/api/v1/keys/[keyId]/route.ts DELETE']: {
+    permission: 'authenticated',
+    call: (c) => {
+      const keyId = ownKey(c);
+      return routeCall('app/api/v1/keys/[keyId]/route.ts DELETE', 'DELETE', `/api/v1/keys/${keyId}`, { keyId })(c);
+    },
+  },
+  ['app/api/v1/policies/route.ts PUT']: {
+    permission: 'ManageSecurity',
+    call: routeCall('app/api/v1/policies/route.ts PUT', 'PUT', '/api/v1/policies', {}, JSON.stringify({ sign_browser_publishes: true })),
+  },
+  ['app/(dashboard)/keys/actions.ts#registerKeyAction']: {
+    permission: 'authenticated',
+    call: actionCall('app/(dashboard)/keys/actions.ts#registerKeyAction', (c) => ({ name: `ka-${c.tag}`, public_key: generateSigningKey().publicKey })),
+  },
+  ['app/(dashboard)/keys/actions.ts#revokeKeyAction']: {
+    permission: 'authenticated',
+    call: (c) => {
+      const keyId = ownKey(c);
+      return actionCall('app/(dashboard)/keys/actions.ts#revokeKeyAction', () => ({ keyId }))(c);
+    },
+  },
+  ['app/(dashboard)/admin/security/actions.ts#updatePolicyAction']: {
+    permission: 'ManageSecurity',
+    call: actionCall('app/(dashboard)/admin/security/actions.ts#updatePolicyAction', () => ({ require_signature: false })),
+  },
+  [`${P}#setPackageSignaturePolicyAction`]: {
+    permission: 'ManageOwners',
+    call: actionCall(`${P}#setPackageSignaturePolicyAction`, () => ({ name: 'shared', require_signature: null })),
+  },
   [`${A}#loginAction`]: { permission: 'public', call: actionCall(`${A}#loginAction`, () => ({ username: 'owner', password: PW })) },
   [`${A}#logoutAction`]: {
     permission: 'public',
@@ -176,6 +212,12 @@ const TABLE: Record<string, Row> = {
   [`${P}#removeOwnerAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#removeOwnerAction`, () => ({ name: 'shared', username: 'victim' })) },
   [`${P}#setGrantAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#setGrantAction`, () => ({ name: 'shared', username: 'victim', permissions: ['Download'] })) },
 };
+
+/** A key of the caller's own (an anonymous caller names the owner's), for revoke rows. */
+function ownKey(c: Caller): string {
+  const actor = actorForUser(engine, getUser(engine, c.userId ?? target('owner')), { sessionId: 'fixture' });
+  return registerKey(engine, actor, { name: `own-${c.tag}-${Math.random()}`, publicKey: generateSigningKey().publicKey }).key_id;
+}
 
 const targets = new Map<string, number>();
 const target = (name: string) => targets.get(name)!;

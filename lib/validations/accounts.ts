@@ -74,3 +74,15 @@ export const ZAuditQuery = z.object({
   per_page: z.coerce.number().int().min(1).max(200).default(50),
   format: z.enum(['json', 'csv']).default('json'),
 });
+
+export const ZKeyId = z.string().regex(/^[a-f0-9]{16}$/, 'key ids are 16 lowercase hex characters');
+export const ZRegisterKeyInput = z.object({
+  name: z.string().trim().min(1, 'give the key a name').max(100),
+  public_key: z.string().trim().min(1).max(2000),
+});
+export const ZRevokeKeyInput = z.object({ keyId: ZKeyId });
+export const ZPolicyInput = z.object({
+  require_signature: z.boolean().optional(),
+  sign_browser_publishes: z.boolean().optional(),
+});
+export const ZPackageSignaturePolicyInput = z.object({ name: ZPackageName, require_signature: z.boolean().nullable() });

@@ -28,7 +28,7 @@ async function userActor(engine: TestEngine, username: string, roles: string[]):
 
 async function publishAs(engine: TestEngine, actor: Actor, name: string, version = '1.0.0') {
   const file = await writeSamplePackage({ name, version });
-  return publishVersion(engine, actor, { name, version, body: createReadStream(file), contentLength: (await stat(file)).size });
+  return publishVersion(engine, actor, { name, version, source: { kind: 'stream', body: createReadStream(file), contentLength: (await stat(file)).size } });
 }
 
 describe('accounts and access', () => {

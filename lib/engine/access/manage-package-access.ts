@@ -6,7 +6,13 @@ import { findPackageRef } from './package-access';
 import { PACKAGE_PERMISSIONS, type Permission } from './permissions';
 import { requireUserByUsername } from './users';
 
-export type PackageAccessView = { visibility: Visibility; owners: string[]; grants: { username: string; permissions: Permission[] }[] };
+export type PackageAccessView = {
+  visibility: Visibility;
+  /** The package's own "require signature" setting; null follows the global policy. */
+  require_signature: boolean | null;
+  owners: string[];
+  grants: { username: string; permissions: Permission[] }[];
+};
 
 function requirePackage(engine: Engine, name: string) {
   const pkg = findPackageRef(engine, name);
@@ -33,7 +39,13 @@ export function getPackageAccess(engine: Engine, name: string): PackageAccessVie
     .all();
   const grants = new Map<string, Permission[]>();
   for (const r of rows) grants.set(r.username, [...(grants.get(r.username) ?? []), r.permission as Permission]);
-  return { visibility: pkg.visibility, owners, grants: [...grants].map(([username, permissions]) => ({ username, permissions })) };
+  const { requireSignature } = engine.db.select({ requireSignature: packages.requireSignature }).from(packages).where(eq(packages.id, pkg.id)).get()!;
+  return {
+    visibility: pkg.visibility,
+    require_signature: requireSignature,
+    owners,
+    grants: [...grants].map(([username, permissions]) => ({ username, permissions })),
+  };
 }
 
 export function setVisibility(engine: Engine, input: { name: string; visibility: Visibility }): void {

@@ -1,9 +1,16 @@
 import { asc, eq } from 'drizzle-orm';
 import { resources, type PackageRow, type VersionRow } from '@/db/schema';
 import type { Engine } from '../engine';
+import { findKey } from '../security/keys';
+import { fingerprintOf } from '../security/signing';
 import { countVersionDownloads } from './count-downloads';
 import { findVersionRow } from './find-version';
 import { digestRef, downloadUrl, type VersionView } from './views';
+
+function keyFingerprint(engine: Engine, keyId: string | null): string | null {
+  const key = keyId ? findKey(engine, keyId) : undefined;
+  return key ? fingerprintOf(key.publicKey) : null;
+}
 
 export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow): VersionView {
   const res = engine.db.select().from(resources).where(eq(resources.versionId, row.id)).orderBy(asc(resources.path)).all();
@@ -19,10 +26,17 @@ export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow):
     yanked_at: row.yankedAt,
     yank_reason: row.yankReason,
     signature: row.signature
-      ? { key_id: row.signatureKeyId, value: row.signature, status: row.signatureStatus ?? 'unverified' }
+      ? {
+          key_id: row.signatureKeyId,
+          value: row.signature,
+          status: row.signatureStatus ?? 'unknown_key',
+          signer: row.signatureSigner,
+          fingerprint: keyFingerprint(engine, row.signatureKeyId),
+        }
       : null,
     downloads: countVersionDownloads(engine, [row.id]).get(row.id) ?? 0,
     download_url: downloadUrl(pkg.name, row.version),
+    encrypted: row.encrypted,
     manifest: JSON.parse(row.manifest),
     resources: res.map((r) => ({
       path: r.path,

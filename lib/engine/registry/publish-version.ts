@@ -7,6 +7,7 @@ import type { Engine } from '../engine';
 import { AppError } from '../errors';
 import { readPackage, type PackageContents } from '../format';
 import { createZipStreamScanner } from '../format/zip-stream-scanner';
+import { evaluateSignature, type SignatureRecord } from '../security/evaluate-signature';
 import { checkCoordinates } from './check-coordinates';
 import { refreshPackageSummary } from './refresh-package-summary';
 import { digestRef, type PublishResult } from './views';
@@ -14,10 +15,12 @@ import { digestRef, type PublishResult } from './views';
 export type PublishInput = {
   name: string;
   version: string;
-  body: Readable;
-  /** Content-Length when the client sent one: checked against the limit before reading. */
-  contentLength?: number;
+  /** The package bytes: a request body, or a file already on this machine (a finished upload). */
+  source: { kind: 'stream'; body: Readable; contentLength?: number } | { kind: 'file'; path: string };
+  /** X-Torsh-Signature / X-Torsh-Key-Id. */
   signature?: { value: string; keyId: string | null };
+  /** Published from the browser (session): may be signed with the registry key. */
+  browser?: boolean;
 };
 
 function versionExists(engine: Engine, name: string, version: string): boolean {
@@ -40,6 +43,7 @@ function registerVersion(
   input: PublishInput,
   blob: { digest: string; size: number },
   contents: PackageContents,
+  signature: SignatureRecord | null,
 ): void {
   const now = Date.now();
   engine.db.transaction((tx) => {
@@ -62,9 +66,10 @@ function registerVersion(
         manifest: contents.manifestJson,
         publishedAt: now,
         publisher: actor.name,
-        signature: input.signature?.value ?? null,
-        signatureKeyId: input.signature?.keyId ?? null,
-        signatureStatus: input.signature ? 'unverified' : null,
+        signature: signature?.value ?? null,
+        signatureKeyId: signature?.keyId ?? null,
+        signatureStatus: signature?.status ?? null,
+        signatureSigner: signature?.signer ?? null,
       })
       .returning({ id: versions.id })
       .get();
@@ -97,9 +102,10 @@ function registerVersion(
 export async function publishVersion(engine: Engine, actor: Actor, input: PublishInput): Promise<PublishResult> {
   checkCoordinates(input.name, input.version);
   const { maxUploadBytes } = engine.limits;
+  const { source } = input;
   // Early rejections leave the body unread: the transport decides whether to drain or close.
-  if (input.contentLength !== undefined && input.contentLength > maxUploadBytes) {
-    throw new AppError('BODY_TOO_LARGE', `package is ${input.contentLength} bytes; the limit is ${maxUploadBytes} bytes`);
+  if (source.kind === 'stream' && source.contentLength !== undefined && source.contentLength > maxUploadBytes) {
+    throw new AppError('BODY_TOO_LARGE', `package is ${source.contentLength} bytes; the limit is ${maxUploadBytes} bytes`);
   }
   if (versionExists(engine, input.name, input.version)) {
     throw new AppError('PACKAGE_VERSION_EXISTS', `${input.name}@${input.version} is already published; versions are immutable`);
@@ -107,20 +113,25 @@ export async function publishVersion(engine: Engine, actor: Actor, input: Publis
 
   // Stored entries (model weights) are digested while the bytes arrive: one pass, not two.
   const scanner = createZipStreamScanner();
-  const staged = await engine.blobs.stage(input.body, {
-    maxBytes: maxUploadBytes,
-    expectedSize: input.contentLength,
-    onChunk: scanner.push,
-  });
+  const staged =
+    source.kind === 'stream'
+      ? await engine.blobs.stage(source.body, { maxBytes: maxUploadBytes, expectedSize: source.contentLength, onChunk: scanner.push })
+      : await engine.blobs.stageFile(source.path, { maxBytes: maxUploadBytes, onChunk: scanner.push });
   try {
     const contents = await readPackage(staged.path, {
       limits: engine.limits,
       expect: { name: input.name, version: input.version },
       scanned: scanner.results(),
     });
+    const signature = await evaluateSignature(engine, actor, {
+      name: input.name,
+      digest: staged.digest,
+      supplied: input.signature,
+      browser: input.browser ?? false,
+    });
     await staged.commit();
     try {
-      registerVersion(engine, actor, input, staged, contents);
+      registerVersion(engine, actor, input, staged, contents, signature);
     } catch (err) {
       // A concurrent publish of the same version won the race; an orphaned blob is left to GC.
       if (isUniqueViolation(err)) {

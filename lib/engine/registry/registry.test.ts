@@ -29,7 +29,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function publishFile(engine: TestEngine, file: string, name: string, version: string) {
   const size = (await stat(file)).size;
-  return publishVersion(engine, ANONYMOUS, { name, version, body: createReadStream(file), contentLength: size });
+  return publishVersion(engine, ANONYMOUS, { name, version, source: { kind: 'stream', body: createReadStream(file), contentLength: size } });
 }
 
 async function publishSample(engine: TestEngine, name: string, version: string, extra: Parameters<typeof writeSamplePackage>[0] | object = {}) {
@@ -111,7 +111,7 @@ describe('registry', () => {
     { name: 'ok', version: '1.0', code: 'INVALID_VERSION' },
     { name: 'ok', version: 'v1.0.0', code: 'INVALID_VERSION' },
   ])('rejects $name@$version with $code before reading the body', async ({ name, version, code }) => {
-    await expect(publishVersion(engine, ANONYMOUS, { name, version, body: Readable.from([Buffer.from('x')]) })).rejects.toMatchObject({ code });
+    await expect(publishVersion(engine, ANONYMOUS, { name, version, source: { kind: 'stream', body: Readable.from([Buffer.from('x')]) } })).rejects.toMatchObject({ code });
     expect(counts(engine)).toEqual({ packages: 0, versions: 0, resources: 0 });
   });
 
@@ -143,7 +143,7 @@ describe('registry', () => {
   ])('rejects a package that is $what ($code) and stores nothing', async ({ make, code }) => {
     const bytes = await make();
     await expect(
-      publishVersion(engine, ANONYMOUS, { name: 'evil', version: '1.0.0', body: Readable.from([bytes]), contentLength: bytes.length }),
+      publishVersion(engine, ANONYMOUS, { name: 'evil', version: '1.0.0', source: { kind: 'stream', body: Readable.from([bytes]), contentLength: bytes.length } }),
     ).rejects.toMatchObject({ code });
     expect(counts(engine)).toEqual({ packages: 0, versions: 0, resources: 0 });
     expect(await listBlobFiles(engine)).toEqual([]);
@@ -153,10 +153,10 @@ describe('registry', () => {
     const small = await tempEngine({ maxUploadBytes: 100 });
     try {
       await expect(
-        publishVersion(small, ANONYMOUS, { name: 'big', version: '1.0.0', body: Readable.from([Buffer.alloc(200)]), contentLength: 200 }),
+        publishVersion(small, ANONYMOUS, { name: 'big', version: '1.0.0', source: { kind: 'stream', body: Readable.from([Buffer.alloc(200)]), contentLength: 200 } }),
       ).rejects.toMatchObject({ code: 'BODY_TOO_LARGE' });
       await expect(
-        publishVersion(small, ANONYMOUS, { name: 'big', version: '1.0.0', body: Readable.from([Buffer.alloc(80), Buffer.alloc(80)]) }),
+        publishVersion(small, ANONYMOUS, { name: 'big', version: '1.0.0', source: { kind: 'stream', body: Readable.from([Buffer.alloc(80), Buffer.alloc(80)]) } }),
       ).rejects.toMatchObject({ code: 'BODY_TOO_LARGE' });
       expect(await listBlobFiles(small)).toEqual([]);
     } finally {
@@ -173,7 +173,7 @@ describe('registry', () => {
         this.destroy(new Error('client went away'));
       },
     });
-    await expect(publishVersion(engine, ANONYMOUS, { name: 'cut', version: '1.0.0', body, contentLength: bytes.length })).rejects.toMatchObject({
+    await expect(publishVersion(engine, ANONYMOUS, { name: 'cut', version: '1.0.0', source: { kind: 'stream', body, contentLength: bytes.length } })).rejects.toMatchObject({
       code: 'UPLOAD_ABORTED',
     });
     expect(counts(engine).versions).toBe(0);
@@ -183,7 +183,7 @@ describe('registry', () => {
   it('a body shorter than its Content-Length is an aborted upload', async () => {
     const bytes = await readFile(await writeSamplePackage({ name: 'short', version: '1.0.0' }));
     await expect(
-      publishVersion(engine, ANONYMOUS, { name: 'short', version: '1.0.0', body: Readable.from([bytes]), contentLength: bytes.length + 10 }),
+      publishVersion(engine, ANONYMOUS, { name: 'short', version: '1.0.0', source: { kind: 'stream', body: Readable.from([bytes]), contentLength: bytes.length + 10 } }),
     ).rejects.toMatchObject({ code: 'UPLOAD_ABORTED' });
     expect(await listBlobFiles(engine)).toEqual([]);
   });

@@ -36,7 +36,15 @@ export type ResourceView = {
   metadata: Record<string, string> | null;
 };
 
-export type SignatureView = { key_id: string | null; value: string; status: string };
+export type SignatureView = {
+  key_id: string | null;
+  value: string;
+  /** verified · invalid · unknown_key · revoked */
+  status: string;
+  /** The key's owner: a username, or 'registry' (browser publishes signed by the registry key). */
+  signer: string | null;
+  fingerprint: string | null;
+};
 
 export type VersionView = {
   name: string;
@@ -52,6 +60,8 @@ export type VersionView = {
   signature: SignatureView | null;
   downloads: number;
   download_url: string;
+  /** Stored opaquely: the manifest below was supplied at publish, resources are unknown. */
+  encrypted: boolean;
   manifest: unknown;
   resources: ResourceView[];
 };

@@ -37,6 +37,11 @@ export type BlobStore = {
   readonly kind: string;
   /** Stream bytes into a temp file while hashing; nothing is visible until commit(). */
   stage(body: Readable, opts?: StageOptions): Promise<StagedBlob>;
+  /**
+   * Stage a file that is already on this machine (e.g. a finished resumable upload): it is read
+   * once for its digest (onChunk sees the bytes) and moved, not copied, when on the same disk.
+   */
+  stageFile(filePath: string, opts?: StageOptions): Promise<StagedBlob>;
   /** stage() + commit(). */
   put(body: Readable, opts?: StageOptions): Promise<BlobInfo>;
   /** A stream of the blob's bytes, or of an inclusive range of them. Throws BLOB_NOT_FOUND. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -57,4 +57,22 @@ export async function fsyncFile(filePath: string): Promise<void> {
   } finally {
     await fh.close();
   }
+}
+
+/** sha256 and size of a file on disk, read once (onChunk sees every chunk in order). */
+export async function hashFile(
+  filePath: string,
+  opts: { maxBytes?: number; onChunk?: (chunk: Buffer) => void } = {},
+): Promise<HashToFileResult> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (opts.maxBytes !== undefined && size > opts.maxBytes) {
+      throw new AppError('BODY_TOO_LARGE', `upload exceeds the limit of ${opts.maxBytes} bytes`, { limit: opts.maxBytes });
+    }
+    hash.update(chunk);
+    opts.onChunk?.(chunk);
+  }
+  return { digest: hash.digest('hex'), size };
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors';
 import { DIGEST_RE, type BlobInfo, type BlobStore, type ByteRange, type StageOptions, type StagedBlob } from './blob-store';
-import { fsyncFile, hashToFile } from './hash-to-file';
+import { fsyncFile, hashFile, hashToFile } from './hash-to-file';
 
 const TMP_DIR = '.tmp';
 const READ_CHUNK = 1 << 20;
@@ -37,9 +37,33 @@ export function createLocalBlobStore(root: string): BlobStore {
   async function stage(body: Readable, opts: StageOptions = {}): Promise<StagedBlob> {
     await ensureDirs();
     const tmpPath = path.join(tmpRoot, `${randomUUID()}.part`);
+    return finishStage(tmpPath, () => hashToFile(body, tmpPath, { maxBytes: opts.maxBytes, onChunk: opts.onChunk }), opts);
+  }
+
+  async function stageFile(filePath: string, opts: StageOptions = {}): Promise<StagedBlob> {
+    await ensureDirs();
+    const tmpPath = path.join(tmpRoot, `${randomUUID()}.part`);
+    return finishStage(
+      tmpPath,
+      async () => {
+        const info = await hashFile(filePath, { maxBytes: opts.maxBytes, onChunk: opts.onChunk });
+        try {
+          await rename(filePath, tmpPath);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+          await copyFile(filePath, tmpPath);
+          await rm(filePath, { force: true });
+        }
+        return info;
+      },
+      opts,
+    );
+  }
+
+  async function finishStage(tmpPath: string, write: () => Promise<BlobInfo>, opts: StageOptions): Promise<StagedBlob> {
     let info: BlobInfo;
     try {
-      info = await hashToFile(body, tmpPath, { maxBytes: opts.maxBytes, onChunk: opts.onChunk });
+      info = await write();
       if (opts.expectedSize !== undefined && info.size !== opts.expectedSize) {
         throw new AppError(
           'UPLOAD_ABORTED',
@@ -92,6 +116,7 @@ export function createLocalBlobStore(root: string): BlobStore {
   return {
     kind: 'local',
     stage,
+    stageFile,
     async put(body, opts) {
       const staged = await stage(body, opts);
       await staged.commit();

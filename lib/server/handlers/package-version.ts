@@ -28,9 +28,9 @@ export const publishVersionHandler = route({
     const length = req.headers.get('content-length');
     const result = await publishVersion(ctx.engine, ctx.actor, {
       ...params,
-      body: requestBody(req),
-      contentLength: length === null ? undefined : Number(length),
+      source: { kind: 'stream', body: requestBody(req), contentLength: length === null ? undefined : Number(length) },
       signature: signatureFrom(req.headers),
+      browser: ctx.actor.kind === 'user',
     });
     return Response.json(result, { status: 201, headers: { Location: `/api/v1/packages/${params.name}/${params.version}` } });
   },

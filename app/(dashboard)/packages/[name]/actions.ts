@@ -2,8 +2,9 @@
 
 import { addOwner, removeOwner, setGrant, setVisibility } from '@/lib/engine/access/manage-package-access';
 import { setYanked } from '@/lib/engine/registry';
+import { setPackageRequireSignature } from '@/lib/engine/security/policy';
 import { action } from '@/lib/server/action';
-import { ZGrantInput, ZOwnerInput, ZVisibilityInput } from '@/lib/validations/accounts';
+import { ZGrantInput, ZOwnerInput, ZPackageSignaturePolicyInput, ZVisibilityInput } from '@/lib/validations/accounts';
 import { ZVersionParams, ZYankInput } from '@/lib/validations/package';
 
 export const yankVersionAction = action({
@@ -52,4 +53,12 @@ export const setGrantAction = action({
   package: (i) => i.name,
   audit: { action: 'package.set-grant', target: (i) => `${i.name} user=${i.username} permissions=${i.permissions.join(',')}` },
   run: (i, ctx) => (setGrant(ctx.engine, i), {}),
+});
+
+export const setPackageSignaturePolicyAction = action({
+  permission: 'ManageOwners',
+  input: ZPackageSignaturePolicyInput,
+  package: (i) => i.name,
+  audit: { action: 'package.set-signature-policy', target: (i) => `${i.name} require_signature=${i.require_signature}` },
+  run: (i, ctx) => (setPackageRequireSignature(ctx.engine, i.name, i.require_signature), {}),
 });
