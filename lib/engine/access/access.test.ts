@@ -188,7 +188,7 @@ describe('accounts and access', () => {
     const admin = await userActor(engine, 'root', ['admin']);
     const grantee = await userActor(engine, 'grantee', []);
     await publishAs(engine, owner, 'secret-model');
-    expect(getPackageAccess(engine, 'secret-model')).toEqual({ visibility: 'public', owners: ['owner'], grants: [] });
+    expect(getPackageAccess(engine, 'secret-model')).toEqual({ visibility: 'public', require_signature: null, owners: ['owner'], grants: [] });
 
     // Public: anyone reads; role permissions apply (maintainer may yank, viewer may not).
     expect(() => authorizePackage(engine, ANONYMOUS, 'Download', 'secret-model')).not.toThrow();
