@@ -22,6 +22,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { href: '/packages', label: 'Packages', icon: 'box' },
       { href: '/publish', label: 'Publish', icon: 'upload' },
       { href: '/tokens', label: 'API tokens', icon: 'key', signedIn: true },
+      { href: '/keys', label: 'Signing keys', icon: 'key', signedIn: true },
     ],
   },
   {
@@ -30,6 +31,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { href: '/admin/users', label: 'Users', icon: 'users', permission: 'ManageUsers' },
       { href: '/admin/roles', label: 'Roles', icon: 'shield', permission: 'ManageRoles' },
       { href: '/admin/audit', label: 'Audit log', icon: 'list', permission: 'ViewAudit' },
+      { href: '/admin/security', label: 'Security', icon: 'shield', permission: 'ManageSecurity' },
     ],
   },
 ];

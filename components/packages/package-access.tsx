@@ -2,7 +2,13 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { addOwnerAction, removeOwnerAction, setGrantAction, setVisibilityAction } from '@/app/(dashboard)/packages/[name]/actions';
+import {
+  addOwnerAction,
+  removeOwnerAction,
+  setGrantAction,
+  setPackageSignaturePolicyAction,
+  setVisibilityAction,
+} from '@/app/(dashboard)/packages/[name]/actions';
 import { ConfirmDialog } from '@/components/forms/confirm-dialog';
 import { TextField } from '@/components/forms/text-field';
 import { TABLE, TD, TH, THEAD } from '@/components/tables/table-styles';
@@ -14,6 +20,7 @@ import { ApiError } from '@/lib/queries/api-error';
 import { useMe } from '@/lib/queries/use-me';
 import { packageKey } from '@/lib/queries/use-package';
 import { usePackageAccess, type PackageAccess as Access, type Visibility } from '@/lib/queries/use-package-access';
+import { usePolicy } from '@/lib/queries/use-policy';
 import { searchKey } from '@/lib/queries/use-search-packages';
 import { statsKey } from '@/lib/queries/use-stats';
 import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
@@ -28,7 +35,7 @@ const VISIBILITIES: { value: Visibility; label: string; description: string }[] 
 /** Statuses meaning "this user does not manage this package": the panel stays hidden. */
 const HIDDEN_STATUSES = new Set([401, 403, 404]);
 
-/** Visibility, owners and per-user grants of one package, for those who may manage them. */
+/** Visibility, signature policy, owners and per-user grants of one package, for those who may manage them. */
 export function PackageAccess({ name }: { name: string }) {
   const { data: me } = useMe();
   const signedIn = !!me?.user;
@@ -43,6 +50,7 @@ export function PackageAccess({ name }: { name: string }) {
     <Card title="Access">
       <div className="divide-y divide-slate-200">
         <VisibilityForm name={name} visibility={data.visibility} />
+        <SignaturePolicyForm name={name} requireSignature={data.require_signature ?? null} />
         <Owners name={name} owners={data.owners} />
         <Grants name={name} access={data} />
       </div>
@@ -127,6 +135,95 @@ function VisibilityForm({ name, visibility }: { name: string; visibility: Visibi
       )}
       <Button type="submit" size="sm" variant="primary" disabled={selected === visibility || save.isPending} aria-busy={save.isPending}>
         Save visibility
+      </Button>
+    </form>
+  );
+}
+
+type SignatureChoice = 'global' | 'required' | 'not-required';
+
+const SIGNATURE_CHOICES: { value: SignatureChoice; label: string; setting: boolean | null }[] = [
+  { value: 'global', label: 'Follow global policy', setting: null },
+  { value: 'required', label: 'Required', setting: true },
+  { value: 'not-required', label: 'Not required', setting: false },
+];
+
+const choiceOf = (setting: boolean | null): SignatureChoice => (setting === null ? 'global' : setting ? 'required' : 'not-required');
+
+function SignaturePolicyForm({ name, requireSignature }: { name: string; requireSignature: boolean | null }) {
+  const selectId = useId();
+  const current = choiceOf(requireSignature);
+  const [selected, setSelected] = useState(current);
+  const [synced, setSynced] = useState(current);
+  if (current !== synced) {
+    setSynced(current);
+    setSelected(current);
+  }
+  const policy = usePolicy();
+  const invalidate = useInvalidateAccess(name);
+  const save = useMutation({
+    mutationFn: (choice: SignatureChoice) =>
+      unwrapAction(
+        setPackageSignaturePolicyAction({
+          name,
+          require_signature: SIGNATURE_CHOICES.find((c) => c.value === choice)?.setting ?? null,
+        }),
+      ),
+    onSuccess: invalidate,
+  });
+  const globalText =
+    policy.data === undefined
+      ? null
+      : policy.data.require_signature
+        ? 'The global policy currently requires a verified signature.'
+        : 'The global policy currently does not require a signature.';
+
+  return (
+    <form
+      className="space-y-3 p-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        save.mutate(selected);
+      }}
+    >
+      <div>
+        <h3 className="text-sm font-semibold text-slate-900">Signature policy</h3>
+        <p className="text-xs text-slate-600">
+          Whether every new version of this package must carry a verified signature. Existing versions are not affected.
+        </p>
+      </div>
+      <div>
+        <label htmlFor={selectId} className="block text-sm font-medium text-slate-900">
+          Require signature
+        </label>
+        <select
+          id={selectId}
+          value={selected}
+          onChange={(event) => setSelected(event.target.value as SignatureChoice)}
+          aria-describedby={globalText ? `${selectId}-hint` : undefined}
+          disabled={save.isPending}
+          className="mt-1.5 h-9 w-full max-w-xs rounded-md border border-slate-300 bg-white px-3 text-sm text-slate-900 shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none"
+        >
+          {SIGNATURE_CHOICES.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+        {globalText && (
+          <p id={`${selectId}-hint`} className="mt-1 text-xs text-slate-600">
+            {globalText}
+          </p>
+        )}
+      </div>
+      {save.error && <ErrorState title="Could not change the signature policy" error={save.error} />}
+      {save.isSuccess && selected === current && (
+        <p role="status" className="text-sm text-emerald-800">
+          Signature policy saved.
+        </p>
+      )}
+      <Button type="submit" size="sm" variant="primary" disabled={selected === current || save.isPending} aria-busy={save.isPending}>
+        Save signature policy
       </Button>
     </form>
   );

@@ -16,11 +16,12 @@ import { usePackageVersion } from '@/lib/queries/use-package-version';
 import { digestHex } from '@/lib/ui/digest';
 import { formatBytes } from '@/lib/ui/format-bytes';
 import { formatCount } from '@/lib/ui/format-count';
+import { SignatureSummary } from './signature-badge';
 import { YankControls } from './yank-controls';
 
 type VersionPanelProps = { name: string; version: string; latest: string | null };
 
-/** Details of the selected version: download, checksum, yank, resources and manifest. */
+/** Details of the selected version: signature, download, checksum, yank, resources and manifest. */
 export function VersionPanel({ name, version, latest }: VersionPanelProps) {
   const { data, error, isPending } = usePackageVersion(name, version);
   const title = (
@@ -62,12 +63,21 @@ export function VersionPanel({ name, version, latest }: VersionPanelProps) {
     >
       <div className="space-y-5 p-4">
         {data.yanked && <YankedNotice detail={data} />}
+        {data.encrypted && <EncryptedNotice />}
+        <SignatureSummary signature={data.signature} />
         <VersionFacts detail={data} />
         <Checksum digest={data.digest} />
-        <div>
-          <h3 className="mb-2 text-sm font-semibold text-slate-900">Resources ({data.resources.length})</h3>
-          <ResourcesTable resources={data.resources} />
-        </div>
+        {data.encrypted ? (
+          <div>
+            <h3 className="mb-2 text-sm font-semibold text-slate-900">Resources</h3>
+            <p className="text-sm text-slate-600">Unknown: the registry cannot read what is inside an encrypted file.</p>
+          </div>
+        ) : (
+          <div>
+            <h3 className="mb-2 text-sm font-semibold text-slate-900">Resources ({data.resources.length})</h3>
+            <ResourcesTable resources={data.resources} />
+          </div>
+        )}
         <details className="rounded-md border border-slate-200">
           <summary className="cursor-pointer px-3 py-2 text-sm font-semibold text-slate-900 select-none hover:bg-slate-50">
             Manifest
@@ -95,6 +105,19 @@ function YankedNotice({ detail }: { detail: VersionDetail }) {
   );
 }
 
+function EncryptedNotice() {
+  return (
+    <div className="rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm text-indigo-950">
+      <p className="font-medium">Encrypted package</p>
+      <p className="mt-0.5 text-indigo-900">
+        This package is stored encrypted (AES-256-GCM). After downloading it, decrypt it with{' '}
+        <code className="font-mono">torsh decrypt</code> and the password it was encrypted with before use. The registry cannot
+        see inside it, so its resources are unknown.
+      </p>
+    </div>
+  );
+}
+
 function VersionFacts({ detail }: { detail: VersionDetail }) {
   const facts: Fact[] = [
     ['Published', <RelativeTime key="published" ms={detail.published_at} />],
@@ -102,7 +125,6 @@ function VersionFacts({ detail }: { detail: VersionDetail }) {
     ['Size', formatBytes(detail.size)],
     ['Downloads', formatCount(detail.downloads)],
     ['Format version', detail.format_version],
-    ['Signature', detail.signature ? `${detail.signature.status}${detail.signature.key_id ? ` (key ${detail.signature.key_id})` : ''}` : 'Unsigned'],
   ];
   return <FactList facts={facts} />;
 }

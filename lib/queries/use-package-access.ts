@@ -7,7 +7,13 @@ export type Visibility = 'public' | 'restricted' | 'private';
 
 export type PackageGrant = { username: string; permissions: Permission[] };
 
-export type PackageAccess = { visibility: Visibility; owners: string[]; grants: PackageGrant[] };
+export type PackageAccess = {
+  visibility: Visibility;
+  /** The package's own "require a verified signature" setting; null follows the global policy. */
+  require_signature: boolean | null;
+  owners: string[];
+  grants: PackageGrant[];
+};
 
 /** Under the package's key, so invalidating the package refreshes its access too. */
 export const packageAccessKey = (name: string) => [...packageKey(name), 'access'] as const;

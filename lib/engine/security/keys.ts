@@ -79,6 +79,8 @@ export function revokeKey(engine: Engine, actor: Actor, keyId: string): { flagge
   const key = findKey(engine, keyId);
   const mayManage = actor.permissions.has('ManageSecurity');
   if (!key || (key.userId !== actor.userId && !mayManage)) throw new AppError('KEY_NOT_FOUND', `key ${keyId} does not exist`);
+  // It signs every browser publish; replacing it needs a rotation, not a revocation.
+  if (key.userId === null) throw new AppError('FORBIDDEN', 'the registry key cannot be revoked');
   return engine.db.transaction((tx) => {
     tx.update(signingKeys).set({ revokedAt: Date.now() }).where(and(eq(signingKeys.id, key.id), isNull(signingKeys.revokedAt))).run();
     const flagged = tx.update(versions).set({ signatureStatus: 'revoked' }).where(eq(versions.signatureKeyId, keyId)).run().changes;
