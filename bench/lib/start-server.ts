@@ -63,10 +63,13 @@ export async function startServer(opts: {
   logFile: string;
   timeoutMs?: number;
   onSpawn?: (pid: number) => void;
+  /** Extra environment for the server (e.g. TORSH_ADMIN_PASSWORD). */
+  env?: Record<string, string>;
 }): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), TORSH_DATA_DIR: opts.dataDir, NEXT_TELEMETRY_DISABLED: '1' };
   delete env.TORSH_SKIP_BUILD;
+  Object.assign(env, opts.env);
   const fd = openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {

@@ -7,7 +7,7 @@ import { FileDropZone } from '@/components/forms/file-drop-zone';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { Skeleton } from '@/components/ui/skeleton';
-import { ApiError } from '@/lib/queries/api-error';
+import { publishUploadAction } from '@/app/(dashboard)/publish/actions';
 import type { PublishResult } from '@/lib/queries/api-types';
 import { searchKey } from '@/lib/queries/use-search-packages';
 import { packageKey } from '@/lib/queries/use-package';
@@ -15,7 +15,15 @@ import { statsKey } from '@/lib/queries/use-stats';
 import { digestHex } from '@/lib/ui/digest';
 import { formatBytes } from '@/lib/ui/format-bytes';
 import { readManifest, type ManifestPreview as Preview } from '@/lib/ui/read-manifest';
-import { UPLOAD_CANCELLED, uploadPackage, type UploadProgress } from '@/lib/ui/upload-package';
+import { ActionError } from '@/lib/ui/unwrap-action';
+import {
+  assertNotPublished,
+  findUnfinishedUpload,
+  startUpload,
+  type UnfinishedUpload,
+  type UploadController,
+  type UploadProgress,
+} from '@/lib/ui/upload-package';
 import { ManifestPreview } from './manifest-preview';
 import { UploadStatus } from './upload-status';
 
@@ -26,12 +34,13 @@ type Reading =
 
 type Upload =
   | { status: 'idle' }
-  | { status: 'uploading'; progress: UploadProgress; abort: () => void }
+  | { status: 'uploading' | 'paused' | 'verifying'; progress: UploadProgress }
   | { status: 'published'; result: PublishResult }
   | { status: 'cancelled' }
   | { status: 'failed'; error: Error };
 
-type Selection = { file: File; reading: Reading };
+/** `unfinished`: an earlier upload of this file the server still has (found after the manifest is read). */
+type Selection = { file: File; reading: Reading; unfinished: UnfinishedUpload | null };
 
 function toReading(preview: Preview): Reading {
   const { name, version } = preview.manifest;
@@ -41,28 +50,38 @@ function toReading(preview: Preview): Reading {
   return { status: 'read', preview, name, version };
 }
 
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+
 export function PublishForm() {
   const queryClient = useQueryClient();
   const [selection, setSelection] = useState<Selection | null>(null);
   const [upload, setUpload] = useState<Upload>({ status: 'idle' });
   const currentFile = useRef<File | null>(null);
-  const abortUpload = useRef<(() => void) | null>(null);
-  const uploading = upload.status === 'uploading';
+  const controller = useRef<UploadController | null>(null);
+  const busy = upload.status === 'uploading' || upload.status === 'paused' || upload.status === 'verifying';
+  const sending = upload.status === 'uploading';
 
-  // Navigating to another page of the app ends the upload rather than leaving it running unseen.
-  useEffect(() => () => abortUpload.current?.(), []);
+  // Leaving for another page of the app pauses the upload; choosing the file again resumes it.
+  useEffect(() => () => controller.current?.pause(), []);
 
-  // Leaving the page would abort the upload: ask first.
+  // Leaving the page stops the upload (it can be resumed, but only by coming back): ask first.
   useEffect(() => {
-    if (!uploading) return;
+    if (!sending) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
-  }, [uploading]);
+  }, [sending]);
+
+  async function lookForUnfinished(file: File, reading: Reading) {
+    if (reading.status !== 'read') return;
+    const unfinished = await findUnfinishedUpload(file, reading).catch(() => null);
+    if (currentFile.current !== file) return;
+    setSelection((current) => (current?.file === file ? { ...current, unfinished } : current));
+  }
 
   async function selectFile(file: File) {
     currentFile.current = file;
-    setSelection({ file, reading: { status: 'reading' } });
+    setSelection({ file, reading: { status: 'reading' }, unfinished: null });
     setUpload({ status: 'idle' });
     let reading: Reading;
     try {
@@ -72,35 +91,77 @@ export function PublishForm() {
     }
     // A newer selection replaced this file while its manifest was being read.
     if (currentFile.current !== file) return;
-    setSelection({ file, reading });
+    setSelection({ file, reading, unfinished: null });
+    await lookForUnfinished(file, reading);
+  }
+
+  async function finish(uploadId: string, name: string, version: string) {
+    controller.current = null;
+    setUpload((current) => (current.status === 'uploading' ? { ...current, status: 'verifying' } : current));
+    try {
+      const result = await publishUploadAction({ uploadId, name, version });
+      if (!result.ok) {
+        // The server removes a rejected upload: there is nothing left to resume.
+        setSelection((current) => (current ? { ...current, unfinished: null } : current));
+        setUpload({ status: 'failed', error: new ActionError(result.error) });
+        return;
+      }
+      setUpload({ status: 'published', result: result.data });
+      void queryClient.invalidateQueries({ queryKey: searchKey });
+      void queryClient.invalidateQueries({ queryKey: statsKey });
+      void queryClient.invalidateQueries({ queryKey: packageKey(result.data.name) });
+    } catch (error) {
+      setUpload({ status: 'failed', error: asError(error) });
+    }
   }
 
   async function publish() {
     if (!selection || selection.reading.status !== 'read') return;
+    const { file, unfinished } = selection;
     const { name, version } = selection.reading;
-    const handle = uploadPackage({ name, version, file: selection.file }, (progress) =>
-      setUpload((current) => (current.status === 'uploading' ? { ...current, progress } : current)),
-    );
-    abortUpload.current = handle.abort;
-    setUpload({ status: 'uploading', progress: { loaded: 0, total: selection.file.size, bytesPerSecond: null }, abort: handle.abort });
+    setSelection({ ...selection, unfinished: null });
+    setUpload({ status: 'uploading', progress: { loaded: unfinished?.offset ?? 0, total: file.size, bytesPerSecond: null } });
     try {
-      const result = await handle.result;
-      setUpload({ status: 'published', result });
-      void queryClient.invalidateQueries({ queryKey: searchKey });
-      void queryClient.invalidateQueries({ queryKey: statsKey });
-      void queryClient.invalidateQueries({ queryKey: packageKey(result.name) });
+      await assertNotPublished(name, version);
     } catch (error) {
-      if (error instanceof ApiError && error.code === UPLOAD_CANCELLED) {
-        setUpload({ status: 'cancelled' });
-        return;
-      }
-      setUpload({ status: 'failed', error: error instanceof Error ? error : new Error(String(error)) });
-    } finally {
-      abortUpload.current = null;
+      setUpload({ status: 'failed', error: asError(error) });
+      return;
     }
+    controller.current = startUpload(
+      { file, name, version, resumeFrom: unfinished?.previous },
+      {
+        onProgress: (progress) => setUpload((current) => (current.status === 'uploading' ? { ...current, progress } : current)),
+        onUploaded: (uploadId) => void finish(uploadId, name, version),
+        onError: (error) => {
+          controller.current = null;
+          setUpload({ status: 'failed', error });
+          // What the server kept can be resumed: offer it.
+          void lookForUnfinished(file, selection.reading);
+        },
+      },
+    );
+  }
+
+  function pause() {
+    controller.current?.pause();
+    setUpload((current) => (current.status === 'uploading' ? { ...current, status: 'paused' } : current));
+  }
+
+  function resume() {
+    controller.current?.resume();
+    setUpload((current) => (current.status === 'paused' ? { ...current, status: 'uploading', progress: { ...current.progress, bytesPerSecond: null } } : current));
+  }
+
+  async function cancel() {
+    const running = controller.current;
+    controller.current = null;
+    setUpload({ status: 'cancelled' });
+    await running?.cancel();
   }
 
   function reset() {
+    controller.current?.pause();
+    controller.current = null;
     currentFile.current = null;
     setSelection(null);
     setUpload({ status: 'idle' });
@@ -108,10 +169,12 @@ export function PublishForm() {
 
   const reading = selection?.reading;
   const canPublish = reading?.status === 'read' && (upload.status === 'idle' || upload.status === 'failed' || upload.status === 'cancelled');
+  const unfinished = selection?.unfinished;
+  const resumeLabel = unfinished ? `Resume upload (${Math.floor((unfinished.offset / unfinished.size) * 100)}% done)` : null;
 
   return (
     <div className="space-y-5">
-      <FileDropZone label="Package file" accept=".torshpkg,.zip" disabled={uploading} onFile={selectFile}>
+      <FileDropZone label="Package file" accept=".torshpkg,.zip" disabled={busy} onFile={selectFile}>
         <p className="text-sm font-medium text-slate-900">
           Drop a <code className="font-mono">.torshpkg</code> here, or <span className="text-indigo-700 underline">choose a file</span>
         </p>
@@ -134,10 +197,12 @@ export function PublishForm() {
         <ManifestPreview preview={reading.preview} fileSize={selection.file.size} name={reading.name} version={reading.version} />
       )}
 
-      {upload.status === 'uploading' && <UploadStatus progress={upload.progress} onCancel={upload.abort} />}
+      {(upload.status === 'uploading' || upload.status === 'paused' || upload.status === 'verifying') && (
+        <UploadStatus progress={upload.progress} phase={upload.status} onPause={pause} onResume={resume} onCancel={cancel} />
+      )}
       {upload.status === 'cancelled' && (
         <p role="status" className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-700">
-          Upload cancelled. Nothing was published.
+          Upload cancelled and removed from the server. Nothing was published.
         </p>
       )}
       {upload.status === 'failed' && <ErrorState title="Publish failed" error={upload.error} />}
@@ -146,9 +211,9 @@ export function PublishForm() {
       {selection && upload.status !== 'published' && (
         <div className="flex gap-2">
           <Button variant="primary" disabled={!canPublish} onClick={publish}>
-            Publish
+            {canPublish && resumeLabel ? resumeLabel : 'Publish'}
           </Button>
-          <Button onClick={reset} disabled={uploading}>
+          <Button onClick={reset} disabled={busy}>
             Clear
           </Button>
         </div>

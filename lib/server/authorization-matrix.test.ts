@@ -21,6 +21,7 @@ import { generateSigningKey } from '@/lib/engine/security/signing';
 import { writeSamplePackage } from '@/lib/engine/format/test-helpers/sample-package';
 import { tempEngine } from '@/lib/engine/test-support/temp-engine';
 import { installEngine } from './engine';
+import { runAsUploader, uploadServer } from './uploads/upload-server';
 import type { GuardMeta, Requirement } from './guard';
 import type { CookieJar } from './request-context';
 import { SESSION_COOKIE } from './session-cookie';
@@ -96,6 +97,47 @@ function actionCall(id: string, input: (c: Caller) => unknown) {
   };
 }
 
+/** A tus upload of `name`@1.0.0 owned by `userId` (complete when `bytes` are given). */
+async function seedUpload(userId: number, name: string, bytes?: Blob): Promise<string> {
+  const server = uploadServer(engine);
+  const length = bytes?.size ?? 8;
+  const created = await runAsUploader({ userId, create: { filename: 'm.torshpkg', name, version: '1.0.0' } }, () =>
+    server.handleWeb(new Request('http://localhost/api/v1/uploads', { method: 'POST', headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(length) } })),
+  );
+  const id = created.headers.get('location')!.split('/').pop()!;
+  if (bytes) {
+    const headers = { 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' };
+    await runAsUploader({ userId, uploadId: id }, () => server.handleWeb(new Request(`http://localhost/api/v1/uploads/${id}`, { method: 'PATCH', headers, body: bytes })));
+  }
+  return id;
+}
+
+/** A tus request to the uploads route; `own` seeds an upload of the caller's (the owner's when anonymous). */
+function uploadCall(method: 'POST' | 'PATCH' | 'DELETE') {
+  return async (c: Caller): Promise<Outcome> => {
+    const handler = mutations.find((m) => m.id === `${UP} ${method}`)!.fn as unknown as (req: Request, seg: { params: Promise<Record<string, string[]>> }) => Promise<Response>;
+    const cred = callers.get(c.who)!;
+    const headers = new Headers({ 'Tus-Resumable': '1.0.0', ...(cred.token ? { authorization: `Bearer ${cred.token}` } : {}) });
+    const id = method === 'POST' ? null : await seedUpload(c.userId ?? target('owner'), `up-${c.tag}`);
+    let body: Blob | undefined;
+    if (method === 'POST') {
+      const b64 = (s: string) => Buffer.from(s).toString('base64');
+      headers.set('Upload-Length', '8');
+      headers.set('Upload-Metadata', `filename ${b64('m.torshpkg')},name ${b64(`up-${c.tag}`)},version ${b64('1.0.0')}`);
+    } else if (method === 'PATCH') {
+      headers.set('Upload-Offset', '0');
+      headers.set('Content-Type', 'application/offset+octet-stream');
+      body = new Blob([new Uint8Array(8)]);
+    }
+    const url = `http://localhost/api/v1/uploads${id ? `/${id}` : ''}`;
+    const res = await handler(new Request(url, { method, headers, body }), { params: Promise.resolve(id ? { path: [id] } : ({} as Record<string, string[]>)) });
+    const json = res.headers.get('content-type')?.includes('json') ? await res.json() : {};
+    return { ok: res.status < 400, code: json.error?.code ?? null };
+  };
+}
+
+const UP = 'app/api/v1/uploads/[[...path]]/route.ts';
+const PUB = 'app/(dashboard)/publish/actions.ts#publishUploadAction';
 const P = 'app/(dashboard)/packages/[name]/actions.ts';
 const U = 'app/(dashboard)/admin/users/actions.ts';
 const R = 'app/(dashboard)/admin/roles/actions.ts';
@@ -203,6 +245,18 @@ const TABLE: Record<string, Row> = {
       const actor = actorForUser(engine, getUser(engine, c.userId ?? target('owner')), { sessionId: 'fixture' });
       const { id } = createToken(engine, actor, { name: `own-${c.tag}`, scopes: ['Download'] });
       return actionCall(`${T}#revokeTokenAction`, () => ({ tokenId: id }))(c);
+    },
+  },
+  [`${UP} POST`]: { permission: 'Publish', call: uploadCall('POST') },
+  [`${UP} PATCH`]: { permission: 'Publish', call: uploadCall('PATCH') },
+  [`${UP} DELETE`]: { permission: 'Publish', call: uploadCall('DELETE') },
+  [PUB]: {
+    permission: 'Publish',
+    call: async (c) => {
+      const name = `upa-${c.tag}`;
+      const bytes = new Blob([new Uint8Array(await readFile(await writeSamplePackage({ name, version: '1.0.0' })))]);
+      const uploadId = await seedUpload(c.userId ?? target('owner'), name, bytes);
+      return actionCall(PUB, () => ({ uploadId, name, version: '1.0.0' }))(c);
     },
   },
   [`${P}#yankVersionAction`]: { permission: 'Yank', call: actionCall(`${P}#yankVersionAction`, () => ({ name: 'shared', version: '1.0.0' })) },

@@ -1,5 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { downloadHandler } from './handlers/download';
 import { publishVersionHandler } from './handlers/package-version';
+import { handleUploadNode, TUS_METHODS, uploadIdFromPath } from './uploads/upload-handler';
 
 type Handler = (req: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -27,4 +29,17 @@ export function matchFastRoute(method: string, pathname: string): { handler: Han
     }
   }
   return null;
+}
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * Routes handed node req/res as they are (after their guard), for servers that speak node:http
+ * themselves: the resumable-upload (tus) endpoint.
+ */
+export function matchNodeRoute(method: string, pathname: string): NodeHandler | null {
+  if (!(TUS_METHODS as readonly string[]).includes(method)) return null;
+  const id = uploadIdFromPath(pathname);
+  if (id === undefined) return null;
+  return (req, res) => handleUploadNode(req, res, id);
 }

@@ -5,7 +5,7 @@ import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import next from 'next';
 import { getReadyEngine } from './engine';
 import { SECURITY_HEADERS } from './security-headers';
-import { matchFastRoute } from './fast-routes';
+import { matchFastRoute, matchNodeRoute } from './fast-routes';
 import { attachNodeBody, nodeBodyOf } from './node-streams';
 
 export type OriginOptions = { dir: string; port: number; hostname?: string; dev?: boolean };
@@ -113,6 +113,11 @@ export async function startOrigin(opts: OriginOptions): Promise<http.Server> {
     // Set before Next runs: Next keeps headers already present on the response.
     for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
     const pathname = (req.url ?? '/').split('?')[0];
+    const nodeRoute = matchNodeRoute(req.method ?? 'GET', pathname);
+    if (nodeRoute) {
+      void nodeRoute(req, res);
+      return;
+    }
     const fast = matchFastRoute(req.method ?? 'GET', pathname);
     if (fast) {
       void serveFast(req, res, fast);
