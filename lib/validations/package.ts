@@ -27,3 +27,8 @@ export const ZSignatureHeaders = z.object({
     .regex(/^[A-Za-z0-9+/]{86}==$/, 'X-Torsh-Signature must be the base64 of a 64-byte Ed25519 signature'),
   keyId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'X-Torsh-Key-Id must be 1–128 characters of [A-Za-z0-9._:-]').nullable(),
 });
+
+export const ZEncryptedHeaders = z.object({
+  flag: z.literal('1', { message: 'X-Torsh-Encrypted must be 1' }),
+  description: z.string().max(500).optional(),
+});

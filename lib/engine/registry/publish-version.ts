@@ -5,7 +5,8 @@ import { addOwnerRow } from '../access/package-access';
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
-import { readPackage, type PackageContents } from '../format';
+import { FORMAT_VERSION, readPackage, type PackageContents } from '../format';
+import { readEncryptedHeader } from '../security/encryption';
 import { createZipStreamScanner } from '../format/zip-stream-scanner';
 import { evaluateSignature, type SignatureRecord } from '../security/evaluate-signature';
 import { checkCoordinates } from './check-coordinates';
@@ -21,6 +22,11 @@ export type PublishInput = {
   signature?: { value: string; keyId: string | null };
   /** Published from the browser (session): may be signed with the registry key. */
   browser?: boolean;
+  /**
+   * An encrypted package (torsh encrypt): stored opaquely. Its manifest cannot be read, so the
+   * version is described by the URL and what the publisher supplies here.
+   */
+  encrypted?: { description?: string };
 };
 
 function versionExists(engine: Engine, name: string, version: string): boolean {
@@ -70,6 +76,7 @@ function registerVersion(
         signatureKeyId: signature?.keyId ?? null,
         signatureStatus: signature?.status ?? null,
         signatureSigner: signature?.signer ?? null,
+        encrypted: input.encrypted !== undefined,
       })
       .returning({ id: versions.id })
       .get();
@@ -92,6 +99,24 @@ function registerVersion(
     }
     refreshPackageSummary(tx, pkg.id, input.name, now);
   });
+}
+
+/** The stand-in manifest of an encrypted package; the bytes must be in the torsh encrypted format. */
+async function describeEncrypted(file: string, name: string, version: string, info: { description?: string }): Promise<PackageContents> {
+  const header = await readEncryptedHeader(file);
+  if (!header) throw new AppError('ENCRYPTED_FORMAT_INVALID', 'the body is not a torsh encrypted package (no TORSHENC header)');
+  const manifest = {
+    name,
+    version,
+    format_version: FORMAT_VERSION,
+    created_at: new Date().toISOString(),
+    description: info.description,
+    modules: [],
+    resources: [],
+    dependencies: {},
+    metadata: { encryption: `aes-256-gcm/v${header.version}` },
+  } as PackageContents['manifest'];
+  return { manifest, manifestJson: JSON.stringify(manifest), entries: [], totalUncompressed: 0 };
 }
 
 /**
@@ -118,11 +143,18 @@ export async function publishVersion(engine: Engine, actor: Actor, input: Publis
       ? await engine.blobs.stage(source.body, { maxBytes: maxUploadBytes, expectedSize: source.contentLength, onChunk: scanner.push })
       : await engine.blobs.stageFile(source.path, { maxBytes: maxUploadBytes, onChunk: scanner.push });
   try {
-    const contents = await readPackage(staged.path, {
-      limits: engine.limits,
-      expect: { name: input.name, version: input.version },
-      scanned: scanner.results(),
-    });
+    const contents = input.encrypted
+      ? await describeEncrypted(staged.path, input.name, input.version, input.encrypted)
+      : await readPackage(staged.path, {
+          limits: engine.limits,
+          expect: { name: input.name, version: input.version },
+          scanned: scanner.results(),
+        }).catch(async (err) => {
+          if (err instanceof AppError && err.code === 'PACKAGE_NOT_ZIP' && (await readEncryptedHeader(staged.path))) {
+            throw new AppError('PACKAGE_NOT_ZIP', 'this is an encrypted package: publish it with the header X-Torsh-Encrypted: 1 (torsh publish does this)');
+          }
+          throw err;
+        });
     const signature = await evaluateSignature(engine, actor, {
       name: input.name,
       digest: staged.digest,

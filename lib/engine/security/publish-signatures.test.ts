@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actorForUser } from '../access/actor-for-user';
 import { bootstrapAccounts } from '../access/bootstrap';
 import { createUser, getUser } from '../access/users';
-import type { Actor } from '../actor';
+import { ANONYMOUS, type Actor } from '../actor';
 import { writeSamplePackage } from '../format/test-helpers/sample-package';
 import { getVersion, publishVersion } from '../registry';
 import { listBlobFiles, tempEngine } from '../test-support/temp-engine';
@@ -109,5 +109,35 @@ describe('signatures at publish', () => {
     expect(getVersion(engine, 'revoked-model', '1.0.0').signature!.status).toBe('revoked');
     expect(trustedKeys(engine).find((k) => k.key_id === key.keyId)!.revoked).toBe(true);
     expect(() => registerKey(engine, bob, { name: 'dup', publicKey: key.publicKey })).toThrowError(expect.objectContaining({ code: 'KEY_EXISTS' }));
+  });
+});
+
+describe('encrypted packages', () => {
+  it('are stored opaquely with a stand-in manifest; other bytes flagged as encrypted are refused', async () => {
+    const { encryptFile } = await import('./encryption');
+    const engine = await tempEngine();
+    try {
+      await bootstrapAccounts(engine, undefined);
+      const plain = await writeSamplePackage({ name: 'secret-weights', version: '1.0.0' });
+      const enc = `${plain}.enc`;
+      await encryptFile(plain, enc, 'hunter2-hunter2', { log2N: 12 });
+      const bytes = await readFile(enc);
+      const publish = (body: Buffer, encrypted?: { description?: string }) =>
+        publishVersion(engine, ANONYMOUS, {
+          name: 'secret-weights',
+          version: '1.0.0',
+          source: { kind: 'stream', body: Readable.from([body]), contentLength: body.length },
+          encrypted,
+        });
+      await expect(publish(bytes)).rejects.toMatchObject({ code: 'PACKAGE_NOT_ZIP', message: expect.stringContaining('encrypted package') });
+      await expect(publish(Buffer.from('plain bytes, not encrypted'), {})).rejects.toMatchObject({ code: 'ENCRYPTED_FORMAT_INVALID' });
+      expect(await listBlobFiles(engine)).toEqual([]);
+      const res = await publish(bytes, { description: 'fine-tuned, customer data' });
+      expect(res.digest).toBe(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+      const v = getVersion(engine, 'secret-weights', '1.0.0');
+      expect(v).toMatchObject({ encrypted: true, resources: [], manifest: { name: 'secret-weights', description: 'fine-tuned, customer data' } });
+    } finally {
+      await engine.cleanup();
+    }
   });
 });

@@ -1,13 +1,28 @@
 import { getVersion, publishVersion } from '@/lib/engine/registry';
 import { requestBody } from '../node-streams';
 import { route } from '../route';
-import { ZSignatureHeaders, ZVersionParams } from '@/lib/validations/package';
+import { ZEncryptedHeaders, ZSignatureHeaders, ZVersionParams } from '@/lib/validations/package';
 
 function signatureFrom(headers: Headers) {
   const signature = headers.get('x-torsh-signature');
   if (signature === null) return undefined;
   const parsed = ZSignatureHeaders.parse({ signature, keyId: headers.get('x-torsh-key-id') });
   return { value: parsed.signature, keyId: parsed.keyId };
+}
+
+/** `X-Torsh-Encrypted: 1` (+ optional `X-Torsh-Description`) marks an opaque encrypted package. */
+function encryptedFrom(headers: Headers) {
+  const flag = headers.get('x-torsh-encrypted');
+  if (flag === null) return undefined;
+  const raw = headers.get('x-torsh-description');
+  let description = raw ?? undefined;
+  try {
+    if (raw) description = decodeURIComponent(raw); // percent-encoded, since headers are ASCII
+  } catch {
+    // not percent-encoded: keep as sent
+  }
+  const parsed = ZEncryptedHeaders.parse({ flag, description });
+  return { description: parsed.description };
 }
 
 /** GET /api/v1/packages/{name}/{version} */
@@ -31,6 +46,7 @@ export const publishVersionHandler = route({
       source: { kind: 'stream', body: requestBody(req), contentLength: length === null ? undefined : Number(length) },
       signature: signatureFrom(req.headers),
       browser: ctx.actor.kind === 'user',
+      encrypted: encryptedFrom(req.headers),
     });
     return Response.json(result, { status: 201, headers: { Location: `/api/v1/packages/${params.name}/${params.version}` } });
   },

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'torsh.mjs');
+
+export type CliResult = { code: number; stdout: string; stderr: string };
+
+const homes: string[] = [];
+
+/** Removes the homes made by cliHome (call from test.afterAll). */
+export function removeHomes(): void {
+  for (const dir of homes.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A throwaway home for the CLI: config, cache and trust file all live in it (never the real home). */
+export function cliHome(): { dir: string; env: NodeJS.ProcessEnv } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'torsh-cli-e2e-'));
+  homes.push(dir);
+  mkdirSync(path.join(dir, 'home'));
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_ENV: 'production' };
+  Object.assign(env, {
+    HOME: path.join(dir, 'home'),
+    TORSH_CONFIG: path.join(dir, 'config.json'),
+    TORSH_CACHE_DIR: path.join(dir, 'cache'),
+    TORSH_TRUST_FILE: path.join(dir, 'trusted_keys.json'),
+  });
+  return { dir, env };
+}
+
+export type RunOptions = {
+  env: NodeJS.ProcessEnv;
+  /** Registry URL (default: the e2e server); null: no --registry flag. */
+  registry?: string | null;
+  /** Bearer token; null/undefined: none. */
+  token?: string | null;
+  input?: string;
+  cwd?: string;
+};
+
+/** Runs `node bin/torsh.mjs <args> --registry … --token …` and collects its output and exit code. */
+export function torsh(args: string[], opts: RunOptions): Promise<CliResult> {
+  const registry = opts.registry === undefined ? process.env.E2E_BASE_URL! : opts.registry;
+  const full = [BIN, ...args, ...(registry ? ['--registry', registry] : []), ...(opts.token ? ['--token', opts.token] : [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, full, { cwd: opts.cwd ?? ROOT, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+export const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+export type SeenRequest = { method: string; url: string; headers: http.IncomingHttpHeaders };
+
+export type Proxy = { url: string; requests: SeenRequest[]; close: () => Promise<void> };
+
+/**
+ * A tiny HTTP proxy in front of the e2e server. `intercept` may answer a request itself (return
+ * true); else it is forwarded, and `cutAfter(req)` may return a byte count after which the
+ * response's connection is destroyed.
+ */
+export async function startProxy(opts: {
+  intercept?: (req: http.IncomingMessage, res: http.ServerResponse, index: number) => boolean;
+  cutAfter?: (req: http.IncomingMessage, index: number) => number | null;
+}): Promise<Proxy> {
+  const target = new URL(process.env.E2E_BASE_URL!);
+  const requests: SeenRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const index = requests.length;
+    requests.push({ method: req.method!, url: req.url!, headers: req.headers });
+    if (opts.intercept?.(req, res, index)) return;
+    const cut = opts.cutAfter?.(req, index) ?? null;
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (up) => {
+        res.writeHead(up.statusCode!, up.headers);
+        if (cut === null) {
+          up.pipe(res);
+          return;
+        }
+        let sent = 0;
+        up.on('data', (chunk: Buffer) => {
+          if (sent >= cut) return;
+          const part = chunk.subarray(0, cut - sent);
+          sent += part.length;
+          res.write(part);
+          if (sent >= cut) {
+            up.destroy();
+            // Let the bytes leave, then drop the connection mid-body.
+            setTimeout(() => res.socket?.destroy(), 50);
+          }
+        });
+        up.on('end', () => res.end());
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** A directory `torsh pack` accepts: manifest.json, a random model of `kib` KiB, a config. */
+export function packageDir(parent: string, name: string, version: string, kib = 64, extra: Record<string, unknown> = {}): string {
+  const dir = mkdtempSync(path.join(parent, `${name}-${version}-`));
+  mkdirSync(path.join(dir, 'models'));
+  mkdirSync(path.join(dir, 'config'));
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ name, version, description: `${name} from the CLI e2e`, author: 'e2e', license: 'MIT', ...extra }));
+  writeFileSync(path.join(dir, 'models', 'model.bin'), randomBytes(kib * 1024));
+  writeFileSync(path.join(dir, 'models', 'model.bin.metadata'), JSON.stringify({ framework: 'torch' }));
+  writeFileSync(path.join(dir, 'config', 'config.json'), JSON.stringify({ layers: 2 }));
+  return dir;
+}

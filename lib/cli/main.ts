@@ -1,0 +1,96 @@
+import { Command, CommanderError, Option } from 'commander';
+import { registerCache } from './commands/cache';
+import { registerCrypt } from './commands/crypt';
+import { registerDownload } from './commands/download';
+import { registerInspect } from './commands/inspect';
+import { registerKeys } from './commands/keys';
+import { registerLogin } from './commands/login';
+import { registerPack } from './commands/pack';
+import { registerPublish } from './commands/publish';
+import { registerSearch } from './commands/search';
+import { registerSign } from './commands/sign';
+import { registerYank } from './commands/yank';
+import { DEFAULT_REGISTRY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './config';
+import { describeError, EXIT, EXIT_CODES_HELP } from './exit-codes';
+import { CLI_VERSION } from './version';
+
+const CONFIG_HELP = `Configuration (flags, then environment, then the config file):
+  --registry / TORSH_REGISTRY / "registry"      default ${DEFAULT_REGISTRY}
+  --token / TORSH_TOKEN / "token"               API token (torsh login saves one)
+  --timeout / TORSH_TIMEOUT_MS / "timeout_ms"   inactivity timeout, default ${DEFAULT_TIMEOUT_MS} ms
+  --retries / TORSH_RETRIES / "retries"         retries of network errors and 5xx, default ${DEFAULT_RETRIES}
+  TORSH_CACHE_DIR / "cache_dir", TORSH_CACHE_MAX_BYTES / "cache_max_bytes" (default 10 GiB)
+  config file: $TORSH_CONFIG or ~/.config/torsh/config.json; trust file: $TORSH_TRUST_FILE or
+  ~/.config/torsh/trusted_keys.json`;
+
+/** The options every command accepts, after its name or before it. */
+function globalOptions(): Option[] {
+  return [
+    new Option('--registry <url>', 'registry base URL'),
+    new Option('--token <token>', 'API token'),
+    new Option('--timeout <ms>', 'abandon a request after this long without data'),
+    new Option('--retries <n>', 'retries of network errors and 5xx'),
+  ];
+}
+
+function leaves(cmd: Command): Command[] {
+  return cmd.commands.length === 0 ? [cmd] : cmd.commands.flatMap(leaves);
+}
+
+function all(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap(all)];
+}
+
+export function buildProgram(): Command {
+  const program = new Command('torsh')
+    .description('Client of a ToRSh Package Hub: pack, publish, download, sign and encrypt .torshpkg packages')
+    .version(CLI_VERSION, '-V, --version', 'print the CLI version')
+    // Program options end at the command name, so `publish --version 1.2.0` is the command's.
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\n${CONFIG_HELP}\n\n${EXIT_CODES_HELP}\n`);
+  for (const option of globalOptions()) program.addOption(option);
+
+  registerLogin(program);
+  registerPack(program);
+  registerInspect(program);
+  registerPublish(program);
+  registerDownload(program);
+  registerSearch(program);
+  registerYank(program);
+  registerKeys(program);
+  registerSign(program);
+  registerCrypt(program);
+  registerCache(program);
+
+  for (const cmd of leaves(program)) {
+    for (const option of globalOptions()) cmd.addOption(option);
+    cmd.addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
+  }
+  for (const cmd of all(program)) {
+    cmd.exitOverride();
+    cmd.configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'torsh: ')) });
+  }
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return EXIT.OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    const { exitCode, message } = describeError(err);
+    process.stderr.write(`torsh: ${message}\n`);
+    if (process.env.TORSH_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return exitCode;
+  }
+}
+
+main().then((code) => {
+  process.exitCode = code;
+});

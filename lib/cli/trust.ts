@@ -1,0 +1,84 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { keyIdOf } from '../engine/security/signing';
+import type { Config } from './config';
+import { CliError, EXIT, HttpError, NetworkError } from './exit-codes';
+import { requestJson } from './http-client';
+
+export type TrustedKey = { key_id: string; public_key: string; owner?: string | null; revoked?: boolean };
+export type KeyLookup =
+  | { status: 'trusted'; key: TrustedKey; source: 'local' | 'registry' }
+  | { status: 'revoked'; key: TrustedKey }
+  | { status: 'unknown' };
+
+/** The local trust file (`$TORSH_TRUST_FILE` or ~/.config/torsh/trusted_keys.json): `{keys: [{key_id, public_key}]}`. */
+export async function readTrustFile(file: string): Promise<TrustedKey[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  try {
+    const parsed = JSON.parse(text) as { keys?: unknown };
+    if (!Array.isArray(parsed.keys)) throw new Error('"keys" must be an array');
+    return parsed.keys.filter(
+      (k): k is TrustedKey => typeof k === 'object' && k !== null && typeof k.key_id === 'string' && typeof k.public_key === 'string',
+    );
+  } catch (err) {
+    throw new CliError(EXIT.USAGE, `trust file ${file} is not valid: ${(err as Error).message}`);
+  }
+}
+
+export async function addToTrustFile(file: string, key: TrustedKey): Promise<void> {
+  const keys = (await readTrustFile(file)).filter((k) => k.key_id !== key.key_id);
+  keys.push(key);
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+/** The registry's trusted keys (GET /api/v1/keys/trusted); null when the registry has no such endpoint. */
+export async function registryTrustedKeys(cfg: Config): Promise<TrustedKey[] | null> {
+  try {
+    const { body } = await requestJson<{ keys: TrustedKey[] }>(cfg, { method: 'GET', path: '/api/v1/keys/trusted' });
+    return Array.isArray(body?.keys) ? body.keys : [];
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+/** An entry counts only if its public key really has the id it is listed under. */
+function genuine(key: TrustedKey): boolean {
+  try {
+    return keyIdOf(key.public_key) === key.key_id;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Looks a key id up in the local trust file and the registry's trusted keys. A key the registry
+ * marks revoked stays revoked even if the local file lists it.
+ */
+export async function lookupKey(cfg: Config, keyId: string, opts: { registry: boolean }): Promise<KeyLookup> {
+  const local = (await readTrustFile(cfg.trustFile)).find((k) => k.key_id === keyId && genuine(k));
+  let remote: TrustedKey[] | null = null;
+  try {
+    remote = opts.registry ? await registryTrustedKeys(cfg) : null;
+  } catch (err) {
+    // Offline: a locally trusted key still verifies (revocations cannot be checked).
+    if (!(err instanceof NetworkError) || !local) throw err;
+    process.stderr.write(`torsh: warning: ${err.message}; using the local trust file only (revocations not checked)\n`);
+    return { status: 'trusted', key: local, source: 'local' };
+  }
+  if (opts.registry && remote === null) process.stderr.write('torsh: warning: the registry has no trusted-keys endpoint; using the local trust file only\n');
+  const fromRegistry = remote?.find((k) => k.key_id === keyId && genuine(k));
+  if (fromRegistry?.revoked) return { status: 'revoked', key: fromRegistry };
+  if (local) return { status: 'trusted', key: local, source: 'local' };
+  if (fromRegistry) return { status: 'trusted', key: fromRegistry, source: 'registry' };
+  return { status: 'unknown' };
+}
