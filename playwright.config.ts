@@ -9,7 +9,7 @@ process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'torsh-e2e-'));
 process.env.E2E_BASE_URL = `http://127.0.0.1:${PORT}`;
 process.env.E2E_ADMIN_PASSWORD ??= 'e2e-admin-password';
 /** Small upload limit so the 413 path can be tested without sending gigabytes. */
-export const E2E_MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
+export const E2E_MAX_UPLOAD_BYTES = 48 * 1024 * 1024;
 
 export default defineConfig({
   testDir: './e2e',

@@ -15,7 +15,7 @@ const tusMetadata = (name: string, version: string) => `filename ${b64('m.torshp
 
 /**
  * A package with a stored random model file just under the server's upload limit (the e2e server
- * runs with a small one, see playwright.config.ts): the page sends it in ~1 MiB chunks.
+ * runs with a 48 MiB limit, see playwright.config.ts): the page sends it in about eight chunks.
  */
 async function largePackage(name: string, modelBytes = E2E_MAX_UPLOAD_BYTES - MiB) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'torsh-e2e-tus-'));
