@@ -111,6 +111,7 @@ async function pump(
   handle: (data: Buffer, piece: Piece, out: Buffer[]) => Promise<void> | void,
   short: () => Error,
   first: Buffer[] = [],
+  onProgress?: (bytesRead: number) => void,
 ): Promise<void> {
   const buffers = [Buffer.allocUnsafe(IO_CHUNK), Buffer.allocUnsafe(IO_CHUNK)];
   let which = 0;
@@ -135,6 +136,7 @@ async function pump(
       reading?.catch(() => undefined);
       const out: Buffer[] = [];
       await handle(data, piece, out);
+      onProgress?.(piece.position + piece.length);
       await writing;
       writing = writeFully(sink, out);
       writing.catch(() => undefined);
@@ -146,8 +148,11 @@ async function pump(
   }
 }
 
+/** Reports how far into the input file the work has got (bytes). */
+export type FileProgress = { onProgress?: (bytesRead: number) => void };
+
 /** Encrypts the file `input` to `output` (format: format.ts), written atomically. */
-export async function encryptFile(input: string, output: string, password: string, opts?: EncryptOptions): Promise<void> {
+export async function encryptFile(input: string, output: string, password: string, opts?: EncryptOptions & FileProgress): Promise<void> {
   const sealer = new Sealer(password, opts); // validates password and options
   const source = await open(input, 'r');
   try {
@@ -171,7 +176,7 @@ export async function encryptFile(input: string, output: string, password: strin
           out.push(cipher!.getAuthTag());
         }
       };
-      await pump(source, sink, pieces, seal, shrank, [header]);
+      await pump(source, sink, pieces, seal, shrank, [header], opts?.onProgress);
       // The size was taken up front: refuse to drop bytes appended since, silently.
       if ((await source.read(Buffer.alloc(1), 0, 1, size)).bytesRead !== 0) {
         throw new AppError('INVALID_INPUT', `${input} grew while being encrypted`);
@@ -186,7 +191,7 @@ export async function encryptFile(input: string, output: string, password: strin
  * Decrypts the file `input` to `output`, written atomically: on DECRYPT_FAILED or
  * ENCRYPTED_FORMAT_INVALID (or any other error) neither `output` nor a partial file is left.
  */
-export async function decryptFile(input: string, output: string, password: string): Promise<void> {
+export async function decryptFile(input: string, output: string, password: string, opts?: FileProgress): Promise<void> {
   checkPassword(password);
   const source = await open(input, 'r');
   try {
@@ -222,7 +227,7 @@ export async function decryptFile(input: string, output: string, password: strin
           }
         }
       };
-      await pump(source, sink, pieces, open, truncated);
+      await pump(source, sink, pieces, open, truncated, [], opts?.onProgress);
       // The size was taken up front: bytes appended since are trailing data.
       if ((await source.read(Buffer.alloc(1), 0, 1, size)).bytesRead !== 0) throw decryptFailed({ reason: 'data after the final segment' });
     });
