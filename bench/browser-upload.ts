@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { adminToken } from './lib/admin-token';
 import { makeModelFile, makePackage, type BenchPackage } from './lib/make-package';
 import { startServer, type Server } from './lib/start-server';
 
@@ -31,16 +32,6 @@ function log(msg: string): void {
 }
 
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
-
-async function adminToken(baseUrl: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password, name: 'bench-browser-upload' }),
-  });
-  if (res.status !== 201) throw new Error(`creating a token answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
-}
 
 /** `curl -T` PUT with a bearer token; wall time around the whole request. */
 function curlPut(url: string, file: string, token: string): Promise<{ seconds: number; status: number; body: string }> {
@@ -118,7 +109,7 @@ export async function runBrowserUploadBench(): Promise<string> {
     await rm(model, { force: true });
     log(`packages built (${viaCurl.bytes} bytes each)`);
 
-    const token = await adminToken(server.baseUrl, password);
+    const token = await adminToken(server.baseUrl, 'bench-browser-upload', password);
     spawnSync('sync');
     const curl = await curlPut(`${server.baseUrl}/api/v1/packages/${viaCurl.name}/${viaCurl.version}`, viaCurl.file, token);
     if (curl.status !== 201) throw new Error(`curl PUT answered ${curl.status}: ${curl.body.slice(0, 300)}`);

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { adminToken } from './lib/admin-token';
 import { download as rawDownload } from './lib/http-client';
 import { makeModelFile, makePackage } from './lib/make-package';
 import { referencePipeline } from './lib/reference';
@@ -45,16 +46,6 @@ function torsh(args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
   });
 }
 
-async function adminToken(baseUrl: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD, name: 'bench-cli' }),
-  });
-  if (res.status !== 201) throw new Error(`token: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
-}
-
 const mbps = (bytes: number, seconds: number) => (bytes / seconds / MB).toFixed(0);
 const secs = (s: number) => s.toFixed(2);
 const mem = (b: number) => `${(b / MB).toFixed(0)} MB`;
@@ -82,7 +73,7 @@ export async function runCliBench(): Promise<string> {
     log('starting the server (node bin/start.mjs; builds first if stale)…');
     server = await startServer({ root: ROOT, dataDir, logFile: path.join(tmp, 'server.log'), onSpawn: (pid) => (serverPid = pid) });
     log(`server healthy on ${server.baseUrl}`);
-    const token = await adminToken(server.baseUrl);
+    const token = await adminToken(server.baseUrl, 'bench-cli', ADMIN_PASSWORD);
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       NODE_ENV: 'production',

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { adminToken, BENCH_ADMIN_PASSWORD } from './lib/admin-token';
 import { download, publish } from './lib/http-client';
 import { makeModelFile, makePackage, packageName } from './lib/make-package';
 import { RssSampler, rssNow } from './lib/measure-rss';
@@ -38,7 +39,7 @@ function sync(): void {
   spawnSync('sync', { stdio: 'ignore' });
 }
 
-async function benchSize(server: Server, mib: number, repeats: number, dir: string, curl: boolean): Promise<SizeResult> {
+async function benchSize(server: Server, token: string, mib: number, repeats: number, dir: string, curl: boolean): Promise<SizeResult> {
   let t0 = Date.now();
   const modelFile = await makeModelFile(dir, mib);
   log(`${mib} MiB: random model file written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -69,8 +70,8 @@ async function benchSize(server: Server, mib: number, repeats: number, dir: stri
 
         if (rep === 0) sampler.start();
         const pub = curl
-          ? await curlPublish(`${server.baseUrl}/api/v1/packages/${pkg.name}/${pkg.version}`, pkg.file)
-          : await publish(server.baseUrl, pkg.name, pkg.version, pkg.file, pkg.bytes);
+          ? await curlPublish(`${server.baseUrl}/api/v1/packages/${pkg.name}/${pkg.version}`, pkg.file, token)
+          : await publish(server.baseUrl, pkg.name, pkg.version, pkg.file, pkg.bytes, token);
         if (pub.status !== 201) fail(`publish of ${label} answered ${pub.status}: ${pub.body.slice(0, 500)}`);
         if (pub.digest !== ref.sha256) fail(`publish digest ${pub.digest} differs from the file's ${ref.sha256}`);
         if (pub.size !== pkg.bytes) fail(`publish reported size ${pub.size}, the file has ${pkg.bytes} bytes`);
@@ -164,7 +165,9 @@ async function main(): Promise<number> {
       dataDir,
       logFile: path.join(tmp, 'server.log'),
       onSpawn: (pid) => (serverPid = pid),
+      env: { TORSH_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD },
     });
+    const token = await adminToken(server.baseUrl, 'bench-registry');
     const serverStartSeconds = (Date.now() - t0) / 1000;
     log(`server healthy on ${server.baseUrl} (pid ${server.pid}) after ${serverStartSeconds.toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 1000));
@@ -174,7 +177,7 @@ async function main(): Promise<number> {
     const curl = hasCommand('curl');
     if (!curl) log('curl not found: skipping the curl figure');
     const results: SizeResult[] = [];
-    for (const mib of sizes) results.push(await benchSize(server, mib, repeats, pkgDir, curl));
+    for (const mib of sizes) results.push(await benchSize(server, token, mib, repeats, pkgDir, curl));
 
     const info: RunInfo = {
       date: new Date().toISOString(),

@@ -6,14 +6,14 @@ import http from 'node:http';
 export type PublishResult = { seconds: number; status: number; digest: string; size: number; body: string };
 
 /** PUTs the file as the raw request body (streamed) and waits for the full response. */
-export function publish(baseUrl: string, name: string, version: string, file: string, bytes: number): Promise<PublishResult> {
+export function publish(baseUrl: string, name: string, version: string, file: string, bytes: number, token: string): Promise<PublishResult> {
   const url = `${baseUrl}/api/v1/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}`;
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const req = http.request(url, {
       method: 'PUT',
       agent: false,
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes) },
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes), authorization: `Bearer ${token}` },
     });
     req.on('error', reject);
     req.on('response', (res) => {

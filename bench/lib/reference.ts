@@ -50,9 +50,9 @@ export async function curlDownload(url: string): Promise<{ bytesPerSecond: numbe
  * Publish with `curl -T` (streams the file; little client CPU, so on a 2-core machine the figure
  * is the server's, not the client's). Wall time measured around the whole request.
  */
-export async function curlPublish(url: string, file: string): Promise<{ seconds: number; status: number; digest: string; size: number; body: string }> {
+export async function curlPublish(url: string, file: string, token: string): Promise<{ seconds: number; status: number; digest: string; size: number; body: string }> {
   const t0 = process.hrtime.bigint();
-  const r = await run('curl', ['-s', '-T', file, '-H', 'content-type: application/octet-stream', '-w', '\n%{http_code}', url]);
+  const r = await run('curl', ['-s', '-T', file, '-H', 'content-type: application/octet-stream', '-H', `authorization: Bearer ${token}`, '-w', '\n%{http_code}', url]);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.code !== 0) throw new Error(`curl failed (${r.code}): ${r.stderr.trim()}`);
   const lines = r.stdout.trimEnd().split('\n');
