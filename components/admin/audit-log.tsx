@@ -10,6 +10,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Icon } from '@/components/ui/icon';
 import { Pagination } from '@/components/ui/pagination';
 import { auditSearchParams, useAudit, type AuditFilters, type AuditResult } from '@/lib/queries/use-audit';
+import { toPage } from '@/lib/ui/use-url-search';
 import { AuditTable } from './audit-table';
 
 const PER_PAGE = 50;
@@ -57,11 +58,6 @@ function auditHref(filters: UrlFilters, page: number): string {
   if (page > 1) params.set('page', String(page));
   const query = params.toString();
   return query ? `/admin/audit?${query}` : '/admin/audit';
-}
-
-function toPage(value: string | null): number {
-  const page = Number(value);
-  return Number.isInteger(page) && page > 0 ? page : 1;
 }
 
 const EMPTY: UrlFilters = { actor: '', action: '', target: '', result: '', from: '', to: '' };

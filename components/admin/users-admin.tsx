@@ -1,8 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useSearchParams } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { setUserDisabledAction } from '@/app/(dashboard)/admin/users/actions';
 import { QueryErrorState } from '@/components/auth/query-error-state';
 import { ConfirmDialog } from '@/components/forms/confirm-dialog';
@@ -16,49 +15,18 @@ import { meKey, useMe } from '@/lib/queries/use-me';
 import { rolesKey, useRoles } from '@/lib/queries/use-roles';
 import { useUsers, usersKey, type UserRow } from '@/lib/queries/use-users';
 import { unwrapAction } from '@/lib/ui/unwrap-action';
+import { useUrlSearch } from '@/lib/ui/use-url-search';
 import { EditRolesDialog } from './edit-roles-dialog';
 import { NewUserDialog } from './new-user-dialog';
 import { ResetPasswordDialog } from './reset-password-dialog';
 import { UserTable } from './user-table';
 
 const PER_PAGE = 20;
-const DEBOUNCE_MS = 250;
-
-function usersHref(q: string, page: number): string {
-  const params = new URLSearchParams();
-  if (q) params.set('q', q);
-  if (page > 1) params.set('page', String(page));
-  const query = params.toString();
-  return query ? `/admin/users?${query}` : '/admin/users';
-}
-
-function toPage(value: string | null): number {
-  const page = Number(value);
-  return Number.isInteger(page) && page > 0 ? page : 1;
-}
-
 export type UserDialog = { kind: 'roles' | 'password' | 'disable'; user: UserRow };
 
 /** Users table with search (?q=), pagination (?page=), "New user" and per-row actions. */
 export function UsersAdmin() {
-  const searchParams = useSearchParams();
-  const q = searchParams.get('q') ?? '';
-  const page = toPage(searchParams.get('page'));
-
-  const [input, setInput] = useState(q);
-  const [syncedQ, setSyncedQ] = useState(q);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  if (q !== syncedQ) {
-    setSyncedQ(q);
-    if (q !== input.trim()) setInput(q);
-  }
-  useEffect(() => () => clearTimeout(timer.current), []);
-
-  function changeSearch(value: string) {
-    setInput(value);
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => window.history.replaceState(null, '', usersHref(value.trim(), 1)), DEBOUNCE_MS);
-  }
+  const { q, page, input, changeSearch, clearSearch, goToPage } = useUrlSearch('/admin/users');
 
   const users = useUsers({ q, page, perPage: PER_PAGE });
   const forbidden = users.error !== null && !users.data;
@@ -121,10 +89,7 @@ export function UsersAdmin() {
           title={`No users match “${q}”`}
           action={
             <Button
-              onClick={() => {
-                setInput('');
-                window.history.replaceState(null, '', usersHref('', 1));
-              }}
+              onClick={clearSearch}
             >
               Clear search
             </Button>
@@ -134,7 +99,7 @@ export function UsersAdmin() {
       {data.total > 0 && data.users.length === 0 && (
         <EmptyState
           title={`Page ${page} is past the last user`}
-          action={<Button onClick={() => window.history.pushState(null, '', usersHref(q, 1))}>Go to the first page</Button>}
+          action={<Button onClick={() => goToPage(1)}>Go to the first page</Button>}
         />
       )}
       {data.users.length > 0 && (
@@ -154,7 +119,7 @@ export function UsersAdmin() {
             perPage={data.per_page}
             total={data.total}
             shown={data.users.length}
-            onPageChange={(next) => window.history.pushState(null, '', usersHref(q, next))}
+            onPageChange={goToPage}
           />
         </>
       )}

@@ -1,8 +1,6 @@
 'use client';
 
 import Link from 'next/link';
-import { useSearchParams } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
 import { SearchInput } from '@/components/forms/search-input';
 import { PackageTable, PackageTableSkeleton } from '@/components/tables/package-table';
 import { Button, buttonClasses } from '@/components/ui/button';
@@ -10,53 +8,13 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { Pagination } from '@/components/ui/pagination';
 import { useSearchPackages } from '@/lib/queries/use-search-packages';
+import { useUrlSearch } from '@/lib/ui/use-url-search';
 
 const PER_PAGE = 20;
-const DEBOUNCE_MS = 250;
-
-function packagesHref(q: string, page: number): string {
-  const params = new URLSearchParams();
-  if (q) params.set('q', q);
-  if (page > 1) params.set('page', String(page));
-  const query = params.toString();
-  return query ? `/packages?${query}` : '/packages';
-}
-
-function toPage(value: string | null): number {
-  const page = Number(value);
-  return Number.isInteger(page) && page > 0 ? page : 1;
-}
 
 /** Search box and result table; the query and page live in the URL (?q=&page=). */
 export function PackageBrowser() {
-  const searchParams = useSearchParams();
-  const q = searchParams.get('q') ?? '';
-  const page = toPage(searchParams.get('page'));
-
-  const [input, setInput] = useState(q);
-  const [syncedQ, setSyncedQ] = useState(q);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-
-  // The URL changed from outside the box (a link, back/forward): show its query.
-  if (q !== syncedQ) {
-    setSyncedQ(q);
-    if (q !== input.trim()) setInput(q);
-  }
-
-  useEffect(() => () => clearTimeout(timer.current), []);
-
-  function changeSearch(value: string) {
-    setInput(value);
-    clearTimeout(timer.current);
-    // Native history updates sync useSearchParams without a server round trip.
-    timer.current = setTimeout(() => window.history.replaceState(null, '', packagesHref(value.trim(), 1)), DEBOUNCE_MS);
-  }
-
-  function clearSearch() {
-    clearTimeout(timer.current);
-    setInput('');
-    window.history.replaceState(null, '', packagesHref('', 1));
-  }
+  const { q, page, input, changeSearch, clearSearch, goToPage } = useUrlSearch('/packages');
 
   const { data, error, isPending, isFetching, isPlaceholderData } = useSearchPackages({ q, page, perPage: PER_PAGE });
 
@@ -84,7 +42,7 @@ export function PackageBrowser() {
         error={error}
         isPending={isPending}
         onClearSearch={clearSearch}
-        onPageChange={(next) => window.history.pushState(null, '', packagesHref(q, next))}
+        onPageChange={goToPage}
       />
     </div>
   );

@@ -1,18 +1,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { AuditEventView } from '@/lib/engine/audit/list-audit';
 import { fetchJson } from './api-error';
 
-export type AuditResult = 'ok' | 'denied' | 'error';
-
-export type AuditEvent = {
-  id: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  result: AuditResult;
-  error_code: string | null;
-  client_addr: string | null;
-  created_at: number;
-};
+export type AuditEvent = AuditEventView;
+export type AuditResult = AuditEventView['result'];
 
 export type AuditPage = { total: number; page: number; per_page: number; events: AuditEvent[] };
 

@@ -1,18 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Permission } from '@/lib/engine/access/permissions';
+import type { MeView } from '@/lib/engine/access/who-am-i';
 import { fetchJson } from './api-error';
 
-export type MeUser = {
-  id: number;
-  username: string;
-  email: string;
-  roles: string[];
-  permissions: Permission[];
-  is_admin: boolean;
-};
-
 /** GET /api/v1/me: the signed-in user (null when anonymous), and whether the first admin is still to be created. */
-export type Me = { user: MeUser | null; needs_setup: boolean };
+export type Me = MeView;
+export type MeUser = NonNullable<MeView['user']>;
 
 export const meKey = ['me'] as const;
 

@@ -1,19 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import type { Permission } from '@/lib/engine/access/permissions';
+import type { PackageAccessView } from '@/lib/engine/access/manage-package-access';
 import { fetchJson } from './api-error';
 import { packageKey } from './use-package';
 
-export type Visibility = 'public' | 'restricted' | 'private';
-
-export type PackageGrant = { username: string; permissions: Permission[] };
-
-export type PackageAccess = {
-  visibility: Visibility;
-  /** The package's own "require a verified signature" setting; null follows the global policy. */
-  require_signature: boolean | null;
-  owners: string[];
-  grants: PackageGrant[];
-};
+export type PackageAccess = PackageAccessView;
+export type Visibility = PackageAccessView['visibility'];
+export type PackageGrant = PackageAccessView['grants'][number];
 
 /** Under the package's key, so invalidating the package refreshes its access too. */
 export const packageAccessKey = (name: string) => [...packageKey(name), 'access'] as const;

@@ -1,15 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Permission } from '@/lib/engine/access/permissions';
+import type { RoleView } from '@/lib/engine/access/roles';
 import { fetchJson } from './api-error';
 
-export type RoleRow = {
-  id: number;
-  name: string;
-  description: string | null;
-  built_in: boolean;
-  permissions: Permission[];
-  user_count: number;
-};
+export type RoleRow = RoleView;
 
 /** `permissions` lists every permission name, in display order. */
 export type RoleList = { permissions: Permission[]; roles: RoleRow[] };

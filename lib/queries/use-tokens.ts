@@ -1,18 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
+import type { TokenView } from '@/lib/engine/access/tokens';
 import { fetchJson } from './api-error';
 
-export type TokenRow = {
-  id: number;
-  name: string;
-  username: string;
-  /** The public start of the secret, e.g. "torsh_ab12cd34". */
-  prefix: string;
-  scopes: string[];
-  created_at: number;
-  expires_at: number | null;
-  last_used_at: number | null;
-  revoked_at: number | null;
-};
+export type TokenRow = TokenView;
 
 export type TokenList = { tokens: TokenRow[] };
 

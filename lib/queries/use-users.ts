@@ -1,15 +1,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { UserView } from '@/lib/engine/access/users';
 import { fetchJson } from './api-error';
 
-export type UserRow = {
-  id: number;
-  username: string;
-  email: string;
-  disabled: boolean;
-  roles: string[];
-  created_at: number;
-  last_login_at: number | null;
-};
+export type UserRow = UserView;
 
 export type UserList = { total: number; page: number; per_page: number; users: UserRow[] };
 

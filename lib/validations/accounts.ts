@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PACKAGE_PERMISSIONS, PERMISSIONS } from '@/lib/engine/access/permissions';
+import { ROLE_NAME_RE } from '@/lib/engine/access/roles';
+import { MIN_PASSWORD_LENGTH, USERNAME_RE } from '@/lib/engine/access/users';
 import { ZPackageName } from './package';
 
 export const ZPermissionName = z.enum(PERMISSIONS, { message: 'unknown permission' });
@@ -9,10 +11,10 @@ export const ZUsername = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'usernames are 2–32 lowercase letters, digits, ".", "_" or "-"');
-export const ZPassword = z.string().min(10, 'passwords need at least 10 characters').max(1024);
+  .regex(USERNAME_RE, 'usernames are 2–32 lowercase letters, digits, ".", "_" or "-"');
+export const ZPassword = z.string().min(MIN_PASSWORD_LENGTH, `passwords need at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
 export const ZEmail = z.string().trim().toLowerCase().email('enter a valid email address').max(254);
-export const ZRoleName = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'role names are 2–32 lowercase letters, digits, "_" or "-"');
+export const ZRoleName = z.string().regex(ROLE_NAME_RE, 'role names are 2–32 lowercase letters, digits, "_" or "-"');
 const ZId = z.coerce.number().int().positive();
 
 /** Sign-in fields are not pattern-checked: every failure must look the same. */

@@ -1,13 +1,10 @@
 import { z } from 'zod';
-import { PACKAGE_NAME_RE } from '@/lib/engine/format/manifest-schema';
-
-const SEMVER_RE =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+import { PACKAGE_NAME_RE, isValidVersion } from '@/lib/engine/format/manifest-schema';
 
 export const ZPackageName = z
   .string()
   .regex(PACKAGE_NAME_RE, 'package names are 1–64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit');
-export const ZVersion = z.string().max(256).regex(SEMVER_RE, 'versions are semantic versions such as 1.0.0 or 2.1.0-rc.1');
+export const ZVersion = z.string().max(256).refine(isValidVersion, 'versions are semantic versions such as 1.0.0 or 2.1.0-rc.1');
 
 export const ZPackageParams = z.object({ name: ZPackageName });
 export const ZVersionParams = z.object({ name: ZPackageName, version: ZVersion });

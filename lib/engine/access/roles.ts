@@ -13,7 +13,7 @@ export type RoleView = {
   user_count: number;
 };
 
-const ROLE_NAME_RE = /^[a-z][a-z0-9_-]{1,31}$/;
+export const ROLE_NAME_RE = /^[a-z][a-z0-9_-]{1,31}$/;
 
 function checkPermissions(list: string[]): Permission[] {
   const unknown = list.filter((p) => !isPermission(p));

@@ -1,11 +1,11 @@
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
-import { PERMISSIONS } from './permissions';
+import { PERMISSIONS, type Permission } from './permissions';
 import { rolesOfUser } from './roles';
 import { countUsers, getUser } from './users';
 
 export type MeView = {
-  user: null | { id: number; username: string; email: string; roles: string[]; permissions: string[]; is_admin: boolean };
+  user: null | { id: number; username: string; email: string; roles: string[]; permissions: Permission[]; is_admin: boolean };
   needs_setup: boolean;
 };
 

@@ -16,7 +16,7 @@ export type AuditEventView = {
   actor: string;
   action: string;
   target: string | null;
-  result: string;
+  result: 'ok' | 'denied' | 'error';
   error_code: string | null;
   client_addr: string | null;
   created_at: number;
