@@ -21,6 +21,11 @@ export const packages = sqliteTable(
     visibility: text('visibility', { enum: ['public', 'restricted', 'private'] }).notNull().default('public'),
     /** Per-package "require signature" policy; null follows the global policy. */
     requireSignature: integer('require_signature', { mode: 'boolean' }),
+    homepage: text('homepage'),
+    /** Markdown, rendered without raw HTML. */
+    readme: text('readme'),
+    /** Full (200) downloads of every version, maintained as download events are written. */
+    downloadCount: integer('download_count').notNull().default(0),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
   },
@@ -52,6 +57,8 @@ export const versions = sqliteTable(
     signatureSigner: text('signature_signer'),
     /** Stored opaquely (AES-256-GCM stream format); the manifest was supplied at publish. */
     encrypted: integer('encrypted', { mode: 'boolean' }).notNull().default(false),
+    /** Full (200) downloads, maintained as download events are written. */
+    downloadCount: integer('download_count').notNull().default(0),
   },
   (t) => [
     uniqueIndex('versions_package_version_uq').on(t.packageId, t.version),
@@ -271,6 +278,108 @@ export const settings = sqliteTable('settings', {
   updatedAt: ms('updated_at').notNull(),
 });
 
+/** Deleted name@version pairs: never published again (with other bytes or the same). */
+export const tombstones = sqliteTable(
+  'tombstones',
+  {
+    packageName: text('package_name').notNull(),
+    version: text('version').notNull(),
+    digest: text('digest').notNull(),
+    deletedAt: ms('deleted_at').notNull(),
+    deletedBy: text('deleted_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.packageName, t.version] })],
+);
+
+/** Named aliases (stable, production…) that point at one version of a package. */
+export const channels = sqliteTable(
+  'channels',
+  {
+    packageId: packageRef(),
+    name: text('name').notNull(),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => versions.id, { onDelete: 'cascade' }),
+    updatedAt: ms('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.packageId, t.name] }), index('channels_version_idx').on(t.versionId)],
+);
+
+/** Every channel move (to_version null: the channel was removed). */
+export const channelHistory = sqliteTable(
+  'channel_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    packageId: packageRef(),
+    channel: text('channel').notNull(),
+    fromVersion: text('from_version'),
+    toVersion: text('to_version'),
+    movedAt: ms('moved_at').notNull(),
+    movedBy: text('moved_by').notNull(),
+  },
+  (t) => [index('channel_history_package_idx').on(t.packageId, t.channel, t.movedAt)],
+);
+
+/**
+ * The change feed (publish, yank, unyank, delete, channel, visibility) in commit order; seq is
+ * monotonically increasing. Mirrors follow it.
+ */
+export const changes = sqliteTable(
+  'changes',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['publish', 'yank', 'unyank', 'delete', 'channel', 'visibility'] }).notNull(),
+    name: text('name').notNull(),
+    version: text('version'),
+    digest: text('digest'),
+    size: integer('size'),
+    /** Kind-specific fields (channel name, visibility…) as JSON. */
+    data: text('data'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('changes_name_idx').on(t.name, t.seq)],
+);
+
+/**
+ * Blobs and temp files that a publish in progress holds: garbage collection and the temp sweep
+ * never remove a held digest or path. Rows expire so a crashed publish cannot pin forever.
+ */
+export const blobHolds = sqliteTable(
+  'blob_holds',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    digest: text('digest'),
+    tempPath: text('temp_path'),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [index('blob_holds_digest_idx').on(t.digest), index('blob_holds_temp_idx').on(t.tempPath)],
+);
+
+/** Finished resumable uploads being (or already) published: the claim is taken atomically. */
+export const uploadClaims = sqliteTable('upload_claims', {
+  uploadId: text('upload_id').primaryKey(),
+  state: text('state', { enum: ['publishing', 'published'] }).notNull(),
+  claimedAt: ms('claimed_at').notNull(),
+  claimedBy: text('claimed_by').notNull(),
+  /** name@version once published. */
+  result: text('result'),
+});
+
+/** Server-issued challenges a new signing key must sign to prove possession. */
+export const keyChallenges = sqliteTable(
+  'key_challenges',
+  {
+    /** sha256 (hex) of the challenge string; the challenge itself is not stored. */
+    id: text('id').primaryKey(),
+    userId: userRef(),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [index('key_challenges_expires_idx').on(t.expiresAt)],
+);
+
 export const packagesRelations = relations(packages, ({ many }) => ({
   versions: many(versions),
   tags: many(tags),
@@ -299,3 +408,6 @@ export type RoleRow = typeof roles.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type Visibility = PackageRow['visibility'];
 export type SigningKeyRow = typeof signingKeys.$inferSelect;
+export type ChannelRow = typeof channels.$inferSelect;
+export type ChangeRow = typeof changes.$inferSelect;
+export type TombstoneRow = typeof tombstones.$inferSelect;
