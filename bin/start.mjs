@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: build when the build is missing or older than the sources, then run the origin
 // (bin/origin.ts: Next.js plus the byte-moving routes on node:http) on PORT (default 3000) with
-// TORSH_DATA_DIR (default ./data). Migrations are applied at start.
+// TORSH_DATA_DIR (default <install>/data). Migrations are applied at start. TORSH_DEV=1 runs
+// Next in development mode (no build) behind the same origin server (`npm run dev`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -27,8 +28,10 @@ function buildIsStale() {
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
+process.env.TORSH_APP_ROOT ??= root;
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
-if (process.env.TORSH_SKIP_BUILD !== '1' && buildIsStale()) {
+const dev = process.env.TORSH_DEV === '1';
+if (!dev && process.env.TORSH_SKIP_BUILD !== '1' && buildIsStale()) {
   console.log('> building the app (first start, or sources changed)…');
   const r = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, env, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -36,7 +39,7 @@ if (process.env.TORSH_SKIP_BUILD !== '1' && buildIsStale()) {
 
 // Run the origin in this process (one process, not a wrapper plus a child): tsx compiles the
 // TypeScript entry on the fly, as `node --import tsx bin/origin.ts` would.
-process.env.NODE_ENV ??= 'production';
+process.env.NODE_ENV ??= dev ? 'development' : 'production';
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 const { register: registerCjs } = await import('tsx/cjs/api');
 const { register: registerEsm } = await import('tsx/esm/api');

@@ -3,13 +3,14 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { appRoot } from '../lib/engine/app-root';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 /** Where the committed drizzle-kit migrations live (overridable for packaged CLIs). */
 export function migrationsDir(): string {
-  return process.env.TORSH_MIGRATIONS_DIR ?? path.join(process.cwd(), 'db', 'migrations');
+  return process.env.TORSH_MIGRATIONS_DIR ?? path.join(appRoot(), 'db', 'migrations');
 }
 
 /**

@@ -26,6 +26,8 @@ export const packages = sqliteTable(
     readme: text('readme'),
     /** Full (200) downloads of every version, maintained as download events are written. */
     downloadCount: integer('download_count').notNull().default(0),
+    /** Bytes sent by every download response of every version (ranges included), maintained likewise. */
+    bytesServed: integer('bytes_served').notNull().default(0),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
   },

@@ -73,7 +73,9 @@ CREATE TABLE `upload_claims` (
 ALTER TABLE `packages` ADD `homepage` text;--> statement-breakpoint
 ALTER TABLE `packages` ADD `readme` text;--> statement-breakpoint
 ALTER TABLE `packages` ADD `download_count` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `packages` ADD `bytes_served` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `versions` ADD `download_count` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 -- Hand-added: backfill the maintained download counters from the events already recorded.
 UPDATE `versions` SET `download_count` = (SELECT count(*) FROM `download_events` e WHERE e.`version_id` = `versions`.`id` AND e.`status` = 200);--> statement-breakpoint
-UPDATE `packages` SET `download_count` = (SELECT count(*) FROM `download_events` e WHERE e.`package_id` = `packages`.`id` AND e.`status` = 200);
+UPDATE `packages` SET `download_count` = (SELECT count(*) FROM `download_events` e WHERE e.`package_id` = `packages`.`id` AND e.`status` = 200);--> statement-breakpoint
+UPDATE `packages` SET `bytes_served` = (SELECT coalesce(sum(e.`bytes_sent`), 0) FROM `download_events` e WHERE e.`package_id` = `packages`.`id`);

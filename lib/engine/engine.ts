@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { openDatabase, type Db } from '@/db';
 import { DEFAULT_LIMITS, type PackageLimits } from './limits';
+import { createDownloadWriter, type DownloadWriter } from './registry/download-writer';
 import type { BlobStore } from './storage/blob-store';
 import { createLocalBlobStore } from './storage/local-blob-store';
 
@@ -10,6 +11,8 @@ export type Engine = {
   blobs: BlobStore;
   limits: PackageLimits;
   dataDir: string;
+  /** Download events written behind the responses, in batches. */
+  downloads: DownloadWriter;
   close(): void;
 };
 
@@ -22,11 +25,16 @@ export type EngineOptions = {
 export function createEngine(opts: EngineOptions): Engine {
   const dataDir = path.resolve(opts.dataDir);
   const db = openDatabase(path.join(dataDir, 'torsh.db'));
+  const downloads = createDownloadWriter(db);
   return {
     db,
     blobs: opts.blobs ?? createLocalBlobStore(path.join(dataDir, 'blobs')),
     limits: opts.limits ?? DEFAULT_LIMITS,
     dataDir,
-    close: () => db.$client.close(),
+    downloads,
+    close: () => {
+      downloads.flush();
+      db.$client.close();
+    },
   };
 }

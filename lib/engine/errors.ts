@@ -4,6 +4,9 @@
  */
 export type ErrorCode =
   // request / input
+  | 'ROUTE_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'CROSS_SITE_REQUEST'
   | 'INVALID_INPUT'
   | 'INVALID_PACKAGE_NAME'
   | 'INVALID_VERSION'

@@ -1,7 +1,8 @@
 /**
  * Every mutating API route and server action, checked against every built-in role and
  * anonymous: allowed or denied exactly as the permission table (BUILT_IN_ROLES) says, and
- * audited either way. The list of mutations is read from the code (app/**), so a new mutation
+ * audited either way. The list of mutations is read from the code (the API route table and
+ * every actions.ts under app/), so a new mutation
  * fails this test until it gets a row below.
  */
 import { readdirSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { runAsUploader, uploadServer } from './uploads/upload-server';
 import type { GuardMeta, Requirement } from './guard';
 import type { CookieJar } from './request-context';
 import { SESSION_COOKIE } from './session-cookie';
+import { API_ROUTES, routeId } from './api-routes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MUTATING_METHODS = ['PUT', 'POST', 'PATCH', 'DELETE'] as const;
@@ -54,11 +56,8 @@ function files(dir: string, name: string): string[] {
 async function discoverMutations(): Promise<Mutation[]> {
   const app = path.join(ROOT, 'app');
   const found: Mutation[] = [];
-  for (const file of files(app, 'route.ts')) {
-    const mod = await import(file);
-    for (const m of MUTATING_METHODS) {
-      if (mod[m]) found.push({ id: `${path.relative(ROOT, file)} ${m}`, meta: mod[m].meta, fn: mod[m] });
-    }
+  for (const r of API_ROUTES) {
+    if ((MUTATING_METHODS as readonly string[]).includes(r.method)) found.push({ id: routeId(r), meta: r.handler.meta, fn: r.handler as unknown as Mutation['fn'] });
   }
   for (const file of files(app, 'actions.ts')) {
     const mod = await import(file);
@@ -115,7 +114,7 @@ async function seedUpload(userId: number, name: string, bytes?: Blob): Promise<s
 /** A tus request to the uploads route; `own` seeds an upload of the caller's (the owner's when anonymous). */
 function uploadCall(method: 'POST' | 'PATCH' | 'DELETE') {
   return async (c: Caller): Promise<Outcome> => {
-    const handler = mutations.find((m) => m.id === `${UP} ${method}`)!.fn as unknown as (req: Request, seg: { params: Promise<Record<string, string[]>> }) => Promise<Response>;
+    const handler = mutations.find((m) => m.id === `${method} ${UP}${method === 'POST' ? '' : '/:id'}`)!.fn as unknown as (req: Request, seg: { params: Promise<Record<string, string>> }) => Promise<Response>;
     const cred = callers.get(c.who)!;
     const headers = new Headers({ 'Tus-Resumable': '1.0.0', ...(cred.token ? { authorization: `Bearer ${cred.token}` } : {}) });
     const id = method === 'POST' ? null : await seedUpload(c.userId ?? target('owner'), `up-${c.tag}`);
@@ -130,70 +129,70 @@ function uploadCall(method: 'POST' | 'PATCH' | 'DELETE') {
       body = new Blob([new Uint8Array(8)]);
     }
     const url = `http://localhost/api/v1/uploads${id ? `/${id}` : ''}`;
-    const res = await handler(new Request(url, { method, headers, body }), { params: Promise.resolve(id ? { path: [id] } : ({} as Record<string, string[]>)) });
+    const res = await handler(new Request(url, { method, headers, body }), { params: Promise.resolve(id ? { id } : ({} as Record<string, string>)) });
     const json = res.headers.get('content-type')?.includes('json') ? await res.json() : {};
     return { ok: res.status < 400, code: json.error?.code ?? null };
   };
 }
 
-const UP = 'app/api/v1/uploads/[[...path]]/route.ts';
+const UP = '/api/v1/uploads';
 const PUB = 'app/(dashboard)/publish/actions.ts#publishUploadAction';
 const P = 'app/(dashboard)/packages/[name]/actions.ts';
 const U = 'app/(dashboard)/admin/users/actions.ts';
 const R = 'app/(dashboard)/admin/roles/actions.ts';
 const T = 'app/(dashboard)/tokens/actions.ts';
 const A = 'app/(auth)/actions.ts';
-const V = 'app/api/v1/packages/[name]/[version]';
+const V = '/api/v1/packages/:name/:version';
 
 /** One row per mutation in the code base. The shared package `shared` is public and owned by `owner`. */
 const TABLE: Record<string, Row> = {
-  [`${V}/route.ts PUT`]: {
+  [`PUT ${V}`]: {
     permission: 'Publish',
-    call: async (c) => routeCall(`${V}/route.ts PUT`, 'PUT', `/api/v1/packages/new-${c.tag}/1.0.0`, { name: `new-${c.tag}`, version: '1.0.0' }, await packageBytes(`new-${c.tag}`, '1.0.0'))(c),
+    call: async (c) => routeCall(`PUT ${V}`, 'PUT', `/api/v1/packages/new-${c.tag}/1.0.0`, { name: `new-${c.tag}`, version: '1.0.0' }, await packageBytes(`new-${c.tag}`, '1.0.0'))(c),
   },
-  [`${V}/yank/route.ts POST`]: { permission: 'Yank', call: routeCall(`${V}/yank/route.ts POST`, 'POST', '/api/v1/packages/shared/1.0.0/yank', { name: 'shared', version: '1.0.0' }) },
-  [`${V}/yank/route.ts DELETE`]: {
+  [`POST ${V}/yank`]: { permission: 'Yank', call: routeCall(`POST ${V}/yank`, 'POST', '/api/v1/packages/shared/1.0.0/yank', { name: 'shared', version: '1.0.0' }) },
+  [`DELETE ${V}/yank`]: {
     permission: 'Unyank',
-    call: routeCall(`${V}/yank/route.ts DELETE`, 'DELETE', '/api/v1/packages/shared/1.0.0/yank', { name: 'shared', version: '1.0.0' }),
+    call: routeCall(`DELETE ${V}/yank`, 'DELETE', '/api/v1/packages/shared/1.0.0/yank', { name: 'shared', version: '1.0.0' }),
   },
-  ['app/api/v1/auth/tokens/route.ts POST']: {
+  ['POST /api/v1/auth/tokens']: {
     permission: 'public',
     call: (c) =>
-      routeCall('app/api/v1/auth/tokens/route.ts POST', 'POST', '/api/v1/auth/tokens', {}, JSON.stringify({ username: 'owner', password: PW, name: `cli-${c.tag}` }))(c),
+      routeCall('POST /api/v1/auth/tokens', 'POST', '/api/v1/auth/tokens', {}, JSON.stringify({ username: 'owner', password: PW, name: `cli-${c.tag}` }))(c),
   },
-  ['app/api/v1/users/route.ts POST']: {
+  ['POST /api/v1/users']: {
     permission: 'ManageUsers',
     call: (c) =>
-      routeCall('app/api/v1/users/route.ts POST', 'POST', '/api/v1/users', {}, JSON.stringify({ username: `api-${c.tag}`, email: `api-${c.tag}@x.test`, password: PW, roles: [] }))(c),
+      routeCall('POST /api/v1/users', 'POST', '/api/v1/users', {}, JSON.stringify({ username: `api-${c.tag}`, email: `api-${c.tag}@x.test`, password: PW, roles: [] }))(c),
   },
-  ['app/api/v1/packages/[name]/access/route.ts PATCH']: {
+  ['PATCH /api/v1/packages/:name/access']: {
     permission: 'ManageOwners',
-    call: routeCall('app/api/v1/packages/[name]/access/route.ts PATCH', 'PATCH', '/api/v1/packages/shared/access', { name: 'shared' }, JSON.stringify({ visibility: 'public' })),
+    call: routeCall('PATCH /api/v1/packages/:name/access', 'PATCH', '/api/v1/packages/shared/access', { name: 'shared' }, JSON.stringify({ visibility: 'public' })),
   },
-  ['app/api/v1/packages/[name]/grants/[username]/route.ts PUT']: {
+  ['PUT /api/v1/packages/:name/grants/:username']: {
     permission: 'ManageOwners',
     call: routeCall(
-      'app/api/v1/packages/[name]/grants/[username]/route.ts PUT',
+      'PUT /api/v1/packages/:name/grants/:username',
       'PUT',
       '/api/v1/packages/shared/grants/victim',
       { name: 'shared', username: 'victim' },
       JSON.stringify({ permissions: ['Download'] }),
     ),
   },
-  ['app/api/v1/keys/route.ts POST']: {
+  ['POST /api/v1/keys']: {
     permission: 'authenticated',
-    call: (c) => routeCall('app/api/v1/keys/route.ts POST', 'POST', '/api/v1/keys', {}, JSON.stringify({ name: `k-${c.tag}`, public_key: generateSigningKey().publicKey }))(c),
+    call: (c) => routeCall('POST /api/v1/keys', 'POST', '/api/v1/keys', {}, JSON.stringify({ name: `k-${c.tag}`, public_key: generateSigningKey().publicKey }))(c),
   },
-  ['app/api/v1/keys/[keyId]/route.ts DELETE']: {
+  ['DELETE /api/v1/keys/:keyId']: {
     permission: 'authenticated',
     call: (c) => {
       const keyId = ownKey(c);
-      return routeCall('app/api/v1/keys/[keyId]/route.ts DELETE', 'DELETE', `/api/v1/keys/${keyId}`, { keyId })(c);
+      return routeCall('DELETE /api/v1/keys/:keyId', 'DELETE', `/api/v1/keys/${keyId}`, { keyId })(c);
     },
   },
-  ['app/api/v1/policies/route.ts PUT']: {
+  ['PUT /api/v1/policies']: {
     permission: 'ManageSecurity',
-    call: routeCall('app/api/v1/policies/route.ts PUT', 'PUT', '/api/v1/policies', {}, JSON.stringify({ sign_browser_publishes: true })),
+    call: routeCall('PUT /api/v1/policies', 'PUT', '/api/v1/policies', {}, JSON.stringify({ sign_browser_publishes: true })),
   },
   ['app/(dashboard)/keys/actions.ts#registerKeyAction']: {
     permission: 'authenticated',
@@ -247,9 +246,9 @@ const TABLE: Record<string, Row> = {
       return actionCall(`${T}#revokeTokenAction`, () => ({ tokenId: id }))(c);
     },
   },
-  [`${UP} POST`]: { permission: 'Publish', call: uploadCall('POST') },
-  [`${UP} PATCH`]: { permission: 'Publish', call: uploadCall('PATCH') },
-  [`${UP} DELETE`]: { permission: 'Publish', call: uploadCall('DELETE') },
+  [`POST ${UP}`]: { permission: 'Publish', call: uploadCall('POST') },
+  [`PATCH ${UP}/:id`]: { permission: 'Publish', call: uploadCall('PATCH') },
+  [`DELETE ${UP}/:id`]: { permission: 'Publish', call: uploadCall('DELETE') },
   [PUB]: {
     permission: 'Publish',
     call: async (c) => {
@@ -311,7 +310,7 @@ beforeAll(async () => {
   targets.set('role', createRole(engine, { name: 'editable', permissions: [] }).id);
   // `shared` is public, owned by `owner` (and `victim`, so removing victim never hits LAST_OWNER).
   const ownerToken = createToken(engine, actorForUser(engine, getUser(engine, owner.id), { sessionId: 'setup' }), { name: 'setup' }).token;
-  const put = mutations.find((m) => m.id === `${V}/route.ts PUT`)!.fn as unknown as (r: Request, s: unknown) => Promise<Response>;
+  const put = mutations.find((m) => m.id === `PUT ${V}`)!.fn as unknown as (r: Request, s: unknown) => Promise<Response>;
   const res = await put(
     new Request('http://localhost/api/v1/packages/shared/1.0.0', {
       method: 'PUT',

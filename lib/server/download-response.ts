@@ -2,6 +2,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Engine } from '@/lib/engine/engine';
 import { openDownload, recordDownload, type DownloadEvent, type DownloadTarget } from '@/lib/engine/registry';
+import { reportError } from '@/lib/engine/observability/error-counter';
 import { etagMatches, parseRange } from './http-range';
 import { streamResponse } from './node-streams';
 
@@ -41,12 +42,14 @@ export async function downloadResponse(engine: Engine, target: DownloadTarget, r
 
   const headers = new Headers({
     ETag: etag,
-    'Cache-Control': 'public, max-age=31536000, immutable',
+    // Only public packages may sit in shared caches (nginx, CDNs, edges); others are per-user.
+    'Cache-Control': pkg.visibility === 'public' ? 'public, max-age=31536000, immutable' : 'private, no-cache',
     'Accept-Ranges': 'bytes',
     'Content-Type': 'application/octet-stream',
     'Content-Disposition': `attachment; filename="${pkg.name}-${row.version}.torshpkg"`,
     'X-Torsh-Digest': `sha256:${row.digest}`,
   });
+  if (pkg.visibility !== 'public') headers.set('Vary', 'Authorization, Cookie');
   if (row.yanked) headers.set('X-Torsh-Yanked', 'true');
 
   if (etagMatches(req.headers.get('if-none-match'), etag)) {
@@ -74,6 +77,8 @@ export async function downloadResponse(engine: Engine, target: DownloadTarget, r
 
   const source = await openDownload(engine, target, range.kind === 'range' ? range.range : undefined);
   const counted = meter((bytesSent, completed) => record({ status, bytesSent, isRange: range.kind === 'range', completed }));
-  pipeline(source, counted, () => {});
+  pipeline(source, counted, (err) => {
+    if (err) reportError('download.stream', err, { package: pkg.name, version: row.version, digest: row.digest });
+  });
   return streamResponse(counted, { status, headers });
 }

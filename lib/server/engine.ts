@@ -1,3 +1,4 @@
+import { defaultDataDir } from '@/lib/engine/app-root';
 import { bootstrapAccounts } from '@/lib/engine/access/bootstrap';
 import { pruneLoginAttempts } from '@/lib/engine/access/login';
 import { deleteExpiredSessions } from '@/lib/engine/access/sessions';
@@ -38,11 +39,11 @@ export function installEngine(engine: Engine, ready: Promise<void> = Promise.res
 
 /**
  * The process-wide engine, created on first use (never at import time, so `next build`
- * needs no data dir). Data lives under TORSH_DATA_DIR (default ./data).
+ * needs no data dir). Data lives under TORSH_DATA_DIR (default `<install>/data`).
  */
 export function getEngine(): Engine {
   if (holder.__torshEngine) return holder.__torshEngine;
-  const engine = createEngine({ dataDir: process.env.TORSH_DATA_DIR || './data', limits: limitsFromEnv() });
+  const engine = createEngine({ dataDir: defaultDataDir(), limits: limitsFromEnv() });
   installEngine(engine, bootstrapAccounts(engine, process.env.TORSH_ADMIN_PASSWORD));
   housekeeping(engine);
   return engine;

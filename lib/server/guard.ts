@@ -7,6 +7,7 @@ import { AppError } from '@/lib/engine/errors';
 import { recordAudit } from '@/lib/engine/audit/record-audit';
 import { getReadyEngine } from './engine';
 import { clientAddrFrom, resolveActor, type CookieJar, type RequestContext } from './request-context';
+import { assertNotCrossSite } from './cross-site';
 import { toErrorBody, type ErrorBody } from './to-error-body';
 
 /**
@@ -29,7 +30,7 @@ export type GuardSpec<I> = {
 /** What the wrappers expose about each handler, so tests can enumerate every mutation. */
 export type GuardMeta = { permission: Requirement; package: boolean; audit: string | null };
 
-const DENIALS: ReadonlySet<string> = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'INVALID_CREDENTIALS', 'RATE_LIMITED']);
+const DENIALS: ReadonlySet<string> = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'INVALID_CREDENTIALS', 'RATE_LIMITED', 'CROSS_SITE_REQUEST']);
 
 export type GuardOutcome<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
@@ -45,31 +46,53 @@ function check(ctx: RequestContext, permission: Requirement): void {
  */
 export async function guarded<I, T>(
   spec: GuardSpec<I>,
-  req: { headers: Headers; cookies: CookieJar | null; raw: () => Promise<unknown> | unknown },
+  req: {
+    headers: Headers;
+    cookies: CookieJar | null;
+    raw: () => Promise<unknown> | unknown;
+    /** API routes: the HTTP method (cookie-authenticated mutations must be same-origin). */
+    method?: string;
+    /**
+     * API routes: the input as far as the path tells it (no body yet), so a package is authorised
+     * before the body is read; undefined when the path does not parse.
+     */
+    earlyInput?: () => I | undefined;
+  },
   run: (input: I, ctx: RequestContext) => Promise<T> | T,
 ): Promise<GuardOutcome<T>> {
   const engine = await getReadyEngine();
   const ctx: RequestContext = { engine, actor: ANONYMOUS, clientAddr: clientAddrFrom(req.headers), headers: req.headers, cookies: req.cookies };
   let input: I | undefined;
+  let early: I | undefined;
   try {
     ctx.actor = resolveActor(engine, req.headers);
+    if (req.method) assertNotCrossSite(ctx.actor, req.method, req.headers);
     if (!spec.package) check(ctx, spec.permission);
+    early = spec.package ? req.earlyInput?.() : undefined;
+    if (early !== undefined) authorizePackage(engine, ctx.actor, spec.permission as Permission, spec.package!(early));
     input = spec.input.parse(await req.raw());
-    if (spec.package) authorizePackage(engine, ctx.actor, spec.permission as Permission, spec.package(input));
+    if (spec.package && (early === undefined || spec.package(input) !== spec.package(early))) {
+      authorizePackage(engine, ctx.actor, spec.permission as Permission, spec.package(input));
+    }
     const data = await run(input, ctx);
     if (spec.audit) audit(ctx, spec.audit, input, 'ok', null);
     return { ok: true, data };
   } catch (err) {
     const error = toErrorBody(err);
     if (spec.audit) {
-      audit(ctx, spec.audit, input, DENIALS.has(error.code) ? 'denied' : 'error', error.code);
+      audit(ctx, spec.audit, input ?? early, DENIALS.has(error.code) ? 'denied' : 'error', error.code);
     }
     return { ok: false, error };
   }
 }
 
 function audit<I>(ctx: RequestContext, spec: AuditSpec<I>, input: I | undefined, result: 'ok' | 'denied' | 'error', errorCode: string | null): void {
-  const target = input === undefined ? null : spec.target(input);
+  let target: string | null = null;
+  try {
+    target = input === undefined ? null : spec.target(input);
+  } catch {
+    // A denial before the body was read: the target may need fields the body would have held.
+  }
   recordAudit(ctx.engine, { actor: ctx.actor, action: spec.action, target, result, errorCode, clientAddr: ctx.clientAddr });
 }
 

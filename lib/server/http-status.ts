@@ -2,6 +2,9 @@ import type { ErrorCode } from '@/lib/engine/errors';
 
 /** The one place where error codes become HTTP statuses. Unlisted codes are 422 (bad package). */
 const STATUS: Partial<Record<ErrorCode, number>> = {
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CROSS_SITE_REQUEST: 403,
   INVALID_INPUT: 400,
   INVALID_PACKAGE_NAME: 400,
   INVALID_VERSION: 400,

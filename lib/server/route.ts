@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AppError } from '@/lib/engine/errors';
 import { guarded, metaOf, type GuardMeta, type GuardSpec, type Requirement } from './guard';
 import { httpStatusOf } from './http-status';
+import { readJsonBody } from './read-json-body';
 import type { RequestContext } from './request-context';
 import { toErrorBody } from './to-error-body';
 
@@ -29,14 +29,21 @@ export function errorResponse(err: unknown): Response {
   return Response.json({ error: body }, { status: httpStatusOf(body.code) });
 }
 
-async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError('INVALID_INPUT', 'the request body must be JSON');
-  }
+/**
+ * Answers carry non-public data unless a handler says otherwise: no shared cache may store
+ * them, and a browser cache keys them by the credentials that fetched them.
+ */
+function privateByDefault(res: Response): Response {
+  if (res.headers.has('cache-control')) return res;
+  res.headers.set('cache-control', 'private, no-cache');
+  res.headers.set('vary', 'Authorization, Cookie');
+  return res;
+}
+
+/** The input as the path alone gives it (undefined when the path does not parse: the full parse reports it). */
+function fromPath<P extends z.ZodType, Q, J>(schema: P, params: unknown): { params: z.infer<P>; query: Q; json: J } | undefined {
+  const parsed = schema.safeParse(params);
+  return parsed.success ? { params: parsed.data, query: {} as Q, json: {} as J } : undefined;
 }
 
 /**
@@ -57,23 +64,26 @@ export function route<P extends z.ZodType, Q extends z.ZodType = z.ZodObject<{}>
   };
   const handler = async (req: Request, segment?: { params: Promise<Record<string, string | string[]>> }) => {
     let response: Response | undefined;
+    const params = (await segment?.params) ?? {};
     const outcome = await guarded(
       spec,
       {
         headers: req.headers,
         cookies: null,
+        method: req.method,
+        earlyInput: opts.package ? () => fromPath(opts.params, params) : undefined,
         raw: async () => ({
-          params: (await segment?.params) ?? {},
+          params,
           query: Object.fromEntries(new URL(req.url).searchParams),
-          json: opts.json ? await readJson(req) : {},
+          json: opts.json ? await readJsonBody(req) : {},
         }),
       },
       async (i, ctx) => {
         response = await opts.run({ req, params: i.params, query: i.query, json: i.json, ctx });
       },
     );
-    if (outcome.ok) return response!;
-    return Response.json({ error: outcome.error }, { status: httpStatusOf(outcome.error.code) });
+    if (outcome.ok) return privateByDefault(response!);
+    return privateByDefault(Response.json({ error: outcome.error }, { status: httpStatusOf(outcome.error.code) }));
   };
   return Object.assign(handler, { meta: metaOf(spec) });
 }

@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { AppError, type ErrorCode } from '@/lib/engine/errors';
+import { reportError } from '@/lib/engine/observability/error-counter';
 
 /** Package coordinates in a URL keep their specific codes whichever layer rejects them. */
 const PARAM_CODES: Record<string, ErrorCode> = { name: 'INVALID_PACKAGE_NAME', version: 'INVALID_VERSION' };
@@ -25,6 +26,6 @@ export function toErrorBody(err: unknown): ErrorBody {
     const where = first && field(first.path) ? `${field(first.path)}: ` : '';
     return { code: codeFor(first?.path ?? []), message: `${where}${first?.message ?? 'invalid input'}`, fields };
   }
-  console.error('unexpected error', err instanceof Error ? err.stack : err);
+  reportError('handler.unexpected', err, { stack: err instanceof Error ? err.stack : undefined });
   return { code: 'INTERNAL', message: 'internal error; the server log has details' };
 }

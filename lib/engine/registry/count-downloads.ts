@@ -1,28 +1,20 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { downloadEvents } from '@/db/schema';
+import { inArray } from 'drizzle-orm';
+import { packages, versions } from '@/db/schema';
 import type { Engine } from '../engine';
 
-/** A download is a full (200) response; range requests and 304s are resumes and revalidations. */
-const isDownload = eq(downloadEvents.status, 200);
-
+/**
+ * Full (200) downloads, from the counters maintained as events are written (plus events still
+ * queued), never a count(*) over download_events. Range requests and 304s are resumes and
+ * revalidations, not downloads.
+ */
 export function countVersionDownloads(engine: Engine, versionIds: number[]): Map<number, number> {
   if (versionIds.length === 0) return new Map();
-  const rows = engine.db
-    .select({ versionId: downloadEvents.versionId, n: sql<number>`count(*)` })
-    .from(downloadEvents)
-    .where(and(isDownload, inArray(downloadEvents.versionId, versionIds)))
-    .groupBy(downloadEvents.versionId)
-    .all();
-  return new Map(rows.map((r) => [r.versionId, r.n]));
+  const rows = engine.db.select({ id: versions.id, n: versions.downloadCount }).from(versions).where(inArray(versions.id, versionIds)).all();
+  return new Map(rows.map((r) => [r.id, r.n + engine.downloads.pendingVersion(r.id)]));
 }
 
 export function countPackageDownloads(engine: Engine, packageIds: number[]): Map<number, number> {
   if (packageIds.length === 0) return new Map();
-  const rows = engine.db
-    .select({ packageId: downloadEvents.packageId, n: sql<number>`count(*)` })
-    .from(downloadEvents)
-    .where(and(isDownload, inArray(downloadEvents.packageId, packageIds)))
-    .groupBy(downloadEvents.packageId)
-    .all();
-  return new Map(rows.map((r) => [r.packageId, r.n]));
+  const rows = engine.db.select({ id: packages.id, n: packages.downloadCount }).from(packages).where(inArray(packages.id, packageIds)).all();
+  return new Map(rows.map((r) => [r.id, r.n + engine.downloads.pendingPackage(r.id).downloads]));
 }

@@ -12,9 +12,11 @@ export function getStats(engine: Engine, actor: Actor, recent = 8): RegistryStat
   const v = db.get<{ n: number; bytes: number }>(
     sql`SELECT count(*) AS n, coalesce(sum(v.size), 0) AS bytes FROM versions v JOIN packages p ON p.id = v.package_id WHERE ${visible}`,
   );
-  const d = db.get<{ n: number; bytes: number }>(sql`
-    SELECT coalesce(sum(CASE WHEN e.status = 200 THEN 1 ELSE 0 END), 0) AS n, coalesce(sum(e.bytes_sent), 0) AS bytes
-    FROM download_events e JOIN packages p ON p.id = e.package_id WHERE ${visible}`);
+  // Maintained counters (written with each batch of download events), not a scan of the events.
+  engine.downloads.flush();
+  const d = db.get<{ n: number; bytes: number }>(
+    sql`SELECT coalesce(sum(p.download_count), 0) AS n, coalesce(sum(p.bytes_served), 0) AS bytes FROM packages p WHERE ${visible}`,
+  );
   const recentRows = db.all<RegistryStats['recent_versions'][number]>(sql`
     SELECT p.name AS name, v.version AS version, v.size AS size, v.published_at AS published_at
     FROM versions v JOIN packages p ON p.id = v.package_id WHERE ${visible}

@@ -1,4 +1,3 @@
-import { downloadEvents } from '@/db/schema';
 import type { Engine } from '../engine';
 import type { DownloadTarget } from './open-download';
 
@@ -12,15 +11,13 @@ export type DownloadEvent = {
   userAgent: string | null;
 };
 
+/** Queue one download event (written in the next batch, with the counters). */
 export function recordDownload(engine: Engine, target: DownloadTarget, ev: DownloadEvent): void {
-  engine.db
-    .insert(downloadEvents)
-    .values({
-      packageId: target.pkg.id,
-      versionId: target.row.id,
-      ...ev,
-      userAgent: ev.userAgent?.slice(0, 512) ?? null,
-      createdAt: Date.now(),
-    })
-    .run();
+  engine.downloads.add({
+    packageId: target.pkg.id,
+    versionId: target.row.id,
+    ...ev,
+    userAgent: ev.userAgent?.slice(0, 512) ?? null,
+    createdAt: Date.now(),
+  });
 }

@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GuardMeta } from './guard';
+import { issueTokenHandler, listRolesHandler, listTokensHandler, listUsersHandler, meHandler, createUserHandler } from './handlers/accounts';
+import { auditHandler } from './handlers/audit';
+import { downloadHandler } from './handlers/download';
+import { healthHandler } from './handlers/health';
+import { listKeysHandler, registerKeyHandler, revokeKeyHandler, trustedKeysHandler } from './handlers/keys';
+import { getAccessHandler, setGrantHandler, updateAccessHandler } from './handlers/package-access';
+import { getVersionHandler, publishVersionHandler } from './handlers/package-version';
+import { getPackageHandler } from './handlers/packages';
+import { getPolicyHandler, setPolicyHandler } from './handlers/policies';
+import { searchHandler, statsHandler } from './handlers/search';
+import { unyankHandler, yankHandler } from './handlers/yank';
+import { handleUploadNode, uploadRoute } from './uploads/upload-handler';
+
+export type WebHandler = ((req: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response>) & { meta: GuardMeta };
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => Promise<void>;
+
+export type ApiRoute = {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+  /** `/api/v1/packages/:name/:version`: `:x` matches one non-empty path segment. */
+  path: string;
+  /** The handler (web Request → Response), built with route(). */
+  handler: WebHandler;
+  /** Servers that speak node:http themselves (tus) get node req/res instead, after the same guard. */
+  node?: NodeHandler;
+};
+
+/** tus keeps its own path shape (`params.path`); the table names the segment `id`. */
+function tus(method: 'POST' | 'PATCH' | 'HEAD' | 'DELETE' | 'OPTIONS'): Pick<ApiRoute, 'handler' | 'node'> {
+  const web = uploadRoute(method);
+  const handler = Object.assign(
+    (req: Request, seg: { params: Promise<Record<string, string>> }) => web(req, { params: seg.params.then((p) => (p.id ? { path: [p.id] } : {})) }),
+    { meta: web.meta },
+  );
+  return { handler, node: (req, res, params) => handleUploadNode(req, res, params.id ?? null) };
+}
+
+const PKG = '/api/v1/packages/:name';
+const VER = `${PKG}/:version`;
+
+/**
+ * The one route table of /api/v1. The origin's own HTTP server dispatches every API request
+ * through it (lib/server/api-router.ts); Next never sees /api/v1. Mirror and edge servers serve
+ * the read rows of the same table.
+ */
+export const API_ROUTES: ApiRoute[] = [
+  { method: 'GET', path: '/api/v1/health', handler: healthHandler },
+  { method: 'GET', path: '/api/v1/me', handler: meHandler },
+  { method: 'GET', path: '/api/v1/search', handler: searchHandler },
+  { method: 'GET', path: '/api/v1/stats', handler: statsHandler },
+  { method: 'POST', path: '/api/v1/auth/tokens', handler: issueTokenHandler },
+  { method: 'GET', path: '/api/v1/tokens', handler: listTokensHandler },
+  { method: 'GET', path: '/api/v1/users', handler: listUsersHandler },
+  { method: 'POST', path: '/api/v1/users', handler: createUserHandler },
+  { method: 'GET', path: '/api/v1/roles', handler: listRolesHandler },
+  { method: 'GET', path: '/api/v1/audit', handler: auditHandler },
+  { method: 'GET', path: '/api/v1/policies', handler: getPolicyHandler },
+  { method: 'PUT', path: '/api/v1/policies', handler: setPolicyHandler },
+  { method: 'GET', path: '/api/v1/keys', handler: listKeysHandler },
+  { method: 'POST', path: '/api/v1/keys', handler: registerKeyHandler },
+  { method: 'GET', path: '/api/v1/keys/trusted', handler: trustedKeysHandler },
+  { method: 'DELETE', path: '/api/v1/keys/:keyId', handler: revokeKeyHandler },
+  { method: 'GET', path: PKG, handler: getPackageHandler },
+  { method: 'GET', path: `${PKG}/access`, handler: getAccessHandler },
+  { method: 'PATCH', path: `${PKG}/access`, handler: updateAccessHandler },
+  { method: 'PUT', path: `${PKG}/grants/:username`, handler: setGrantHandler },
+  { method: 'GET', path: VER, handler: getVersionHandler },
+  { method: 'PUT', path: VER, handler: publishVersionHandler },
+  { method: 'GET', path: `${VER}/download`, handler: downloadHandler },
+  { method: 'HEAD', path: `${VER}/download`, handler: downloadHandler },
+  { method: 'POST', path: `${VER}/yank`, handler: yankHandler },
+  { method: 'DELETE', path: `${VER}/yank`, handler: unyankHandler },
+  { method: 'POST', path: '/api/v1/uploads', ...tus('POST') },
+  { method: 'OPTIONS', path: '/api/v1/uploads', ...tus('OPTIONS') },
+  { method: 'PATCH', path: '/api/v1/uploads/:id', ...tus('PATCH') },
+  { method: 'HEAD', path: '/api/v1/uploads/:id', ...tus('HEAD') },
+  { method: 'DELETE', path: '/api/v1/uploads/:id', ...tus('DELETE') },
+  { method: 'OPTIONS', path: '/api/v1/uploads/:id', ...tus('OPTIONS') },
+];
+
+/** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */
+export const routeId = (r: Pick<ApiRoute, 'method' | 'path'>) => `${r.method} ${r.path}`;

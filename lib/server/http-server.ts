@@ -1,0 +1,45 @@
+import http from 'node:http';
+import { reportError } from '@/lib/engine/observability/error-counter';
+import { matchApiRoute, serveApi } from './api-router';
+import { SECURITY_HEADERS } from './security-headers';
+import { applyIdleTimeout, serverOptions, serverTimeoutsFromEnv, type ServerTimeouts } from './server-timeouts';
+
+type Fallback = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+
+export type HttpServerOptions = {
+  /** Everything outside /api/v1 (Next's pages and server actions on the origin). */
+  fallback: Fallback;
+  timeouts?: ServerTimeouts;
+  /** The route matcher (a read-only server passes its subset of the table). */
+  match?: typeof matchApiRoute;
+};
+
+/**
+ * The node:http server every role runs: security headers, the client address, /api/v1 through
+ * the one route table, the rest to the fallback; idle and header timeouts; errors reported.
+ */
+export function createHttpServer(opts: HttpServerOptions): http.Server {
+  const timeouts = opts.timeouts ?? serverTimeoutsFromEnv();
+  const trustProxy = process.env.TORSH_TRUST_PROXY === '1';
+  const server = http.createServer(serverOptions(timeouts), (req, res) => {
+    // The client address the wrappers audit: the socket's, unless a trusted proxy sets it.
+    if (!trustProxy || !req.headers['x-forwarded-for']) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q === -1 ? url : url.slice(0, q);
+    const served = pathname === '/api/v1' || pathname.startsWith('/api/v1/') ? serveApi(req, res, pathname, opts.match) : opts.fallback(req, res);
+    served.catch((err) => {
+      reportError('http.request', err, { method: req.method, path: pathname });
+      res.destroy();
+    });
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') reportError('http.client', err);
+    if (socket.writable && err.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    else if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  applyIdleTimeout(server, timeouts);
+  return server;
+}
