@@ -153,10 +153,15 @@ export async function serveApi(req: IncomingMessage, res: ServerResponse, pathna
   try {
     const response = await route.handler(toWebRequest(req, body), { params: Promise.resolve(params) });
     if (body && !req.complete) {
-      // Answered before the body was read (401, 403, 409, 413…): answer now, then swallow a
-      // bounded rest of the body so the client reads the answer instead of a reset.
       req.unpipe(body);
       body.destroy();
+      if (response.status < 400) {
+        // A success whose last bytes are still in flight: answer once the request has ended.
+        if (!(await drainRequest(req))) return void req.destroy();
+        return await sendWebResponse(res, response, method);
+      }
+      // Refused before the body was read (401, 403, 409, 413…): answer now, then swallow a
+      // bounded rest of the body so the client reads the answer instead of a reset.
       await sendWebResponse(res, response, method);
       if (!(await drainRequest(req))) req.destroy();
       return;
