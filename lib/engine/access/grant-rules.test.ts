@@ -1,10 +1,15 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { userRoles, users } from '@/db/schema';
 import type { Actor } from '../actor';
+import { writeSamplePackage } from '../format/test-helpers/sample-package';
+import { publishVersion } from '../registry';
 import { tempEngine } from '../test-support/temp-engine';
 import { actorForUser } from './actor-for-user';
 import { bootstrapAccounts } from './bootstrap';
 import { checkCredentials } from './login';
+import { addOwnerBy, getPackageAccess, setGrantBy } from './manage-package-access';
 import type { Permission } from './permissions';
 import { hashPassword } from './password';
 import { createRole, createRoleBy, listRoles, roleIdsByName, rolesOfUser, updateRole } from './roles';
@@ -206,6 +211,51 @@ describe('nobody grants what they do not hold', () => {
       expect(rolePermissions('contributor')).toEqual(['ReadMetadata', 'Download', 'ViewStats']);
       updateRole(engine, admin, { roleId: contributor.id, permissions: contributor.permissions });
       expect(rolePermissions('contributor')).toEqual(contributor.permissions);
+    });
+  });
+
+  describe('package owners and grants', () => {
+    beforeEach(async () => {
+      const file = await writeSamplePackage({ name: 'shared', version: '1.0.0' });
+      const publisher = actorOf(addUser('publisher', ['contributor']));
+      await publishVersion(engine, publisher, { name: 'shared', version: '1.0.0', source: { kind: 'stream', body: createReadStream(file), contentLength: (await stat(file)).size } });
+    });
+
+    it('refuses a maintainer (ManageOwners by role, no Delete) making anyone an owner or granting Delete; nothing changes', () => {
+      const maintainer = actorOf(ids.mae);
+      expect(() => addOwnerBy(engine, maintainer, { name: 'shared', username: 'mae' })).toThrowError(
+        forbidden(/^making "mae" an owner of shared would grant Delete, which you do not hold yourself$/),
+      );
+      expect(() => setGrantBy(engine, maintainer, { name: 'shared', username: 'vic', permissions: ['Download', 'Delete'] })).toThrowError(
+        forbidden(/^the grant to "vic" on shared would grant Delete/),
+      );
+      expect(() => setGrantBy(engine, scopedActor(ids.root, ['ManageOwners', 'Download']), { name: 'shared', username: 'vic', permissions: ['Yank'] })).toThrowError(
+        forbidden(/would grant Yank/),
+      );
+      expect(getPackageAccess(engine, 'shared')).toMatchObject({ owners: ['publisher'], grants: [] });
+    });
+
+    it('allows grants within what the granter holds there, and owners from owners', () => {
+      addUser('grantee', []);
+      const maintainer = actorOf(ids.mae);
+      setGrantBy(engine, maintainer, { name: 'shared', username: 'vic', permissions: ['Download', 'Yank'] });
+      expect(getPackageAccess(engine, 'shared').grants).toEqual([{ username: 'vic', permissions: ['Download', 'Yank'] }]);
+      const owner = actorOf(findUserByUsername(engine, 'publisher')!.id);
+      setGrantBy(engine, owner, { name: 'shared', username: 'vic', permissions: ['Download', 'Delete'] });
+      expect(getPackageAccess(engine, 'shared').grants).toEqual([{ username: 'vic', permissions: ['Delete', 'Download'] }]);
+      // Only what a grant gains is checked: the maintainer may trim a grant holding Delete.
+      setGrantBy(engine, maintainer, { name: 'shared', username: 'vic', permissions: ['Delete'] });
+      expect(getPackageAccess(engine, 'shared').grants).toEqual([{ username: 'vic', permissions: ['Delete'] }]);
+      // Made an owner by an owner, the maintainer holds every package permission there.
+      addOwnerBy(engine, owner, { name: 'shared', username: 'mae' });
+      setGrantBy(engine, maintainer, { name: 'shared', username: 'grantee', permissions: ['Delete', 'ManageOwners'] });
+      expect(getPackageAccess(engine, 'shared')).toMatchObject({
+        owners: ['mae', 'publisher'],
+        grants: [
+          { username: 'grantee', permissions: ['Delete', 'ManageOwners'] },
+          { username: 'vic', permissions: ['Delete'] },
+        ],
+      });
     });
   });
 });

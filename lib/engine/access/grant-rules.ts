@@ -2,15 +2,18 @@ import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { PERMISSIONS, type Permission } from './permissions';
 
+type Holds = (permission: Permission) => boolean;
+
 /** The given permissions the actor does not hold, in the canonical order. */
-const lacking = (actor: Actor, permissions: ReadonlySet<Permission>) => PERMISSIONS.filter((p) => permissions.has(p) && !actor.permissions.has(p));
+const lacking = (permissions: ReadonlySet<Permission>, holds: Holds) => PERMISSIONS.filter((p) => permissions.has(p) && !holds(p));
 
 /**
- * Nobody grants what they do not hold. The actor's permissions are its effective ones: a scoped
- * token's are already narrowed to its scopes, and a scoped token never counts as an admin.
+ * Nobody grants what they do not hold: globally by default, or as `holds` says (on one package).
+ * The actor's permissions are its effective ones: a scoped token's are already narrowed to its
+ * scopes, and a scoped token never counts as an admin.
  */
-export function assertHolds(actor: Actor, permissions: ReadonlySet<Permission>, what: string): void {
-  const missing = lacking(actor, permissions);
+export function assertHolds(actor: Actor, permissions: ReadonlySet<Permission>, what: string, holds: Holds = (p) => actor.permissions.has(p)): void {
+  const missing = lacking(permissions, holds);
   if (missing.length > 0) throw new AppError('FORBIDDEN', `${what} would grant ${missing.join(', ')}, which you do not hold yourself`);
 }
 
@@ -30,6 +33,6 @@ export function assertMayManageUser(actor: Actor, verb: string, user: { username
   if (user.roles.includes('admin') && !actor.isAdmin) {
     throw new AppError('FORBIDDEN', `you cannot ${verb} "${user.username}": only an admin can change an admin`);
   }
-  const missing = lacking(actor, user.permissions);
+  const missing = lacking(user.permissions, (p) => actor.permissions.has(p));
   if (missing.length > 0) throw new AppError('FORBIDDEN', `you cannot ${verb} "${user.username}": they hold ${missing.join(', ')}, which you do not`);
 }
