@@ -11,6 +11,8 @@ const PRESETS = 'loopback, linklocal, uniquelocal';
  * the proxies in front, as addresses, CIDRs or proxy-addr presets (loopback, linklocal,
  * uniquelocal); `1` and `true` mean `loopback`. The client is the right-most X-Forwarded-For
  * entry not added by a trusted proxy: entries further left are written by the client itself.
+ * Call it once at start (`createClientAddress(process.env.TORSH_TRUST_PROXY)`): a bad setting
+ * throws there, before any request.
  */
 export function createClientAddress(setting: string | undefined): ClientAddress {
   const value = setting?.trim().toLowerCase() ?? '';
@@ -28,12 +30,4 @@ export function createClientAddress(setting: string | undefined): ClientAddress 
     throw new Error(`TORSH_TRUST_PROXY=${JSON.stringify(setting)}: ${(err as Error).message} (expected addresses, CIDRs or ${PRESETS})`);
   }
   return (req) => proxyAddr(req, trust) ?? null;
-}
-
-let fromEnv: ClientAddress | null = null;
-
-/** The client address under this process's TORSH_TRUST_PROXY (read once, on first use). */
-export function clientAddress(req: IncomingMessage): string | null {
-  fromEnv ??= createClientAddress(process.env.TORSH_TRUST_PROXY);
-  return fromEnv(req);
 }
