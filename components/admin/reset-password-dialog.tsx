@@ -33,7 +33,8 @@ function ResetPasswordForm({ user, onClose, onPendingChange }: { user: UserRow; 
     return (
       <div className="space-y-4">
         <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-          The password of {user.username} was changed. Give them the new one over a safe channel.
+          The password of {user.username} was changed: their sessions have ended and their API tokens are revoked. Give them the
+          new password over a safe channel; they create new tokens after signing in.
         </p>
         <div className="flex justify-end">
           <Button variant="primary" onClick={onClose}>
@@ -59,7 +60,7 @@ function ResetPasswordForm({ user, onClose, onPendingChange }: { user: UserRow; 
         autoComplete="new-password"
         required
         autoFocus
-        hint="At least 10 characters. They are signed out of every session."
+        hint="At least 10 characters. This signs them out of every session and revokes all their API tokens (CI jobs using them stop working)."
         errors={fieldErrors(reset.error, 'password')}
       />
       {reset.error && <ErrorState title="Could not reset the password" error={reset.error} />}

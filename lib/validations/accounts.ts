@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PACKAGE_PERMISSIONS, PERMISSIONS } from '@/lib/engine/access/permissions';
 import { ROLE_NAME_RE } from '@/lib/engine/access/roles';
-import { MIN_PASSWORD_LENGTH, USERNAME_RE } from '@/lib/engine/access/users';
+import { MIN_PASSWORD_LENGTH, RESERVED_USERNAMES, USERNAME_RE } from '@/lib/engine/access/users';
 import { ZPackageName } from './package';
 
 export const ZPermissionName = z.enum(PERMISSIONS, { message: 'unknown permission' });
@@ -12,6 +12,8 @@ export const ZUsername = z
   .trim()
   .toLowerCase()
   .regex(USERNAME_RE, 'usernames are 2–32 lowercase letters, digits, ".", "_" or "-"');
+/** A name for a new account: not one the UI shows for something else (the registry key, anonymous, system). */
+const ZNewUsername = ZUsername.refine((name) => !RESERVED_USERNAMES.includes(name), { message: 'this username is reserved' });
 export const ZPassword = z.string().min(MIN_PASSWORD_LENGTH, `passwords need at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
 export const ZEmail = z.string().trim().toLowerCase().email('enter a valid email address').max(254);
 export const ZRoleName = z.string().regex(ROLE_NAME_RE, 'role names are 2–32 lowercase letters, digits, "_" or "-"');
@@ -19,9 +21,9 @@ const ZId = z.coerce.number().int().positive();
 
 /** Sign-in fields are not pattern-checked: every failure must look the same. */
 export const ZLoginInput = z.object({ username: z.string().max(64), password: z.string().max(1024) });
-export const ZSetupInput = z.object({ username: ZUsername, email: ZEmail, password: ZPassword });
+export const ZSetupInput = z.object({ username: ZNewUsername, email: ZEmail, password: ZPassword });
 
-export const ZCreateUserInput = z.object({ username: ZUsername, email: ZEmail, password: ZPassword, roles: z.array(ZRoleName).max(32) });
+export const ZCreateUserInput = z.object({ username: ZNewUsername, email: ZEmail, password: ZPassword, roles: z.array(ZRoleName).max(32) });
 export const ZSetUserDisabledInput = z.object({ userId: ZId, disabled: z.coerce.boolean() });
 export const ZResetPasswordInput = z.object({ userId: ZId, password: ZPassword });
 export const ZSetUserRolesInput = z.object({ userId: ZId, roles: z.array(ZRoleName).max(32) });

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiTokens } from '@/db/schema';
-import { ANONYMOUS, type Actor } from '../actor';
+import { ANONYMOUS, SYSTEM, type Actor } from '../actor';
 import { writeSamplePackage } from '../format/test-helpers/sample-package';
 import { getStats, publishVersion, searchPackages } from '../registry';
 import { tempEngine } from '../test-support/temp-engine';
@@ -16,7 +16,7 @@ import { hashPassword, verifyPassword } from './password';
 import { createRole, deleteRole, listRoles, updateRole } from './roles';
 import { createSession, resolveSession, revokeSession } from './sessions';
 import { createToken, resolveToken, revokeToken } from './tokens';
-import { createUser, getUser, resetPassword, setUserDisabled, setUserRoles } from './users';
+import { countUsers, createUser, getUser, requireUserByUsername, resetPassword, setUserDisabled, setUserRoles } from './users';
 
 type TestEngine = Awaited<ReturnType<typeof tempEngine>>;
 const PW = 'correct horse battery';
@@ -74,6 +74,26 @@ describe('accounts and access', () => {
     await expect(setupFirstAdmin(engine, { username: 'two', email: 't@x.test', password: 'long-enough-pw' })).rejects.toMatchObject({ code: 'SETUP_DONE' });
   });
 
+  it('reserves the names shown for the registry key and the anonymous and system actors', async () => {
+    const fresh = await tempEngine();
+    try {
+      await bootstrapAccounts(fresh, undefined);
+      for (const username of ['registry', 'system', 'anonymous', 'Registry']) {
+        await expect(setupFirstAdmin(fresh, { username, email: `${username}@x.test`, password: PW })).rejects.toMatchObject({
+          code: 'INVALID_INPUT',
+          message: `the username "${username.toLowerCase()}" is reserved`,
+        });
+      }
+      expect(countUsers(fresh)).toBe(0);
+      await bootstrapAccounts(fresh, 'first-admin-pass');
+      await expect(createUser(fresh, { username: 'registry', email: 'r@x.test', password: PW, roles: ['viewer'] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      expect(countUsers(fresh)).toBe(1);
+      expect((await createUser(fresh, { username: 'registry-bot', email: 'rb@x.test', password: PW, roles: [] })).id).toBeTypeOf('number');
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+
   it('gives one generic error for unknown users, wrong passwords and disabled users, and rate-limits per account', async () => {
     await createUser(engine, { username: 'alice', email: 'a@x.test', password: PW, roles: ['viewer'] });
     const generic = { code: 'INVALID_CREDENTIALS', message: 'Invalid username or password.' };
@@ -87,7 +107,7 @@ describe('accounts and access', () => {
 
     const bob = await createUser(engine, { username: 'bob', email: 'b@x.test', password: PW, roles: ['viewer'] });
     await userActor(engine, 'carol', ['admin']);
-    setUserDisabled(engine, { userId: bob.id, disabled: true });
+    setUserDisabled(engine, SYSTEM, { userId: bob.id, disabled: true });
     await expect(checkCredentials(engine, { username: 'bob', password: PW, clientAddr: null })).rejects.toMatchObject(generic);
   });
 
@@ -108,13 +128,21 @@ describe('accounts and access', () => {
     expect(resolveSession(engine, s1.token)).toBeNull();
 
     const s2 = createSession(engine, id, { clientAddr: null, userAgent: null });
-    setUserDisabled(engine, { userId: id, disabled: true });
+    setUserDisabled(engine, SYSTEM, { userId: id, disabled: true });
     expect(resolveSession(engine, s2.token)).toBeNull();
-    setUserDisabled(engine, { userId: id, disabled: false });
+    setUserDisabled(engine, SYSTEM, { userId: id, disabled: false });
 
+    // A password reset also revokes every API token of the user, scoped or not; other users' tokens live on.
     const s3 = createSession(engine, id, { clientAddr: null, userAgent: null });
-    await resetPassword(engine, { userId: id, password: 'a-new-password' });
+    const dave = actorForUser(engine, getUser(engine, id), { sessionId: 'test' });
+    const full = createToken(engine, dave, { name: 'full' });
+    const scoped = createToken(engine, dave, { name: 'scoped', scopes: ['Download'] });
+    const rootToken = createToken(engine, actorForUser(engine, requireUserByUsername(engine, 'root'), { sessionId: 'test' }), { name: 'root' });
+    await resetPassword(engine, SYSTEM, { userId: id, password: 'a-new-password' });
     expect(resolveSession(engine, s3.token)).toBeNull();
+    expect(resolveToken(engine, full.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(resolveToken(engine, scoped.token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(resolveToken(engine, rootToken.token).ok).toBe(true);
 
     const s4 = createSession(engine, id, { clientAddr: null, userAgent: null });
     engine.db.run(sql`UPDATE sessions SET expires_at = ${Date.now() - 1}`);
@@ -153,32 +181,32 @@ describe('accounts and access', () => {
   it('a token narrows role changes made later: effective = current role ∩ scopes', async () => {
     const alice = await userActor(engine, 'alice', ['maintainer']);
     const { token } = createToken(engine, alice, { name: 'ci' });
-    setUserRoles(engine, { userId: alice.userId!, roles: ['viewer'] });
+    setUserRoles(engine, SYSTEM, { userId: alice.userId!, roles: ['viewer'] });
     const r = resolveToken(engine, token);
     expect(r.ok && [...r.actor.permissions].sort()).toEqual(['Download', 'ReadMetadata', 'ViewStats']);
   });
 
   it('roles: custom roles are created and edited; built-in ones cannot be deleted; unknown permissions are refused', () => {
     const { id } = createRole(engine, { name: 'publisher', permissions: ['ReadMetadata', 'Publish'] });
-    updateRole(engine, { roleId: id, permissions: ['ReadMetadata', 'Download', 'Publish'] });
+    updateRole(engine, SYSTEM, { roleId: id, permissions: ['ReadMetadata', 'Download', 'Publish'] });
     expect(listRoles(engine).find((r) => r.id === id)!.permissions).toEqual(['ReadMetadata', 'Download', 'Publish']);
     expect(() => createRole(engine, { name: 'publisher', permissions: [] })).toThrowError(expect.objectContaining({ code: 'ROLE_EXISTS' }));
     expect(() => createRole(engine, { name: 'weird', permissions: ['Fly'] })).toThrowError(expect.objectContaining({ code: 'UNKNOWN_PERMISSION' }));
     const viewer = listRoles(engine).find((r) => r.name === 'viewer')!;
     expect(() => deleteRole(engine, viewer.id)).toThrowError(expect.objectContaining({ code: 'ROLE_BUILT_IN' }));
     const admin = listRoles(engine).find((r) => r.name === 'admin')!;
-    expect(() => updateRole(engine, { roleId: admin.id, permissions: [] })).toThrowError(expect.objectContaining({ code: 'ROLE_BUILT_IN' }));
+    expect(() => updateRole(engine, SYSTEM, { roleId: admin.id, permissions: [] })).toThrowError(expect.objectContaining({ code: 'ROLE_BUILT_IN' }));
     deleteRole(engine, id);
     expect(listRoles(engine).some((r) => r.id === id)).toBe(false);
   });
 
   it('refuses to remove or disable the last enabled admin', async () => {
     const root = await userActor(engine, 'root', ['admin']);
-    expect(() => setUserRoles(engine, { userId: root.userId!, roles: ['viewer'] })).toThrowError(expect.objectContaining({ code: 'LAST_ADMIN' }));
-    expect(() => setUserDisabled(engine, { userId: root.userId!, disabled: true })).toThrowError(expect.objectContaining({ code: 'LAST_ADMIN' }));
+    expect(() => setUserRoles(engine, SYSTEM, { userId: root.userId!, roles: ['viewer'] })).toThrowError(expect.objectContaining({ code: 'LAST_ADMIN' }));
+    expect(() => setUserDisabled(engine, SYSTEM, { userId: root.userId!, disabled: true })).toThrowError(expect.objectContaining({ code: 'LAST_ADMIN' }));
     const second = await userActor(engine, 'second', ['admin']);
-    setUserRoles(engine, { userId: root.userId!, roles: ['viewer'] });
-    expect(() => setUserDisabled(engine, { userId: second.userId!, disabled: true })).toThrowError(expect.objectContaining({ code: 'LAST_ADMIN' }));
+    setUserRoles(engine, SYSTEM, { userId: root.userId!, roles: ['viewer'] });
+    expect(() => setUserDisabled(engine, SYSTEM, { userId: second.userId!, disabled: true })).toThrowError(expect.objectContaining({ code: 'LAST_ADMIN' }));
   });
 
   it('package access: owner → grant → role → public read; private packages are 404 to outsiders', async () => {

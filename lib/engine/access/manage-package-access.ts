@@ -1,8 +1,10 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { packageGrants, packageOwners, packages, users, type Visibility } from '@/db/schema';
+import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
-import { findPackageRef } from './package-access';
+import { assertHolds } from './grant-rules';
+import { canOnPackage, findPackageRef, grantsOf } from './package-access';
 import { PACKAGE_PERMISSIONS, type Permission } from './permissions';
 import { requireUserByUsername } from './users';
 
@@ -53,6 +55,14 @@ export function setVisibility(engine: Engine, input: { name: string; visibility:
   engine.db.update(packages).set({ visibility: input.visibility }).where(eq(packages.id, pkg.id)).run();
 }
 
+/** Owners hold every package permission, so only someone who holds them all on the package adds one. */
+export function addOwnerBy(engine: Engine, actor: Actor, input: { name: string; username: string }): void {
+  const pkg = requirePackage(engine, input.name);
+  assertHolds(actor, new Set(PACKAGE_PERMISSIONS), `making "${input.username}" an owner of ${pkg.name}`, (p) => canOnPackage(engine, actor, p, pkg));
+  addOwner(engine, input);
+}
+
+/** No authorisation check of its own: requests go through addOwnerBy. */
 export function addOwner(engine: Engine, input: { name: string; username: string }): void {
   const pkg = requirePackage(engine, input.name);
   const user = requireUserByUsername(engine, input.username);
@@ -72,16 +82,30 @@ export function removeOwner(engine: Engine, input: { name: string; username: str
   });
 }
 
-/** Replace a user's grants on a package (an empty list removes them). */
+function checkPackagePermissions(list: string[]): Permission[] {
+  const allowed = new Set<string>(PACKAGE_PERMISSIONS);
+  const bad = list.filter((p) => !allowed.has(p));
+  if (bad.length > 0) throw new AppError('UNKNOWN_PERMISSION', `not a package permission: ${bad.join(', ')}`);
+  return [...new Set(list)] as Permission[];
+}
+
+/** Replace a user's grants on a package; each permission added must be one the actor holds there. */
+export function setGrantBy(engine: Engine, actor: Actor, input: { name: string; username: string; permissions: string[] }): void {
+  const pkg = requirePackage(engine, input.name);
+  const user = requireUserByUsername(engine, input.username);
+  const current = grantsOf(engine, pkg.id, user.id);
+  const added = checkPackagePermissions(input.permissions).filter((p) => !current.has(p));
+  assertHolds(actor, new Set(added), `the grant to "${user.username}" on ${pkg.name}`, (p) => canOnPackage(engine, actor, p, pkg));
+  setGrant(engine, input);
+}
+
+/** Replace a user's grants on a package (an empty list removes them). No authorisation check of its own: requests go through setGrantBy. */
 export function setGrant(engine: Engine, input: { name: string; username: string; permissions: string[] }): void {
   const pkg = requirePackage(engine, input.name);
   const user = requireUserByUsername(engine, input.username);
-  const allowed = new Set<string>(PACKAGE_PERMISSIONS);
-  const bad = input.permissions.filter((p) => !allowed.has(p));
-  if (bad.length > 0) throw new AppError('UNKNOWN_PERMISSION', `not a package permission: ${bad.join(', ')}`);
+  const perms = checkPackagePermissions(input.permissions);
   engine.db.transaction((tx) => {
     tx.delete(packageGrants).where(and(eq(packageGrants.packageId, pkg.id), eq(packageGrants.userId, user.id))).run();
-    const perms = [...new Set(input.permissions)];
     if (perms.length > 0) tx.insert(packageGrants).values(perms.map((permission) => ({ packageId: pkg.id, userId: user.id, permission }))).run();
   });
 }

@@ -14,7 +14,7 @@ function isOwner(engine: Engine, packageId: number, userId: number): boolean {
   return !!engine.db.select({ u: packageOwners.userId }).from(packageOwners).where(and(eq(packageOwners.packageId, packageId), eq(packageOwners.userId, userId))).get();
 }
 
-function grantsOf(engine: Engine, packageId: number, userId: number): Set<string> {
+export function grantsOf(engine: Engine, packageId: number, userId: number): Set<string> {
   const rows = engine.db
     .select({ p: packageGrants.permission })
     .from(packageGrants)

@@ -1,7 +1,9 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { rolePermissions, roles, userRoles, users } from '@/db/schema';
+import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { assertHolds } from './grant-rules';
 import { BUILT_IN_ROLES, PERMISSIONS, isPermission, type BuiltInRole, type Permission } from './permissions';
 
 export type RoleView = {
@@ -73,6 +75,25 @@ export function roleIdsByName(engine: Engine, names: string[]): number[] {
   return rows.map((r) => r.id);
 }
 
+/** The union of the permissions of the named roles (unknown names contribute nothing). */
+export function permissionsOfRoles(engine: Engine, names: string[]): Set<Permission> {
+  if (names.length === 0) return new Set();
+  const rows = engine.db
+    .select({ permission: rolePermissions.permission })
+    .from(rolePermissions)
+    .innerJoin(roles, eq(roles.id, rolePermissions.roleId))
+    .where(inArray(roles.name, names))
+    .all();
+  return new Set(rows.map((r) => r.permission).filter(isPermission));
+}
+
+/** A role created on someone's behalf: it may carry only permissions they hold. */
+export function createRoleBy(engine: Engine, actor: Actor, input: { name: string; description?: string; permissions: string[] }): { id: number } {
+  assertHolds(actor, new Set(checkPermissions(input.permissions)), `the role "${input.name}"`);
+  return createRole(engine, input);
+}
+
+/** No authorisation check of its own: requests go through createRoleBy. */
 export function createRole(engine: Engine, input: { name: string; description?: string; permissions: string[] }): { id: number } {
   if (!ROLE_NAME_RE.test(input.name)) {
     throw new AppError('INVALID_INPUT', 'role names are 2–32 lowercase letters, digits, "_" or "-", starting with a letter');
@@ -98,10 +119,13 @@ function findRole(engine: Engine, roleId: number) {
   return role;
 }
 
-export function updateRole(engine: Engine, input: { roleId: number; description?: string; permissions: string[] }): void {
+/** Edit a role; the permissions it gains must be held by the actor. */
+export function updateRole(engine: Engine, actor: Actor, input: { roleId: number; description?: string; permissions: string[] }): void {
   const role = findRole(engine, input.roleId);
   const permissions = checkPermissions(input.permissions);
   if (role.name === 'admin') throw new AppError('ROLE_BUILT_IN', 'the admin role always holds every permission');
+  const current = permissionsOfRoles(engine, [role.name]);
+  assertHolds(actor, new Set(permissions.filter((p) => !current.has(p))), `adding to the role "${role.name}"`);
   engine.db.transaction((tx) => {
     if (input.description !== undefined) tx.update(roles).set({ description: input.description.trim() || null }).where(eq(roles.id, role.id)).run();
     tx.delete(rolePermissions).where(eq(rolePermissions.roleId, role.id)).run();

@@ -1,9 +1,12 @@
-import { desc, eq, like, or, sql } from 'drizzle-orm';
-import { sessions, userRoles, users, type UserRow } from '@/db/schema';
+import { and, desc, eq, isNull, like, or, sql } from 'drizzle-orm';
+import { apiTokens, sessions, userRoles, users, type UserRow } from '@/db/schema';
+import { ANONYMOUS, SYSTEM, type Actor } from '../actor';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { REGISTRY_OWNER } from '../security/keys';
+import { assertMayAssignRoles, assertMayManageUser } from './grant-rules';
 import { hashPassword } from './password';
-import { countEnabledAdmins, roleIdsByName, rolesOfUser } from './roles';
+import { countEnabledAdmins, permissionsOfRoles, roleIdsByName, rolesOfUser } from './roles';
 
 export type UserView = {
   id: number;
@@ -17,6 +20,8 @@ export type UserView = {
 
 export const USERNAME_RE = /^[a-z0-9][a-z0-9._-]{1,31}$/;
 export const MIN_PASSWORD_LENGTH = 10;
+/** Names the UI shows for things that are not users (the registry's signing key, the anonymous and system actors). */
+export const RESERVED_USERNAMES: readonly string[] = [REGISTRY_OWNER, ANONYMOUS.name, SYSTEM.name];
 
 function checkPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
@@ -50,15 +55,22 @@ export function toUserView(engine: Engine, user: UserRow): UserView {
   };
 }
 
-export async function createUser(
-  engine: Engine,
-  input: { username: string; email: string; password: string; roles: string[] },
-  opts: { onlyIfFirst?: boolean } = {},
-): Promise<{ id: number }> {
+type NewUser = { username: string; email: string; password: string; roles: string[] };
+
+/** A user created on someone's behalf: only roles whose permissions they hold, the admin role only by an admin. */
+export async function createUserBy(engine: Engine, actor: Actor, input: NewUser): Promise<{ id: number }> {
+  const names = [...new Set(input.roles)];
+  assertMayAssignRoles(actor, { names, permissions: permissionsOfRoles(engine, names) });
+  return createUser(engine, input);
+}
+
+/** No authorisation check of its own (bootstrap, setup): requests go through createUserBy. */
+export async function createUser(engine: Engine, input: NewUser, opts: { onlyIfFirst?: boolean } = {}): Promise<{ id: number }> {
   const username = input.username.toLowerCase();
   if (!USERNAME_RE.test(username)) {
     throw new AppError('INVALID_INPUT', 'usernames are 2–32 lowercase letters, digits, ".", "_" or "-"');
   }
+  if (RESERVED_USERNAMES.includes(username)) throw new AppError('INVALID_INPUT', `the username "${username}" is reserved`);
   checkPassword(input.password);
   const roleIds = roleIdsByName(engine, input.roles);
   const email = input.email.trim().toLowerCase();
@@ -100,14 +112,18 @@ export function listUsers(engine: Engine, input: { q?: string; page: number; per
   return { total, users: rows.map((u) => toUserView(engine, u)) };
 }
 
-function isAdmin(engine: Engine, userId: number): boolean {
-  return rolesOfUser(engine, userId).roles.includes('admin');
+/** The user, once the actor may manage them (see assertMayManageUser), with their current roles. */
+function managedUser(engine: Engine, actor: Actor, userId: number, verb: string): UserRow & { roles: string[] } {
+  const user = getUser(engine, userId);
+  const { roles, permissions } = rolesOfUser(engine, user.id);
+  assertMayManageUser(actor, verb, { username: user.username, roles, permissions });
+  return { ...user, roles };
 }
 
 /** Disabling signs the user out everywhere; the last enabled admin cannot be disabled. */
-export function setUserDisabled(engine: Engine, input: { userId: number; disabled: boolean }): UserRow {
-  const user = getUser(engine, input.userId);
-  if (input.disabled && !user.disabled && isAdmin(engine, user.id) && countEnabledAdmins(engine, user.id) === 0) {
+export function setUserDisabled(engine: Engine, actor: Actor, input: { userId: number; disabled: boolean }): UserRow {
+  const user = managedUser(engine, actor, input.userId, input.disabled ? 'disable' : 'enable');
+  if (input.disabled && !user.disabled && user.roles.includes('admin') && countEnabledAdmins(engine, user.id) === 0) {
     throw new AppError('LAST_ADMIN', `disabling ${user.username} would leave no enabled admin`);
   }
   engine.db.transaction((tx) => {
@@ -117,22 +133,28 @@ export function setUserDisabled(engine: Engine, input: { userId: number; disable
   return user;
 }
 
-/** A new password signs the user out of every session. */
-export async function resetPassword(engine: Engine, input: { userId: number; password: string }): Promise<UserRow> {
-  const user = getUser(engine, input.userId);
+/** A new password ends every session of the user and revokes every API token they have. */
+export async function resetPassword(engine: Engine, actor: Actor, input: { userId: number; password: string }): Promise<UserRow> {
+  const user = managedUser(engine, actor, input.userId, 'reset the password of');
   checkPassword(input.password);
   const passwordHash = await hashPassword(input.password);
+  const now = Date.now();
   engine.db.transaction((tx) => {
-    tx.update(users).set({ passwordHash, updatedAt: Date.now() }).where(eq(users.id, user.id)).run();
+    tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id)).run();
     tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+    tx.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt))).run();
   });
   return user;
 }
 
-export function setUserRoles(engine: Engine, input: { userId: number; roles: string[] }): UserRow {
-  const user = getUser(engine, input.userId);
-  const roleIds = roleIdsByName(engine, [...new Set(input.roles)]);
-  const losesAdmin = isAdmin(engine, user.id) && !input.roles.includes('admin');
+/** Replace a user's roles; the roles added must be ones the actor may assign. */
+export function setUserRoles(engine: Engine, actor: Actor, input: { userId: number; roles: string[] }): UserRow {
+  const user = managedUser(engine, actor, input.userId, 'change the roles of');
+  const names = [...new Set(input.roles)];
+  const added = names.filter((n) => !user.roles.includes(n));
+  assertMayAssignRoles(actor, { names: added, permissions: permissionsOfRoles(engine, added) });
+  const roleIds = roleIdsByName(engine, names);
+  const losesAdmin = user.roles.includes('admin') && !names.includes('admin');
   if (losesAdmin && !user.disabled && countEnabledAdmins(engine, user.id) === 0) {
     throw new AppError('LAST_ADMIN', `removing the admin role from ${user.username} would leave no enabled admin`);
   }

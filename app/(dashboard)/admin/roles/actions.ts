@@ -1,6 +1,6 @@
 'use server';
 
-import { createRole, deleteRole, updateRole } from '@/lib/engine/access/roles';
+import { createRoleBy, deleteRole, updateRole } from '@/lib/engine/access/roles';
 import { action } from '@/lib/server/action';
 import { ZCreateRoleInput, ZRoleIdInput, ZUpdateRoleInput } from '@/lib/validations/accounts';
 
@@ -8,14 +8,14 @@ export const createRoleAction = action({
   permission: 'ManageRoles',
   input: ZCreateRoleInput,
   audit: { action: 'role.create', target: (i) => i.name },
-  run: (i, ctx) => createRole(ctx.engine, i),
+  run: (i, ctx) => createRoleBy(ctx.engine, ctx.actor, i),
 });
 
 export const updateRoleAction = action({
   permission: 'ManageRoles',
   input: ZUpdateRoleInput,
   audit: { action: 'role.update', target: (i) => `role#${i.roleId} permissions=${i.permissions.join(',')}` },
-  run: (i, ctx) => (updateRole(ctx.engine, i), {}),
+  run: (i, ctx) => (updateRole(ctx.engine, ctx.actor, i), {}),
 });
 
 export const deleteRoleAction = action({
