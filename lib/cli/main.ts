@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerCache } from './commands/cache';
+import { registerChannel } from './commands/channel';
 import { registerCrypt } from './commands/crypt';
+import { registerDelete } from './commands/delete';
 import { registerDownload } from './commands/download';
 import { registerInspect } from './commands/inspect';
 import { registerKeys } from './commands/keys';
@@ -12,6 +14,7 @@ import { registerSign } from './commands/sign';
 import { registerYank } from './commands/yank';
 import { DEFAULT_REGISTRY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './config';
 import { describeError, EXIT, EXIT_CODES_HELP } from './exit-codes';
+import { note } from './output';
 import { CLI_VERSION } from './version';
 
 const CONFIG_HELP = `Configuration (flags, then environment, then the config file):
@@ -58,6 +61,8 @@ export function buildProgram(): Command {
   registerDownload(program);
   registerSearch(program);
   registerYank(program);
+  registerDelete(program);
+  registerChannel(program);
   registerKeys(program);
   registerSign(program);
   registerCrypt(program);
@@ -74,6 +79,7 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Runs the CLI on `argv` (node's, with the interpreter and script first); resolves with the exit code. */
 export async function main(argv: string[] = process.argv): Promise<number> {
   const program = buildProgram();
   try {
@@ -85,12 +91,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     const { exitCode, message } = describeError(err);
-    process.stderr.write(`torsh: ${message}\n`);
-    if (process.env.TORSH_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    note(`torsh: ${message}\n`);
+    if (process.env.TORSH_DEBUG && err instanceof Error) note(`${err.stack}\n`);
     return exitCode;
   }
 }
-
-main().then((code) => {
-  process.exitCode = code;
-});
