@@ -22,9 +22,11 @@ const CONFIG_HELP = `Configuration (flags, then environment, then the config fil
   --token / TORSH_TOKEN / "token"               API token (torsh login saves one)
   --timeout / TORSH_TIMEOUT_MS / "timeout_ms"   inactivity timeout, default ${DEFAULT_TIMEOUT_MS} ms
   --retries / TORSH_RETRIES / "retries"         retries of network errors and 5xx, default ${DEFAULT_RETRIES}
-  TORSH_CACHE_DIR / "cache_dir", TORSH_CACHE_MAX_BYTES / "cache_max_bytes" (default 10 GiB)
-  config file: $TORSH_CONFIG or ~/.config/torsh/config.json; trust file: $TORSH_TRUST_FILE or
-  ~/.config/torsh/trusted_keys.json`;
+  TORSH_CACHE_DIR / "cache_dir" (default $XDG_CACHE_HOME/torsh, ~/.cache/torsh)
+  TORSH_CACHE_MAX_BYTES / "cache_max_bytes" (default 10 GiB)
+  config file: $TORSH_CONFIG or $XDG_CONFIG_HOME/torsh/config.json (~/.config/torsh/config.json);
+  trust file: $TORSH_TRUST_FILE or $XDG_CONFIG_HOME/torsh/trusted_keys.json
+  TORSH_DEBUG=1 adds stack traces to errors`;
 
 /** The options every command accepts, after its name or before it. */
 function globalOptions(): Option[] {
