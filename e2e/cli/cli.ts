@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../lib/cli/test-support/loopback';
 import { runTorsh, type CliResult, type SpawnOptions } from '../../lib/cli/test-support/run-torsh';
 
 export { cliHome, removeHomes, type CliResult } from '../../lib/cli/test-support/run-torsh';
@@ -68,17 +68,7 @@ export async function startProxy(opts: {
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), requests };
 }
 
 /** A directory `torsh pack` accepts: manifest.json, a random model of `kib` KiB, a config. */

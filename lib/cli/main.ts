@@ -15,6 +15,7 @@ import { registerYank } from './commands/yank';
 import { DEFAULT_REGISTRY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './config';
 import { describeError, EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { note } from './output';
+import { cleanText } from './sanitize';
 import { CLI_VERSION } from './version';
 
 const CONFIG_HELP = `Configuration (flags, then environment, then the config file):
@@ -76,7 +77,7 @@ export function buildProgram(): Command {
   }
   for (const cmd of all(program)) {
     cmd.exitOverride();
-    cmd.configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'torsh: ')) });
+    cmd.configureOutput({ outputError: (str, write) => write(cleanText(str.replace(/^error: /, 'torsh: '))) });
   }
   return program;
 }

@@ -53,18 +53,6 @@ describe('torsh delete', () => {
     expect(seen()).toEqual([]);
   });
 
-  it.each([
-    ['a bare name without --all', ['delete', 'resnet', '--yes'], /give name@version, or the name with --all/],
-    ['--all with a version', ['delete', 'resnet@1.0.0', '--all', '--yes'], /--all deletes a whole package/],
-    ['a range', ['delete', 'resnet@^1', '--yes'], /expected <name>@<exact version>/],
-    ['an invalid name', ['delete', 'Res/Net', '--all', '--yes'], /invalid package name/],
-  ])('%s is a usage error with no request', async (_, args, message) => {
-    const result = await cli({}, args);
-    expect(result.code).toBe(EXIT.USAGE);
-    expect(result.stderr).toMatch(message);
-    expect(seen()).toEqual([]);
-  });
-
   it('an absent version is exit 4 with the server code', async () => {
     const result = await cli({ 'DELETE /api/v1/packages/resnet/9.9.9': notFound }, ['delete', 'resnet@9.9.9', '--yes']);
     expect(result.code).toBe(EXIT.NOT_FOUND);
@@ -133,24 +121,30 @@ describe('torsh channel', () => {
     expect(seen()).toEqual(['DELETE /api/v1/packages/resnet/channels/production']);
   });
 
-  it.each([
-    ['a route word', ['channel', 'set', 'resnet', 'latest', '1.0.0'], /invalid channel name "latest"/],
-    ['an upper-case name', ['channel', 'rm', 'resnet', 'Prod'], /invalid channel name "Prod"/],
-    ['a name starting with a digit', ['channel', 'set', 'resnet', '1prod', '1.0.0'], /invalid channel name/],
-    ['a range instead of a version', ['channel', 'set', 'resnet', 'production', '^1'], /expected an exact version, got "\^1"/],
-    ['an invalid package name', ['channel', 'ls', '../x'], /invalid package name/],
-  ])('%s is a usage error with no request', async (_, args, message) => {
-    const result = await cli({}, args);
-    expect(result.code).toBe(EXIT.USAGE);
-    expect(result.stderr).toMatch(message);
-    expect(seen()).toEqual([]);
-  });
-
   it('without ManageVersions the server answer comes through (exit 3)', async () => {
     const forbidden = { status: 403, json: { error: { code: 'FORBIDDEN', message: 'you may not manage versions of resnet' } } };
     const result = await cli({ 'PUT /api/v1/packages/resnet/channels/production': forbidden }, ['channel', 'set', 'resnet', 'production', '1.2.0']);
     expect(result.code).toBe(EXIT.AUTH);
     expect(result.stderr).toBe('torsh: you may not manage versions of resnet (FORBIDDEN)\n');
+  });
+});
+
+describe('usage errors of delete and channel: refused before any request (exit 1)', () => {
+  it.each([
+    ['delete: a bare name without --all', ['delete', 'resnet', '--yes'], /give name@version, or the name with --all/],
+    ['delete: --all with a version', ['delete', 'resnet@1.0.0', '--all', '--yes'], /--all deletes a whole package/],
+    ['delete: a range', ['delete', 'resnet@^1', '--yes'], /expected <name>@<exact version>/],
+    ['delete: an invalid name', ['delete', 'Res/Net', '--all', '--yes'], /invalid package name/],
+    ['channel: a route word', ['channel', 'set', 'resnet', 'latest', '1.0.0'], /invalid channel name "latest"/],
+    ['channel: an upper-case name', ['channel', 'rm', 'resnet', 'Prod'], /invalid channel name "Prod"/],
+    ['channel: a name starting with a digit', ['channel', 'set', 'resnet', '1prod', '1.0.0'], /invalid channel name/],
+    ['channel: a range instead of a version', ['channel', 'set', 'resnet', 'production', '^1'], /expected an exact version, got "\^1"/],
+    ['channel: an invalid package name', ['channel', 'ls', '../x'], /invalid package name/],
+  ])('%s', async (_, args, message) => {
+    const result = await cli({}, args);
+    expect(result.code).toBe(EXIT.USAGE);
+    expect(result.stderr).toMatch(message);
+    expect(seen()).toEqual([]);
   });
 });
 
@@ -262,7 +256,9 @@ describe('torsh keys: proof of possession and status', () => {
       env.TORSH_TRUST_FILE!,
       JSON.stringify({ keys: [{ key_id: key.keyId, public_key: key.publicKey }, { key_id: '0000000000000000', public_key: other.publicKey }] }),
     );
-    const trusted = { 'GET /api/v1/keys/trusted': { json: { keys: [{ key_id: key.keyId, public_key: key.publicKey, owner: 'alice', revoked: true }, { key_id: other.keyId, public_key: other.publicKey, owner: 'bob', revoked: false }] } } };
+    // The revocation names the key by id; the entry's public key is garbled, and the revocation still counts.
+    const revokedEntry = { key_id: key.keyId, public_key: other.publicKey, owner: 'alice', revoked: true };
+    const trusted = { 'GET /api/v1/keys/trusted': { json: { keys: [revokedEntry, { key_id: other.keyId, public_key: other.publicKey, owner: 'bob', revoked: false }] } } };
     const ls = await cli(trusted, ['keys', 'ls', '--json'], env);
     expect(ls.code, ls.stderr).toBe(EXIT.OK);
     expect(JSON.parse(ls.stdout)).toEqual({

@@ -55,8 +55,8 @@ export async function registryTrustedKeys(cfg: Config): Promise<TrustedKey[] | n
 export type KeyStatus = 'trusted' | 'revoked' | 'invalid';
 
 /** The ids listed as revoked: a revocation counts whatever else lists the key. */
-export function revokedIds(remote: TrustedKey[] | null): Set<string> {
-  return new Set((remote ?? []).filter((k) => k.revoked).map((k) => k.key_id));
+export function revokedIds(keys: TrustedKey[]): Set<string> {
+  return new Set(keys.filter((k) => k.revoked).map((k) => k.key_id));
 }
 
 /** How verify treats a listed key: revoked, invalid (its public key does not have its id: never used), or trusted. */

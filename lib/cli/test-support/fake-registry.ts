@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 export type SeenRequest = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string };
 export type Answer = { status?: number; json?: unknown; body?: string | Buffer; headers?: Record<string, string> };
@@ -27,15 +27,5 @@ export async function startFakeRegistry(routes: Routes): Promise<FakeRegistry> {
     res.writeHead(answer.status ?? 200, { ...type, 'content-length': String(Buffer.byteLength(body)), ...answer.headers });
     res.end(body);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), requests };
 }
