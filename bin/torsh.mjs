@@ -7,4 +7,5 @@ const { register: registerCjs } = await import('tsx/cjs/api');
 const { register: registerEsm } = await import('tsx/esm/api');
 registerCjs();
 registerEsm();
-await import(pathToFileURL(path.join(import.meta.dirname, '..', 'lib', 'cli', 'main.ts')).href);
+const cli = await import(pathToFileURL(path.join(import.meta.dirname, '..', 'lib', 'cli', 'main.ts')).href);
+process.exitCode = await (cli.main ?? cli.default.main)();

@@ -1,62 +1,23 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../lib/cli/test-support/loopback';
+import { runTorsh, type CliResult, type SpawnOptions } from '../../lib/cli/test-support/run-torsh';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'torsh.mjs');
+export { cliHome, removeHomes, type CliResult } from '../../lib/cli/test-support/run-torsh';
 
-export type CliResult = { code: number; stdout: string; stderr: string };
-
-const homes: string[] = [];
-
-/** Removes the homes made by cliHome (call from test.afterAll). */
-export function removeHomes(): void {
-  for (const dir of homes.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** A throwaway home for the CLI: config, cache and trust file all live in it (never the real home). */
-export function cliHome(): { dir: string; env: NodeJS.ProcessEnv } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'torsh-cli-e2e-'));
-  homes.push(dir);
-  mkdirSync(path.join(dir, 'home'));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_ENV: 'production' };
-  Object.assign(env, {
-    HOME: path.join(dir, 'home'),
-    TORSH_CONFIG: path.join(dir, 'config.json'),
-    TORSH_CACHE_DIR: path.join(dir, 'cache'),
-    TORSH_TRUST_FILE: path.join(dir, 'trusted_keys.json'),
-  });
-  return { dir, env };
-}
-
-export type RunOptions = {
-  env: NodeJS.ProcessEnv;
+export type RunOptions = SpawnOptions & {
   /** Registry URL (default: the e2e server); null: no --registry flag. */
   registry?: string | null;
   /** Bearer token; null/undefined: none. */
   token?: string | null;
-  input?: string;
-  cwd?: string;
 };
 
 /** Runs `node bin/torsh.mjs <args> --registry … --token …` and collects its output and exit code. */
 export function torsh(args: string[], opts: RunOptions): Promise<CliResult> {
   const registry = opts.registry === undefined ? process.env.E2E_BASE_URL! : opts.registry;
-  const full = [BIN, ...args, ...(registry ? ['--registry', registry] : []), ...(opts.token ? ['--token', opts.token] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, full, { cwd: opts.cwd ?? ROOT, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
+  return runTorsh([...args, ...(registry ? ['--registry', registry] : []), ...(opts.token ? ['--token', opts.token] : [])], opts);
 }
 
 export const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -107,17 +68,7 @@ export async function startProxy(opts: {
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), requests };
 }
 
 /** A directory `torsh pack` accepts: manifest.json, a random model of `kib` KiB, a config. */

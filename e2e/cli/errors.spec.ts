@@ -4,7 +4,6 @@ import { ADMIN, adminToken, expect, test } from '../support/fixtures';
 import { uniqueName } from '../support/registry';
 import { cliHome, packageDir, torsh, removeHomes } from './cli';
 
-
 test.afterAll(removeHomes);
 
 test.describe('torsh exit codes', () => {
@@ -57,15 +56,17 @@ test.describe('torsh exit codes', () => {
     expect(packed.code).toBe(6);
     expect(packed.stderr).toMatch(/name is not a valid package name \(MANIFEST_NAME_INVALID\)/);
 
-    // A key the server refuses: its validation message and code come through.
-    const badKey = await torsh(['keys', 'register', Buffer.alloc(32, 1).toString('base64'), '--name', ''], { env, token });
+    // A key the server refuses (empty name): its validation message and code come through.
+    const keyFile = path.join(dir, 'refused.pem');
+    expect((await torsh(['keygen', '-o', keyFile], { env })).code).toBe(0);
+    const badKey = await torsh(['keys', 'register', keyFile, '--name', ''], { env, token });
     expect(badKey.code).toBe(6);
     expect(badKey.stderr).toMatch(/^torsh: .+ \([A-Z_]+\)$/m);
 
     const help = await torsh(['--help'], { env, registry: null });
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Exit codes:\n {2}0 {2}ok\n {2}1 {2}usage error/);
-    for (const command of ['login', 'pack', 'inspect', 'publish', 'download', 'search', 'yank', 'unyank', 'keygen', 'keys', 'sign', 'verify', 'encrypt', 'decrypt', 'cache']) {
+    for (const command of ['login', 'pack', 'inspect', 'publish', 'download', 'search', 'yank', 'unyank', 'delete', 'channel', 'keygen', 'keys', 'sign', 'verify', 'encrypt', 'decrypt', 'cache']) {
       expect(help.stdout).toMatch(new RegExp(`\\n {2}${command} `));
     }
   });
@@ -79,8 +80,10 @@ test.describe('torsh exit codes', () => {
     const config = JSON.parse(readFileSync(configFile, 'utf8'));
     expect(config).toMatchObject({ registry: process.env.E2E_BASE_URL, token: expect.stringMatching(/^torsh_/) });
     // No --registry and no --token: both come from the config file.
-    const keys = await torsh(['keys', 'register', Buffer.alloc(32, 7).toString('base64'), '--name', 'from-login', '--json'], { env, registry: null });
-    expect([0, 5]).toContain(keys.code);
+    const keyFile = path.join(dir, 'from-login.pem');
+    expect((await torsh(['keygen', '-o', keyFile], { env, registry: null })).code).toBe(0);
+    const keys = await torsh(['keys', 'register', keyFile, '--name', 'from-login', '--json'], { env, registry: null });
+    expect(keys.code, keys.stderr).toBe(0);
 
     const wrong = await torsh(['login', '--username', ADMIN.username, '--password-stdin'], { env, input: 'wrong-password\n' });
     expect(wrong.code).toBe(3);

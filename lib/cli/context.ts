@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isValidPackageName, isValidVersion } from '../engine/format';
 import { loadConfig, type Config, type GlobalFlags } from './config';
 import { CliError, EXIT } from './exit-codes';
 
@@ -7,21 +8,24 @@ export function configOf(cmd: Command): Promise<Config> {
   return loadConfig(cmd.optsWithGlobals<GlobalFlags>());
 }
 
-/** `name@version`, `name@^1.2`, `name@latest` or a bare `name` (= latest). */
+/** A package name from the command line, checked before it goes into a URL or a file name. */
+export function packageName(name: string): string {
+  if (!isValidPackageName(name)) throw new CliError(EXIT.USAGE, `invalid package name ${JSON.stringify(name)}`);
+  return name;
+}
+
+/** `name@version`, `name@^1.2`, `name@latest`, `name@<channel>` or a bare `name` (= latest). */
 export function parseSpec(spec: string): { name: string; selector: string } {
   const at = spec.indexOf('@');
   const name = at < 0 ? spec : spec.slice(0, at);
   const selector = at < 0 ? 'latest' : spec.slice(at + 1);
   if (!name || !selector) throw new CliError(EXIT.USAGE, `expected <name>@<version>, got ${JSON.stringify(spec)}`);
-  return { name, selector };
+  return { name: packageName(name), selector };
 }
 
-/** Prints JSON or text to stdout. */
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-export function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n');
+/** `name@<exact version>`. */
+export function exactSpec(spec: string): { name: string; version: string } {
+  const { name, selector } = parseSpec(spec);
+  if (!spec.includes('@') || !isValidVersion(selector)) throw new CliError(EXIT.USAGE, `expected <name>@<exact version>, got ${JSON.stringify(spec)}`);
+  return { name, version: selector };
 }

@@ -14,13 +14,14 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  ok
-  1  usage error (bad arguments, missing file)
+  1  usage error (bad arguments, missing file, an unconfirmed delete)
   2  network error or server unavailable (after retries), 5xx, 429
   3  authentication or permission (401/403)
   4  not found (404)
-  5  conflict (409, e.g. the version is already published)
+  5  conflict (409, e.g. the version is already published or was deleted)
   6  validation (400/413/422, or a local package check)
-  7  integrity or verification failure (digest or signature mismatch, untrusted key, decryption failure)`;
+  7  integrity or verification failure (digest or signature mismatch, untrusted key, decryption failure,
+     a registry answer that fails a check, e.g. a version that is not semver)`;
 
 /** An error with the exit code it maps to; `code` is the server's (or engine's) error code, if any. */
 export class CliError extends Error {

@@ -9,6 +9,7 @@ import type { Config } from './config';
 import { CliError, EXIT, NetworkError } from './exit-codes';
 import { bareDigest, hashInto } from './hash-file';
 import { enc, httpErrorFrom, isNetworkFailure, retryNotice, sendOnce, toNetworkError } from './http-client';
+import { note } from './output';
 import type { PackageCache } from './package-cache';
 import { createProgress, type Progress } from './progress';
 import { withRetries } from './retry';
@@ -93,7 +94,7 @@ export async function fetchPackage(cfg: Config, target: FetchTarget, out: string
         await cache.touch(key, target.digest, target.size);
         return { path: out, digest: target.digest, size: target.size, fromCache: true, resumed: false };
       }
-      process.stderr.write(`torsh: warning: the cached copy of ${key} is corrupt; dropped it, downloading\n`);
+      note(`torsh: warning: the cached copy of ${key} is corrupt; dropped it, downloading\n`);
       await cache.forget(target.digest);
     }
   }
@@ -199,7 +200,7 @@ export async function fetchPackage(cfg: Config, target: FetchTarget, out: string
       if (resumed && fullRestarts === 0) {
         // The old partial bytes may be what is wrong: one more try from scratch.
         fullRestarts++;
-        process.stderr.write(`torsh: the resumed download of ${key} does not match its digest; downloading it again from the start\n`);
+        note(`torsh: the resumed download of ${key} does not match its digest; downloading it again from the start\n`);
         await rm(partial, { force: true });
         have = 0;
         hashed = -1;
@@ -225,7 +226,7 @@ export async function fetchPackage(cfg: Config, target: FetchTarget, out: string
     try {
       await cache.add(key, target.digest, target.size, out);
     } catch (err) {
-      process.stderr.write(`torsh: warning: could not add ${key} to the cache: ${(err as Error).message}\n`);
+      note(`torsh: warning: could not add ${key} to the cache: ${(err as Error).message}\n`);
     }
   }
   return { path: out, digest: target.digest, size: target.size, fromCache: false, resumed };

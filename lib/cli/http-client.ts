@@ -3,7 +3,9 @@ import https from 'node:https';
 import { Transform, type Readable } from 'node:stream';
 import type { Config } from './config';
 import { CliError, EXIT, HttpError, NetworkError } from './exit-codes';
+import { note } from './output';
 import { withRetries } from './retry';
+import { cleanLine } from './sanitize';
 import { CLI_VERSION } from './version';
 
 export type StreamBody = {
@@ -160,6 +162,9 @@ export async function readText(res: IncomingMessage, registry: string, limit = 1
   return Buffer.concat(chunks).toString('utf8');
 }
 
+// An error code is shown after the message; anything but an upper-case word is dropped.
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
 /** Turns a non-2xx response into an HttpError carrying the server's {error: {code, message}}. */
 export async function httpErrorFrom(res: IncomingMessage, registry: string): Promise<HttpError> {
   const status = res.statusCode ?? 0;
@@ -170,17 +175,20 @@ export async function httpErrorFrom(res: IncomingMessage, registry: string): Pro
     // the status alone will do
   }
   try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (body.error?.message) return new HttpError(status, body.error.message, body.error.code);
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const { code, message } = body.error ?? {};
+    if (typeof message === 'string' && message) {
+      return new HttpError(status, cleanLine(message), typeof code === 'string' && ERROR_CODE.test(code) ? code : undefined);
+    }
   } catch {
     // not JSON
   }
-  return new HttpError(status, `the registry answered ${status} ${res.statusMessage ?? ''}`.trim());
+  return new HttpError(status, `the registry answered ${status} ${cleanLine(res.statusMessage ?? '')}`.trim());
 }
 
 export function retryNotice(err: unknown, attempt: number, delayMs: number): void {
   const why = err instanceof HttpError ? `HTTP ${err.status}` : err instanceof Error ? err.message : String(err);
-  process.stderr.write(`torsh: ${why}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})\n`);
+  note(`torsh: ${why}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})\n`);
 }
 
 /** A request with retries whose JSON answer is returned; non-2xx become HttpError. */

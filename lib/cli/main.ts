@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerCache } from './commands/cache';
+import { registerChannel } from './commands/channel';
 import { registerCrypt } from './commands/crypt';
+import { registerDelete } from './commands/delete';
 import { registerDownload } from './commands/download';
 import { registerInspect } from './commands/inspect';
 import { registerKeys } from './commands/keys';
@@ -12,6 +14,8 @@ import { registerSign } from './commands/sign';
 import { registerYank } from './commands/yank';
 import { DEFAULT_REGISTRY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './config';
 import { describeError, EXIT, EXIT_CODES_HELP } from './exit-codes';
+import { note } from './output';
+import { cleanText } from './sanitize';
 import { CLI_VERSION } from './version';
 
 const CONFIG_HELP = `Configuration (flags, then environment, then the config file):
@@ -19,9 +23,11 @@ const CONFIG_HELP = `Configuration (flags, then environment, then the config fil
   --token / TORSH_TOKEN / "token"               API token (torsh login saves one)
   --timeout / TORSH_TIMEOUT_MS / "timeout_ms"   inactivity timeout, default ${DEFAULT_TIMEOUT_MS} ms
   --retries / TORSH_RETRIES / "retries"         retries of network errors and 5xx, default ${DEFAULT_RETRIES}
-  TORSH_CACHE_DIR / "cache_dir", TORSH_CACHE_MAX_BYTES / "cache_max_bytes" (default 10 GiB)
-  config file: $TORSH_CONFIG or ~/.config/torsh/config.json; trust file: $TORSH_TRUST_FILE or
-  ~/.config/torsh/trusted_keys.json`;
+  TORSH_CACHE_DIR / "cache_dir" (default $XDG_CACHE_HOME/torsh, ~/.cache/torsh)
+  TORSH_CACHE_MAX_BYTES / "cache_max_bytes" (default 10 GiB)
+  config file: $TORSH_CONFIG or $XDG_CONFIG_HOME/torsh/config.json (~/.config/torsh/config.json);
+  trust file: $TORSH_TRUST_FILE or $XDG_CONFIG_HOME/torsh/trusted_keys.json
+  TORSH_DEBUG=1 adds stack traces to errors`;
 
 /** The options every command accepts, after its name or before it. */
 function globalOptions(): Option[] {
@@ -58,6 +64,8 @@ export function buildProgram(): Command {
   registerDownload(program);
   registerSearch(program);
   registerYank(program);
+  registerDelete(program);
+  registerChannel(program);
   registerKeys(program);
   registerSign(program);
   registerCrypt(program);
@@ -69,11 +77,12 @@ export function buildProgram(): Command {
   }
   for (const cmd of all(program)) {
     cmd.exitOverride();
-    cmd.configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'torsh: ')) });
+    cmd.configureOutput({ outputError: (str, write) => write(cleanText(str.replace(/^error: /, 'torsh: '))) });
   }
   return program;
 }
 
+/** Runs the CLI on `argv` (node's, with the interpreter and script first); resolves with the exit code. */
 export async function main(argv: string[] = process.argv): Promise<number> {
   const program = buildProgram();
   try {
@@ -85,12 +94,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     const { exitCode, message } = describeError(err);
-    process.stderr.write(`torsh: ${message}\n`);
-    if (process.env.TORSH_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    note(`torsh: ${message}\n`);
+    if (process.env.TORSH_DEBUG && err instanceof Error) note(`${err.stack}\n`);
     return exitCode;
   }
 }
-
-main().then((code) => {
-  process.exitCode = code;
-});

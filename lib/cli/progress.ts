@@ -1,3 +1,5 @@
+import { cleanLine } from './sanitize';
+
 /**
  * A transfer's progress on stderr: a redrawn bar (bytes, %, speed, ETA) when stderr is a TTY,
  * else one plain line at the end, so logs of CI jobs stay readable.
@@ -43,7 +45,8 @@ const BAR_WIDTH = 24;
 
 type Options = { stream?: NodeJS.WriteStream; total?: number | null; tty?: boolean; now?: () => number };
 
-export function createProgress(label: string, opts: Options = {}): Progress {
+export function createProgress(rawLabel: string, opts: Options = {}): Progress {
+  const label = cleanLine(rawLabel);
   const stream = opts.stream ?? process.stderr;
   const tty = opts.tty ?? Boolean(stream.isTTY);
   const now = opts.now ?? (() => performance.now());

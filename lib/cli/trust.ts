@@ -4,6 +4,7 @@ import { keyIdOf } from '../engine/security/signing';
 import type { Config } from './config';
 import { CliError, EXIT, HttpError, NetworkError } from './exit-codes';
 import { requestJson } from './http-client';
+import { note } from './output';
 
 export type TrustedKey = { key_id: string; public_key: string; owner?: string | null; revoked?: boolean };
 export type KeyLookup =
@@ -51,12 +52,20 @@ export async function registryTrustedKeys(cfg: Config): Promise<TrustedKey[] | n
   }
 }
 
-/** An entry counts only if its public key really has the id it is listed under. */
-function genuine(key: TrustedKey): boolean {
+export type KeyStatus = 'trusted' | 'revoked' | 'invalid';
+
+/** The ids listed as revoked: a revocation counts whatever else lists the key. */
+export function revokedIds(keys: TrustedKey[]): Set<string> {
+  return new Set(keys.filter((k) => k.revoked).map((k) => k.key_id));
+}
+
+/** How verify treats a listed key: revoked, invalid (its public key does not have its id: never used), or trusted. */
+export function keyStatus(key: TrustedKey, revoked: ReadonlySet<string> = new Set()): KeyStatus {
+  if (key.revoked || revoked.has(key.key_id)) return 'revoked';
   try {
-    return keyIdOf(key.public_key) === key.key_id;
+    return keyIdOf(key.public_key) === key.key_id ? 'trusted' : 'invalid';
   } catch {
-    return false;
+    return 'invalid';
   }
 }
 
@@ -65,20 +74,23 @@ function genuine(key: TrustedKey): boolean {
  * marks revoked stays revoked even if the local file lists it.
  */
 export async function lookupKey(cfg: Config, keyId: string, opts: { registry: boolean }): Promise<KeyLookup> {
-  const local = (await readTrustFile(cfg.trustFile)).find((k) => k.key_id === keyId && genuine(k));
+  const local = (await readTrustFile(cfg.trustFile)).filter((k) => k.key_id === keyId);
+  const localTrusted = local.find((k) => keyStatus(k) === 'trusted');
   let remote: TrustedKey[] | null = null;
   try {
     remote = opts.registry ? await registryTrustedKeys(cfg) : null;
   } catch (err) {
     // Offline: a locally trusted key still verifies (revocations cannot be checked).
-    if (!(err instanceof NetworkError) || !local) throw err;
-    process.stderr.write(`torsh: warning: ${err.message}; using the local trust file only (revocations not checked)\n`);
-    return { status: 'trusted', key: local, source: 'local' };
+    if (!(err instanceof NetworkError) || !localTrusted) throw err;
+    note(`torsh: warning: ${err.message}; using the local trust file only (revocations not checked)\n`);
+    return { status: 'trusted', key: localTrusted, source: 'local' };
   }
-  if (opts.registry && remote === null) process.stderr.write('torsh: warning: the registry has no trusted-keys endpoint; using the local trust file only\n');
-  const fromRegistry = remote?.find((k) => k.key_id === keyId && genuine(k));
-  if (fromRegistry?.revoked) return { status: 'revoked', key: fromRegistry };
-  if (local) return { status: 'trusted', key: local, source: 'local' };
+  if (opts.registry && remote === null) note('torsh: warning: the registry has no trusted-keys endpoint; using the local trust file only\n');
+  const listed = [...local, ...(remote ?? []).filter((k) => k.key_id === keyId)];
+  const revokedKey = listed.find((k) => k.revoked);
+  if (revokedKey) return { status: 'revoked', key: revokedKey };
+  if (localTrusted) return { status: 'trusted', key: localTrusted, source: 'local' };
+  const fromRegistry = remote?.find((k) => k.key_id === keyId && keyStatus(k) === 'trusted');
   if (fromRegistry) return { status: 'trusted', key: fromRegistry, source: 'registry' };
   return { status: 'unknown' };
 }

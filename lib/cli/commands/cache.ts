@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { configOf, printJson, table } from '../context';
+import { configOf } from '../context';
+import { note, printJson, say, table } from '../output';
 import { PackageCache } from '../package-cache';
 import { formatSize } from '../progress';
 
@@ -19,9 +20,9 @@ export function registerCache(program: Command): void {
           ['PACKAGE', 'SIZE', 'LAST USED', 'SHA256'],
           ...entries.map((e) => [e.key, formatSize(e.size), new Date(e.last_used).toISOString().replace(/\.\d+Z$/, 'Z'), e.digest.slice(0, 16)]),
         ];
-        process.stdout.write(`${table(rows)}\n`);
+        say(`${table(rows)}\n`);
       }
-      process.stderr.write(`${entries.length} entries, ${formatSize(totalBytes)} of ${formatSize(cfg.cacheMaxBytes)} in ${cfg.cacheDir}\n`);
+      note(`${entries.length} entries, ${formatSize(totalBytes)} of ${formatSize(cfg.cacheMaxBytes)} in ${cfg.cacheDir}\n`);
     });
 
   cache
@@ -30,6 +31,6 @@ export function registerCache(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const cfg = await configOf(cmd);
       const removed = await new PackageCache(cfg.cacheDir, cfg.cacheMaxBytes).clear();
-      process.stderr.write(`removed ${removed} entries from ${cfg.cacheDir}\n`);
+      note(`removed ${removed} entries from ${cfg.cacheDir}\n`);
     });
 }

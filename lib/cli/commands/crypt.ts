@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { cryptFile } from '../crypt-file';
 import { CliError, EXIT } from '../exit-codes';
+import { say } from '../output';
 import { obtainPassword } from '../prompt';
 
 type CryptOpts = { output?: string; passwordStdin?: boolean; force?: boolean };
@@ -30,7 +31,7 @@ export function registerCrypt(program: Command): void {
       await checkOutput(output, opts.force);
       const password = await obtainPassword({ stdin: opts.passwordStdin, envName: 'TORSH_PASSWORD', confirm: true });
       await cryptFile('encrypt', input, output, password);
-      process.stdout.write(`${output}\n`);
+      say(`${output}\n`);
     });
 
   program
@@ -46,6 +47,6 @@ export function registerCrypt(program: Command): void {
       await checkOutput(output, opts.force);
       const password = await obtainPassword({ stdin: opts.passwordStdin, envName: 'TORSH_PASSWORD' });
       await cryptFile('decrypt', input, output, password);
-      process.stdout.write(`${output}\n`);
+      say(`${output}\n`);
     });
 }

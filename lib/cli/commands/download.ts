@@ -4,14 +4,17 @@ import type { Command } from 'commander';
 import semver from 'semver';
 import { isValidVersion } from '../../engine/format';
 import { verifyDigest } from '../../engine/security/signing';
+import { isChannelName } from '../channel-name';
 import type { Config } from '../config';
-import { configOf, parseSpec, printJson } from '../context';
+import { configOf, parseSpec } from '../context';
 import { CliError, EXIT, NetworkError } from '../exit-codes';
 import { fetchPackage, type FetchTarget } from '../fetch-package';
 import { bareDigest } from '../hash-file';
 import { enc, requestJson } from '../http-client';
+import { note, printJson, say } from '../output';
 import { PackageCache } from '../package-cache';
 import { formatSize } from '../progress';
+import { cleanLine, packageFileIn, registryVersion } from '../sanitize';
 import { lookupKey } from '../trust';
 
 type VersionMeta = {
@@ -31,34 +34,54 @@ async function versionMeta(cfg: Config, name: string, version: string): Promise<
   return (await requestJson<VersionMeta>(cfg, { method: 'GET', path: versionPath(name, version) })).body;
 }
 
-/** Turns name@selector into one version: exact (yanked allowed, with a warning), a semver range or latest (yanked skipped). */
-async function resolve(cfg: Config, name: string, selector: string, needMeta: boolean): Promise<{ target: FetchTarget; meta: VersionMeta | null }> {
-  const asTarget = (v: { version: string; digest: string; size: number }) => {
-    const digest = bareDigest(v.digest);
-    if (!digest) throw new CliError(EXIT.UNAVAILABLE, `the registry gave no usable digest for ${name}@${v.version}`);
-    return { name, version: v.version, digest, size: v.size };
-  };
+type Resolved = { target: FetchTarget; meta: VersionMeta | null; channel?: string };
+
+function asTarget(name: string, v: { version: unknown; digest: string; size: number }, what: string): FetchTarget {
+  const version = registryVersion(v.version, what);
+  const digest = bareDigest(v.digest);
+  if (!digest) throw new CliError(EXIT.UNAVAILABLE, `the registry gave no usable digest for ${name}@${version}`);
+  return { name, version, digest, size: v.size };
+}
+
+function warnIfYanked(target: FetchTarget, meta: VersionMeta): void {
+  if (meta.yanked) note(`torsh: warning: ${target.name}@${target.version} is yanked${meta.yank_reason ? ` (${cleanLine(meta.yank_reason)})` : ''}\n`);
+}
+
+/**
+ * Turns name@selector into one exact version: an exact version (yanked allowed, with a warning),
+ * a semver range or latest (yanked skipped), or a channel the registry resolves. Every version
+ * the registry names is checked before it is used (it ends up in a file name).
+ */
+async function resolve(cfg: Config, name: string, selector: string, needMeta: boolean): Promise<Resolved> {
   if (isValidVersion(selector)) {
     const meta = await versionMeta(cfg, name, selector);
-    if (meta.yanked) process.stderr.write(`torsh: warning: ${name}@${selector} is yanked${meta.yank_reason ? ` (${meta.yank_reason})` : ''}\n`);
-    return { target: asTarget(meta), meta };
+    const target = asTarget(name, meta, `${name}@${selector}`);
+    if (target.version !== selector) throw new CliError(EXIT.INTEGRITY, `asked for ${name}@${selector}, the registry answered ${name}@${target.version}`);
+    warnIfYanked(target, meta);
+    return { target, meta };
   }
   if (selector !== 'latest' && semver.validRange(selector) === null) {
-    throw new CliError(EXIT.USAGE, `${JSON.stringify(selector)} is neither a version, a semver range nor "latest"`);
+    if (!isChannelName(selector)) throw new CliError(EXIT.USAGE, `${JSON.stringify(selector)} is neither a version, a semver range, a channel name nor "latest"`);
+    // The channel's version, then that exact version: cache, resume and --verify work as for any other.
+    const meta = await versionMeta(cfg, name, selector);
+    const target = asTarget(name, meta, `channel ${selector} of ${name}`);
+    warnIfYanked(target, meta);
+    return { target, meta, channel: selector };
   }
   const pkg = (await requestJson<PackageMeta>(cfg, { method: 'GET', path: `/api/v1/packages/${enc(name)}` })).body;
-  const available = pkg.versions.filter((v) => !v.yanked).map((v) => v.version);
+  const available = pkg.versions.filter((v) => !v.yanked && isValidVersion(v.version)).map((v) => v.version);
   const chosen = selector === 'latest' ? pkg.latest : semver.maxSatisfying(available, selector);
   if (!chosen) {
     throw new CliError(EXIT.NOT_FOUND, selector === 'latest' ? `${name} has no version that is not yanked` : `no version of ${name} that is not yanked matches ${selector}`);
   }
   const entry = pkg.versions.find((v) => v.version === chosen);
-  if (!entry) throw new CliError(EXIT.UNAVAILABLE, `the registry lists ${name}@${chosen} as latest but not among its versions`);
-  const meta = needMeta ? await versionMeta(cfg, name, chosen) : null;
-  if (meta && bareDigest(meta.digest) !== bareDigest(entry.digest)) {
-    throw new CliError(EXIT.INTEGRITY, `the registry reports two digests for ${name}@${chosen}`);
+  if (!entry) throw new CliError(EXIT.UNAVAILABLE, `the registry lists ${name}@${cleanLine(chosen)} as latest but not among its versions`);
+  const target = asTarget(name, entry, `${name}@${selector}`);
+  const meta = needMeta ? await versionMeta(cfg, name, target.version) : null;
+  if (meta && bareDigest(meta.digest) !== target.digest) {
+    throw new CliError(EXIT.INTEGRITY, `the registry reports two digests for ${name}@${target.version}`);
   }
-  return { target: asTarget(entry), meta };
+  return { target, meta };
 }
 
 /** The signature check of --verify, done on the metadata before any byte is fetched. */
@@ -67,25 +90,26 @@ async function verifySignature(cfg: Config, target: FetchTarget, meta: VersionMe
   const fail = (why: string) => new CliError(EXIT.INTEGRITY, `${label}: ${why}; nothing was downloaded`);
   const sig = meta.signature;
   if (!sig) throw fail('it is not signed');
+  const keyId = cleanLine(String(sig.key_id));
   const found = await lookupKey(cfg, sig.key_id, { registry: true });
-  if (found.status === 'unknown') throw fail(`it is signed with key ${sig.key_id}, which is neither one of the registry's keys nor in ${cfg.trustFile}`);
-  if (found.status === 'revoked') throw fail(`it is signed with key ${sig.key_id}${found.key.owner ? ` (${found.key.owner})` : ''}, which has been revoked`);
-  if (!verifyDigest(found.key.public_key, target.digest, sig.value)) throw fail(`its signature does not verify with key ${sig.key_id}`);
-  return `signature ok: key ${sig.key_id}${found.key.owner ? ` (${found.key.owner})` : ''}, trusted via the ${found.source === 'local' ? 'local trust file' : 'registry'}`;
+  if (found.status === 'unknown') throw fail(`it is signed with key ${keyId}, which is neither one of the registry's keys nor in ${cfg.trustFile}`);
+  const owner = found.key.owner ? ` (${cleanLine(found.key.owner)})` : '';
+  if (found.status === 'revoked') throw fail(`it is signed with key ${keyId}${owner}, which has been revoked`);
+  if (!verifyDigest(found.key.public_key, target.digest, sig.value)) throw fail(`its signature does not verify with key ${keyId}`);
+  return `signature ok: key ${keyId}${owner}, trusted via the ${found.source === 'local' ? 'local trust file' : 'registry'}`;
 }
 
 async function outputPath(output: string | undefined, name: string, version: string): Promise<string> {
-  const fileName = `${name}-${version}.torshpkg`;
-  if (!output) return path.resolve(fileName);
+  if (!output) return packageFileIn('.', name, version);
   const isDir = output.endsWith('/') || (await stat(output).then((s) => s.isDirectory(), () => false));
-  return path.resolve(isDir ? path.join(output, fileName) : output);
+  return isDir ? packageFileIn(output, name, version) : path.resolve(output);
 }
 
 export function registerDownload(program: Command): void {
   program
     .command('download')
     .description('download a package version (resumable, verified against its sha256; cached locally)')
-    .argument('<spec>', 'name@version, name@<semver range> or name@latest')
+    .argument('<spec>', 'name@version, name@<semver range>, name@latest or name@<channel>')
     .option('-o, --output <path>', 'file or directory to write to (default: ./<name>-<version>.torshpkg)')
     .option('--verify', "also check the package's Ed25519 signature against trusted keys")
     .option('--no-cache', 'neither use nor fill the local cache')
@@ -94,25 +118,25 @@ export function registerDownload(program: Command): void {
       const cfg = await configOf(cmd);
       const { name, selector } = parseSpec(spec);
       const cache = opts.cache ? new PackageCache(cfg.cacheDir, cfg.cacheMaxBytes) : null;
-      let resolved: { target: FetchTarget; meta: VersionMeta | null };
+      let resolved: Resolved;
       try {
         resolved = await resolve(cfg, name, selector, Boolean(opts.verify));
       } catch (err) {
         // Versions are immutable: with the registry unreachable, a cached exact version is still the right bytes.
-        const cached = err instanceof NetworkError && cache && !opts.verify ? await cache.entry(`${name}@${selector}`) : null;
+        const cached = err instanceof NetworkError && cache && !opts.verify && isValidVersion(selector) ? await cache.entry(`${name}@${selector}`) : null;
         if (!cached) throw err;
-        process.stderr.write(`torsh: warning: ${(err as Error).message}; using the cached copy of ${name}@${selector}\n`);
+        note(`torsh: warning: ${(err as Error).message}; using the cached copy of ${name}@${selector}\n`);
         resolved = { target: { name, version: selector, digest: cached.digest, size: cached.size }, meta: null };
       }
-      const { target, meta } = resolved;
+      const { target, meta, channel } = resolved;
       const signatureNote = opts.verify && meta ? await verifySignature(cfg, target, meta) : null;
       const out = await outputPath(opts.output, target.name, target.version);
       const result = await fetchPackage(cfg, target, out, cache);
       if (opts.json) {
-        return printJson({ name, version: target.version, path: result.path, digest: `sha256:${result.digest}`, size: result.size, from_cache: result.fromCache, resumed: result.resumed, signature: signatureNote ? meta!.signature : undefined });
+        return printJson({ name, version: target.version, channel, path: result.path, digest: `sha256:${result.digest}`, size: result.size, from_cache: result.fromCache, resumed: result.resumed, signature: signatureNote ? meta!.signature : undefined });
       }
-      if (signatureNote) process.stderr.write(`${signatureNote}\n`);
-      process.stderr.write(`downloaded ${name}@${target.version} (${formatSize(result.size)}${result.fromCache ? ', from the cache' : ''}), sha256 verified\n`);
-      process.stdout.write(`${result.digest}  ${result.path}\n`);
+      if (signatureNote) note(`${signatureNote}\n`);
+      note(`downloaded ${name}@${target.version}${channel ? ` (channel ${channel})` : ''} (${formatSize(result.size)}${result.fromCache ? ', from the cache' : ''}), sha256 verified\n`);
+      say(`${result.digest}  ${result.path}\n`);
     });
 }

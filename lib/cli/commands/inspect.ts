@@ -2,9 +2,10 @@ import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readPackage } from '../../engine/format';
 import { isEncryptedPackage } from '../../engine/security/encryption';
-import { printJson, table } from '../context';
 import { CliError, EXIT } from '../exit-codes';
+import { printJson, say, table } from '../output';
 import { formatSize } from '../progress';
+import { cleanLine } from '../sanitize';
 
 export async function firstBytes(file: string, n = 64): Promise<Buffer> {
   const handle = await open(file, 'r');
@@ -33,19 +34,16 @@ export function registerInspect(program: Command): void {
       if (opts.json) {
         return printJson({ name: m.name, version: m.version, format_version: m.format_version, manifest: m, resources, total_uncompressed: pkg.totalUncompressed });
       }
-      const lines = [
-        `name:           ${m.name}`,
-        `version:        ${m.version}`,
-        `format:         ${m.format_version}`,
-        `created:        ${m.created_at}`,
-      ];
-      if (m.author) lines.push(`author:         ${m.author}`);
-      if (m.description) lines.push(`description:    ${m.description}`);
-      if (m.license) lines.push(`license:        ${m.license}`);
+      // Manifest text is the packager's: one clean line per field.
+      const field = (label: string, value: string) => `${`${label}:`.padEnd(16)}${cleanLine(value)}`;
+      const lines = [field('name', m.name), field('version', m.version), field('format', m.format_version), field('created', m.created_at)];
+      if (m.author) lines.push(field('author', m.author));
+      if (m.description) lines.push(field('description', m.description));
+      if (m.license) lines.push(field('license', m.license));
       const deps = Object.entries(m.dependencies);
-      if (deps.length > 0) lines.push(`dependencies:   ${deps.map(([k, v]) => `${k} ${v}`).join(', ')}`);
-      lines.push(`uncompressed:   ${formatSize(pkg.totalUncompressed)}`, '');
+      if (deps.length > 0) lines.push(field('dependencies', deps.map(([k, v]) => `${k} ${v}`).join(', ')));
+      lines.push(field('uncompressed', formatSize(pkg.totalUncompressed)), '');
       const rows = [['PATH', 'TYPE', 'SIZE', 'SHA256'], ...resources.map((r) => [r.path, r.type ?? '-', String(r.size), r.sha256])];
-      process.stdout.write(`${lines.join('\n')}\n${table(rows)}\n`);
+      say(`${lines.join('\n')}\n${table(rows)}\n`);
     });
 }

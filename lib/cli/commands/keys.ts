@@ -1,11 +1,15 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { generateSigningKey } from '../../engine/security/signing';
-import { configOf, printJson, table } from '../context';
+import { generateSigningKey, keyIdOf, publicKeyFromPrivate } from '../../engine/security/signing';
+import { configOf } from '../context';
+import { CliError, EXIT, NetworkError } from '../exit-codes';
 import { requestJson } from '../http-client';
+import { challengeProblem, privateKeyFor, signChallenge } from '../key-proof';
+import { note, printJson, say, table } from '../output';
 import { readPublicKeyArg } from '../public-key-arg';
-import { addToTrustFile, readTrustFile, registryTrustedKeys } from '../trust';
+import { cleanLine } from '../sanitize';
+import { addToTrustFile, keyStatus, readTrustFile, registryTrustedKeys, revokedIds, type TrustedKey } from '../trust';
 
 export function registerKeys(program: Command): void {
   program
@@ -24,28 +28,51 @@ export function registerKeys(program: Command): void {
         throw err;
       }
       if (opts.json) return printJson({ key_id: key.keyId, public_key: key.publicKey, private_key_file: file, public_key_file: `${file}.pub` });
-      process.stderr.write(`private key: ${file} (keep it secret)\npublic key:  ${file}.pub\n`);
-      process.stdout.write(`key id:     ${key.keyId}\npublic key: ${key.publicKey}\n`);
+      note(`private key: ${file} (keep it secret)\npublic key:  ${file}.pub\n`);
+      say(`key id:     ${key.keyId}\npublic key: ${key.publicKey}\n`);
     });
 
-  const keys = program.command('keys').description('signing keys: register with the registry, trust locally, list');
+  const keys = program.command('keys').description('signing keys: register with the registry (with proof), prove, trust locally, list');
 
   keys
     .command('register')
-    .description('register a public key with the registry for your account (publishes signed with it verify)')
-    .argument('<pubkey>', 'public key file (.pub, SPKI PEM or the private key PEM) or the base64 key')
+    .description('register a public key for your account, proving you hold it by signing a challenge from the registry')
+    .argument('<key>', 'the private key PEM (from torsh keygen), or its .pub / the base64 public key')
     .requiredOption('--name <name>', 'a label for the key, e.g. "ci"')
+    .option('--key <keyfile>', 'the private key that signs the challenge (default: <key> itself, or <keyfile> beside <keyfile>.pub)')
     .option('--json', 'print the registry answer as JSON')
-    .action(async (arg: string, opts: { name: string; json?: boolean }, cmd: Command) => {
+    .action(async (arg: string, opts: { name: string; key?: string; json?: boolean }, cmd: Command) => {
       const cfg = await configOf(cmd);
       const { publicKey } = await readPublicKeyArg(arg);
+      const privateKeyPem = await privateKeyFor(arg, publicKey, opts.key);
+      const { body: issued } = await requestJson<{ challenge: unknown }>(cfg, { method: 'POST', path: '/api/v1/keys/challenge', json: {} });
+      const problem = challengeProblem(issued?.challenge);
+      if (problem) throw new CliError(EXIT.INTEGRITY, `the registry's challenge cannot be signed: ${problem}`);
+      const challenge = issued.challenge as string;
       const { body } = await requestJson<{ key_id: string; fingerprint: string }>(cfg, {
         method: 'POST',
         path: '/api/v1/keys',
-        json: { name: opts.name, public_key: publicKey },
+        json: { name: opts.name, public_key: publicKey, challenge, signature: signChallenge(privateKeyPem, challenge) },
       });
       if (opts.json) return printJson(body);
-      process.stdout.write(`key id:      ${body.key_id}\nfingerprint: ${body.fingerprint}\n`);
+      say(`key id:      ${cleanLine(body.key_id)}\nfingerprint: ${cleanLine(body.fingerprint)}\n`);
+    });
+
+  keys
+    .command('prove')
+    .description("sign a key-registration challenge (the browser's Register key dialog shows one); prints the base64 signature")
+    .requiredOption('--key <keyfile>', 'the private key (PEM, from torsh keygen)')
+    .requiredOption('--challenge <string>', 'the challenge, exactly as shown')
+    .option('--json', 'print the key id, public key and signature as JSON')
+    .action(async (opts: { key: string; challenge: string; json?: boolean }) => {
+      const problem = challengeProblem(opts.challenge);
+      if (problem) throw new CliError(EXIT.USAGE, problem);
+      const pem = await readFile(opts.key, 'utf8');
+      const signature = signChallenge(pem, opts.challenge);
+      const publicKey = publicKeyFromPrivate(pem);
+      if (opts.json) return printJson({ key_id: keyIdOf(publicKey), public_key: publicKey, signature });
+      note(`signed the challenge with key ${keyIdOf(publicKey)} (public key ${publicKey})\n`);
+      say(`${signature}\n`);
     });
 
   keys
@@ -57,23 +84,32 @@ export function registerKeys(program: Command): void {
       const cfg = await configOf(cmd);
       const { publicKey, keyId } = await readPublicKeyArg(arg);
       await addToTrustFile(cfg.trustFile, { key_id: keyId, public_key: publicKey, ...(opts.owner ? { owner: opts.owner } : {}) });
-      process.stderr.write(`trusted key ${keyId} (${cfg.trustFile})\n`);
+      note(`trusted key ${keyId} (${cfg.trustFile})\n`);
     });
 
   keys
     .command('ls')
-    .description("list the keys trusted locally and the registry's keys")
+    .description("list the keys trusted locally and the registry's keys, with the status verify gives them")
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const cfg = await configOf(cmd);
       const local = await readTrustFile(cfg.trustFile);
-      const remote = (await registryTrustedKeys(cfg)) ?? [];
-      if (opts.json) return printJson({ local, registry: remote });
+      let remote: TrustedKey[] = [];
+      try {
+        remote = (await registryTrustedKeys(cfg)) ?? [];
+      } catch (err) {
+        if (!(err instanceof NetworkError)) throw err;
+        note(`torsh: warning: ${err.message}; showing the local trust file only (revocations not checked)\n`);
+      }
+      const revoked = revokedIds([...local, ...remote]);
+      const withStatus = (keys: TrustedKey[]) => keys.map((k) => ({ ...k, status: keyStatus(k, revoked) }));
+      const listed = { local: withStatus(local), registry: withStatus(remote) };
+      if (opts.json) return printJson(listed);
       const rows = [
         ['KEY ID', 'SOURCE', 'OWNER', 'STATUS'],
-        ...local.map((k) => [k.key_id, 'local', k.owner ?? '-', 'trusted']),
-        ...remote.map((k) => [k.key_id, 'registry', k.owner ?? '-', k.revoked ? 'revoked' : 'trusted']),
+        ...listed.local.map((k) => [k.key_id, 'local', k.owner ?? '-', k.status]),
+        ...listed.registry.map((k) => [k.key_id, 'registry', k.owner ?? '-', k.status]),
       ];
-      process.stdout.write(`${table(rows)}\n`);
+      say(`${table(rows)}\n`);
     });
 }

@@ -4,6 +4,7 @@ import { updateConfigFile } from '../config';
 import { configOf } from '../context';
 import { CliError, EXIT } from '../exit-codes';
 import { requestJson } from '../http-client';
+import { note } from '../output';
 import { promptLine, readStdin } from '../prompt';
 
 export function registerLogin(program: Command): void {
@@ -27,6 +28,6 @@ export function registerLogin(program: Command): void {
         auth: false,
       });
       await updateConfigFile(cfg.configFile, { registry: cfg.registry, token: body.token });
-      process.stderr.write(`Logged in to ${cfg.registry} as ${username}; token saved in ${cfg.configFile}\n`);
+      note(`Logged in to ${cfg.registry} as ${username}; token saved in ${cfg.configFile}\n`);
     });
 }

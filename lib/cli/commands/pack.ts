@@ -7,7 +7,7 @@ import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { FORMAT_VERSION, writePackage, ZManifest, type PackageFileInput } from '../../engine/format';
 import { CliError, EXIT } from '../exit-codes';
-import { printJson } from '../context';
+import { note, printJson, say } from '../output';
 import { formatSize } from '../progress';
 
 const TYPE_FOLDERS = ['models', 'src', 'data', 'config', 'docs', 'resources'];
@@ -140,7 +140,7 @@ export function registerPack(program: Command): void {
       if (!s.isDirectory()) throw new CliError(EXIT.USAGE, `${dir} is not a directory`);
       const result = await packDirectory(dir, opts.output);
       if (opts.json) return printJson({ ...result, digest: `sha256:${result.sha256}` });
-      process.stderr.write(`packed ${result.name}@${result.version}: ${result.files} files, ${formatSize(result.bytes)}\n`);
-      process.stdout.write(`${result.sha256}  ${result.path}\n`);
+      note(`packed ${result.name}@${result.version}: ${result.files} files, ${formatSize(result.bytes)}\n`);
+      say(`${result.sha256}  ${result.path}\n`);
     });
 }

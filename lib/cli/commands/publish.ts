@@ -7,12 +7,14 @@ import { isValidPackageName, isValidVersion, readPackage } from '../../engine/fo
 import { isEncryptedPackage } from '../../engine/security/encryption';
 import { keyIdOf, publicKeyFromPrivate, signDigest } from '../../engine/security/signing';
 import type { Config } from '../config';
-import { configOf, printJson } from '../context';
+import { configOf } from '../context';
 import { CliError, EXIT, HttpError } from '../exit-codes';
 import { sha256File, bareDigest } from '../hash-file';
 import { enc, httpErrorFrom, readText, retryNotice, sendOnce, requestJson } from '../http-client';
+import { note, printJson, say } from '../output';
 import { createProgress, formatSize } from '../progress';
 import { withRetries } from '../retry';
+import { cleanLine } from '../sanitize';
 import { firstBytes } from './inspect';
 
 type PublishOpts = { sign?: string; name?: string; version?: string; description?: string; json?: boolean };
@@ -122,7 +124,7 @@ async function recordedSignatureStatus(cfg: Config, name: string, version: strin
     const status = body.signature?.status ?? null;
     if (status && status !== 'verified') {
       const hint = status === 'unknown_key' ? `: register the public key with \`torsh keys register <key>.pub --name <label>\`` : '';
-      process.stderr.write(`torsh: warning: the registry recorded the signature as ${status}${hint}\n`);
+      note(`torsh: warning: the registry recorded the signature as ${cleanLine(status)}${hint}\n`);
     }
     return status;
   } catch {
@@ -155,13 +157,13 @@ export function registerPublish(program: Command): void {
       const { answer, localDigest } = await upload(cfg, file, name, version, headers);
       const served = bareDigest(answer.digest);
       if (served !== localDigest || (signedDigest && served !== signedDigest)) {
-        throw new CliError(EXIT.INTEGRITY, `the registry recorded ${answer.digest} for ${name}@${version}, but the file has sha256:${localDigest}`);
+        throw new CliError(EXIT.INTEGRITY, `the registry recorded ${cleanLine(answer.digest)} for ${name}@${version}, but the file has sha256:${localDigest}`);
       }
       const signatureStatus = opts.sign ? await recordedSignatureStatus(cfg, name, version) : null;
       if (opts.json) return printJson({ ...answer, signed: Boolean(opts.sign), signature_status: signatureStatus, encrypted });
-      process.stderr.write(
+      note(
         `published ${name}@${version} (${formatSize(answer.size)}${opts.sign ? `, signed with key ${headers['x-torsh-key-id']}` : ''}${encrypted ? ', encrypted' : ''})\n`,
       );
-      process.stdout.write(`${answer.digest}\n`);
+      say(`sha256:${localDigest}\n`);
     });
 }

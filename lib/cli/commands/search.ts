@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { configOf, printJson, table } from '../context';
+import { configOf } from '../context';
 import { CliError, EXIT } from '../exit-codes';
 import { requestJson } from '../http-client';
+import { note, printJson, say, table } from '../output';
 import { formatSize } from '../progress';
 
 type SearchAnswer = {
@@ -31,15 +32,15 @@ export function registerSearch(program: Command): void {
       const { body } = await requestJson<SearchAnswer>(cfg, { method: 'GET', path: `/api/v1/search?${params}` });
       if (opts.json) return printJson(body);
       if (body.packages.length === 0) {
-        process.stderr.write(body.total > 0 ? `no results on page ${body.page} (${body.total} in all)\n` : 'no packages found\n');
+        note(body.total > 0 ? `no results on page ${body.page} (${body.total} in all)\n` : 'no packages found\n');
         return;
       }
       const rows = [
         ['NAME', 'LATEST', 'SIZE', 'DOWNLOADS', 'DESCRIPTION'],
         ...body.packages.map((p) => [p.name, p.latest ?? '-', p.size === null ? '-' : formatSize(p.size), String(p.downloads), (p.description ?? '').slice(0, 60)]),
       ];
-      process.stdout.write(`${table(rows)}\n`);
+      say(`${table(rows)}\n`);
       const pages = Math.max(1, Math.ceil(body.total / body.per_page));
-      process.stderr.write(`page ${body.page} of ${pages} (${body.total} packages)\n`);
+      note(`page ${body.page} of ${pages} (${body.total} packages)\n`);
     });
 }

@@ -1,9 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { keyIdOf, publicKeyFromPrivate, signDigest, verifyDigest } from '../../engine/security/signing';
-import { configOf, printJson } from '../context';
+import { configOf } from '../context';
 import { CliError, EXIT } from '../exit-codes';
 import { sha256File } from '../hash-file';
+import { note, printJson, say } from '../output';
 import { readPublicKeyArg } from '../public-key-arg';
 import { lookupKey } from '../trust';
 
@@ -23,10 +24,10 @@ export function registerSign(program: Command): void {
       const keyId = keyIdOf(publicKeyFromPrivate(pem));
       if (opts.output) {
         await writeFile(opts.output, `${signature}\n`);
-        process.stderr.write(`signed sha256:${hex} with key ${keyId} → ${opts.output}\n`);
+        note(`signed sha256:${hex} with key ${keyId} → ${opts.output}\n`);
       } else {
-        process.stderr.write(`signed sha256:${hex} with key ${keyId}\n`);
-        process.stdout.write(`${signature}\n`);
+        note(`signed sha256:${hex} with key ${keyId}\n`);
+        say(`${signature}\n`);
       }
     });
 
@@ -59,6 +60,6 @@ export function registerSign(program: Command): void {
       const ok = verifyDigest(publicKey, hex, signature);
       if (!ok) throw new CliError(EXIT.INTEGRITY, `the signature of ${file} (sha256:${hex}) does not verify with key ${keyId}: the file was modified or signed with another key`);
       if (opts.json) return printJson({ file, digest: `sha256:${hex}`, key_id: keyId, valid: true });
-      process.stdout.write(`ok: ${file} (sha256:${hex}) is signed by key ${keyId}\n`);
+      say(`ok: ${file} (sha256:${hex}) is signed by key ${keyId}\n`);
     });
 }

@@ -1,14 +1,7 @@
 import type { Command } from 'commander';
-import { isValidVersion } from '../../engine/format';
-import { configOf, parseSpec, printJson } from '../context';
-import { CliError, EXIT } from '../exit-codes';
+import { configOf, exactSpec } from '../context';
 import { enc, requestJson } from '../http-client';
-
-function exactSpec(spec: string): { name: string; version: string } {
-  const { name, selector } = parseSpec(spec);
-  if (!spec.includes('@') || !isValidVersion(selector)) throw new CliError(EXIT.USAGE, `expected <name>@<exact version>, got ${JSON.stringify(spec)}`);
-  return { name, version: selector };
-}
+import { note, printJson } from '../output';
 
 export function registerYank(program: Command): void {
   program
@@ -26,7 +19,7 @@ export function registerYank(program: Command): void {
         json: opts.reason ? { reason: opts.reason } : {},
       });
       if (opts.json) return printJson(body);
-      process.stderr.write(`yanked ${name}@${version}\n`);
+      note(`yanked ${name}@${version}\n`);
     });
 
   program
@@ -39,6 +32,6 @@ export function registerYank(program: Command): void {
       const { name, version } = exactSpec(spec);
       const { body } = await requestJson(cfg, { method: 'DELETE', path: `/api/v1/packages/${enc(name)}/${enc(version)}/yank` });
       if (opts.json) return printJson(body);
-      process.stderr.write(`unyanked ${name}@${version}\n`);
+      note(`unyanked ${name}@${version}\n`);
     });
 }
