@@ -43,7 +43,8 @@ type Caller = {
   userId: number | null;
   username: string | null;
 };
-type Row = { permission: Requirement; call: (c: Caller) => Promise<Outcome> };
+/** `alsoNeeds`: the grant rules (nobody grants what they do not hold) ask for these too. */
+type Row = { permission: Requirement; alsoNeeds?: Requirement[]; call: (c: Caller) => Promise<Outcome> };
 
 type Mutation = { id: string; meta: GuardMeta | undefined; fn: (...args: never[]) => unknown };
 
@@ -261,7 +262,8 @@ const TABLE: Record<string, Row> = {
   [`${P}#yankVersionAction`]: { permission: 'Yank', call: actionCall(`${P}#yankVersionAction`, () => ({ name: 'shared', version: '1.0.0' })) },
   [`${P}#unyankVersionAction`]: { permission: 'Unyank', call: actionCall(`${P}#unyankVersionAction`, () => ({ name: 'shared', version: '1.0.0' })) },
   [`${P}#setVisibilityAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#setVisibilityAction`, () => ({ name: 'shared', visibility: 'public' })) },
-  [`${P}#addOwnerAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#addOwnerAction`, () => ({ name: 'shared', username: 'owner' })) },
+  // An owner holds every package permission, so only a holder of all of them may add one.
+  [`${P}#addOwnerAction`]: { permission: 'ManageOwners', alsoNeeds: ['Delete'], call: actionCall(`${P}#addOwnerAction`, () => ({ name: 'shared', username: 'owner' })) },
   [`${P}#removeOwnerAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#removeOwnerAction`, () => ({ name: 'shared', username: 'victim' })) },
   [`${P}#setGrantAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#setGrantAction`, () => ({ name: 'shared', username: 'victim', permissions: ['Download'] })) },
 };
@@ -348,7 +350,7 @@ describe('authorisation matrix', () => {
         const before = engine.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events`).n;
         const outcome = await row.call({ who, tag: `${who}-${id.length}`, headers, userId: cred.userId, username: cred.username });
         const denied = outcome.code === 'UNAUTHENTICATED' || outcome.code === 'FORBIDDEN';
-        if (allowed(who, row.permission)) {
+        if (allowed(who, row.permission) && (row.alsoNeeds ?? []).every((p) => allowed(who, p))) {
           expect(denied, `${who} should pass ${id} but got ${outcome.code}`).toBe(false);
         } else {
           expect(outcome.code, `${who} should be denied ${id}`).toBe(who === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');

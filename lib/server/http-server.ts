@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { reportError } from '@/lib/engine/observability/error-counter';
 import { matchApiRoute, serveApi } from './api-router';
+import { createClientAddress } from './client-address';
 import { SECURITY_HEADERS } from './security-headers';
 import { applyIdleTimeout, serverOptions, serverTimeoutsFromEnv, type ServerTimeouts } from './server-timeouts';
 
@@ -20,10 +21,12 @@ export type HttpServerOptions = {
  */
 export function createHttpServer(opts: HttpServerOptions): http.Server {
   const timeouts = opts.timeouts ?? serverTimeoutsFromEnv();
-  const trustProxy = process.env.TORSH_TRUST_PROXY === '1';
+  const clientAddressOf = createClientAddress(process.env.TORSH_TRUST_PROXY);
   const server = http.createServer(serverOptions(timeouts), (req, res) => {
-    // The client address the wrappers audit: the socket's, unless a trusted proxy sets it.
-    if (!trustProxy || !req.headers['x-forwarded-for']) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    // The client address the wrappers audit and rate-limit: the socket's, or the right-most
+    // address not set by a trusted proxy (TORSH_TRUST_PROXY). Clients cannot spoof either header.
+    req.headers['x-forwarded-for'] = clientAddressOf(req) ?? '';
+    delete req.headers['x-real-ip'];
     for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
     const url = req.url ?? '/';
     const q = url.indexOf('?');

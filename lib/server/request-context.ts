@@ -20,8 +20,8 @@ export type RequestContext = {
 };
 
 /**
- * First hop of X-Forwarded-For. The origin server overwrites the header with the socket address
- * unless TORSH_TRUST_PROXY=1 (a reverse proxy in front sets it), so clients cannot spoof it.
+ * The client address the HTTP server resolved (lib/server/client-address.ts) and wrote into
+ * X-Forwarded-For as the only entry, after dropping anything the client sent there or in X-Real-IP.
  */
 export function clientAddrFrom(headers: Headers): string | null {
   const xff = headers.get('x-forwarded-for');

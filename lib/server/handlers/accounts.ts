@@ -4,7 +4,7 @@ import { issueTokenForCredentials } from '@/lib/engine/access/issue-token';
 import { PERMISSIONS } from '@/lib/engine/access/permissions';
 import { listRoles } from '@/lib/engine/access/roles';
 import { listTokens } from '@/lib/engine/access/tokens';
-import { createUser, getUser, listUsers, toUserView } from '@/lib/engine/access/users';
+import { createUserBy, getUser, listUsers, toUserView } from '@/lib/engine/access/users';
 import { whoAmI } from '@/lib/engine/access/who-am-i';
 import { ZCreateUserInput, ZIssueTokenBody, ZUsersQuery } from '@/lib/validations/accounts';
 import { route } from '../route';
@@ -58,7 +58,7 @@ export const createUserHandler = route({
   json: ZCreateUserInput,
   audit: { action: 'user.create', target: (_p, json) => json.username },
   run: async ({ json, ctx }) => {
-    const { id } = await createUser(ctx.engine, json);
+    const { id } = await createUserBy(ctx.engine, ctx.actor, json);
     return Response.json(toUserView(ctx.engine, getUser(ctx.engine, id)), { status: 201 });
   },
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getPackageAccess, setGrant, setVisibility } from '@/lib/engine/access/manage-package-access';
+import { getPackageAccess, setGrantBy, setVisibility } from '@/lib/engine/access/manage-package-access';
 import { setPackageRequireSignature } from '@/lib/engine/security/policy';
 import { ZPackagePermission, ZUsername, ZVisibility } from '@/lib/validations/accounts';
 import { ZPackageName, ZPackageParams } from '@/lib/validations/package';
@@ -35,7 +35,7 @@ export const setGrantHandler = route({
   package: (p) => p.name,
   audit: { action: 'package.set-grant', target: (p, json) => `${p.name} user=${p.username} permissions=${json.permissions.join(',')}` },
   run: ({ params, json, ctx }) => {
-    setGrant(ctx.engine, { name: params.name, username: params.username, permissions: json.permissions });
+    setGrantBy(ctx.engine, ctx.actor, { name: params.name, username: params.username, permissions: json.permissions });
     return Response.json(getPackageAccess(ctx.engine, params.name));
   },
 });

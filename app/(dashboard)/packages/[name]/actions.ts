@@ -1,6 +1,6 @@
 'use server';
 
-import { addOwner, removeOwner, setGrant, setVisibility } from '@/lib/engine/access/manage-package-access';
+import { addOwnerBy, removeOwner, setGrantBy, setVisibility } from '@/lib/engine/access/manage-package-access';
 import { setYanked } from '@/lib/engine/registry';
 import { setPackageRequireSignature } from '@/lib/engine/security/policy';
 import { action } from '@/lib/server/action';
@@ -36,7 +36,7 @@ export const addOwnerAction = action({
   input: ZOwnerInput,
   package: (i) => i.name,
   audit: { action: 'package.add-owner', target: (i) => `${i.name} owner=${i.username}` },
-  run: (i, ctx) => (addOwner(ctx.engine, i), {}),
+  run: (i, ctx) => (addOwnerBy(ctx.engine, ctx.actor, i), {}),
 });
 
 export const removeOwnerAction = action({
@@ -52,7 +52,7 @@ export const setGrantAction = action({
   input: ZGrantInput,
   package: (i) => i.name,
   audit: { action: 'package.set-grant', target: (i) => `${i.name} user=${i.username} permissions=${i.permissions.join(',')}` },
-  run: (i, ctx) => (setGrant(ctx.engine, i), {}),
+  run: (i, ctx) => (setGrantBy(ctx.engine, ctx.actor, i), {}),
 });
 
 export const setPackageSignaturePolicyAction = action({
