@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { APIRequestContext } from '@playwright/test';
-import { writeSamplePackage, type SamplePackageOptions } from '../../lib/engine/format/test-helpers/sample-package';
+import { writeSamplePackage, type SamplePackageOptions } from '../../lib/engine/format/test-support/sample-package';
 
 export const dataDir = () => process.env.E2E_DATA_DIR!;
 export const baseURL = () => process.env.E2E_BASE_URL!;

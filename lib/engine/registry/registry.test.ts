@@ -6,8 +6,8 @@ import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ANONYMOUS } from '../actor';
-import { writeRawZip } from '../format/test-helpers/craft-zip';
-import { writeSamplePackage } from '../format/test-helpers/sample-package';
+import { writeRawZip } from '../format/test-support/craft-zip';
+import { writeSamplePackage } from '../format/test-support/sample-package';
 import { listBlobFiles, tempEngine } from '../test-support/temp-engine';
 import {
   collectGarbage,

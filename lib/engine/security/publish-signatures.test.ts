@@ -6,7 +6,7 @@ import { actorForUser } from '../access/actor-for-user';
 import { bootstrapAccounts } from '../access/bootstrap';
 import { createUser, getUser } from '../access/users';
 import { ANONYMOUS, type Actor } from '../actor';
-import { writeSamplePackage } from '../format/test-helpers/sample-package';
+import { writeSamplePackage } from '../format/test-support/sample-package';
 import { getVersion, publishVersion } from '../registry';
 import { listBlobFiles, tempEngine } from '../test-support/temp-engine';
 import { registerKey, revokeKey, trustedKeys } from './keys';

@@ -9,7 +9,7 @@ import { createSession } from '@/lib/engine/access/sessions';
 import { createToken } from '@/lib/engine/access/tokens';
 import { createUser, getUser } from '@/lib/engine/access/users';
 import type { Actor } from '@/lib/engine/actor';
-import { writeSamplePackage } from '@/lib/engine/format/test-helpers/sample-package';
+import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-package';
 import { writePackage } from '@/lib/engine/format/write-package';
 import { getVersion } from '@/lib/engine/registry';
 import { listBlobFiles, tempEngine } from '@/lib/engine/test-support/temp-engine';
