@@ -10,6 +10,8 @@ export type Engine = {
   blobs: BlobStore;
   limits: PackageLimits;
   dataDir: string;
+  /** The time in ms since the epoch (injectable: tests move it instead of sleeping). */
+  now: () => number;
   close(): void;
 };
 
@@ -17,6 +19,7 @@ export type EngineOptions = {
   dataDir: string;
   limits?: PackageLimits;
   blobs?: BlobStore;
+  clock?: () => number;
 };
 
 export function createEngine(opts: EngineOptions): Engine {
@@ -27,6 +30,7 @@ export function createEngine(opts: EngineOptions): Engine {
     blobs: opts.blobs ?? createLocalBlobStore(path.join(dataDir, 'blobs')),
     limits: opts.limits ?? DEFAULT_LIMITS,
     dataDir,
+    now: opts.clock ?? Date.now,
     close: () => db.$client.close(),
   };
 }

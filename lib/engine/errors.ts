@@ -39,6 +39,7 @@ export type ErrorCode =
   // storage
   | 'BLOB_NOT_FOUND'
   | 'DIGEST_MISMATCH'
+  | 'INSUFFICIENT_STORAGE'
   // accounts and access
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'

@@ -33,6 +33,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DECRYPT_FAILED: 422,
   ENCRYPTED_FORMAT_INVALID: 422,
   INTERNAL: 500,
+  INSUFFICIENT_STORAGE: 507,
 };
 
 export function httpStatusOf(code: ErrorCode): number {
