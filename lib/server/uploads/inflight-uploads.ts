@@ -4,7 +4,7 @@ import type { Server } from '@tus/server';
 import { AppError } from '@/lib/engine/errors';
 
 const GiB = 1024 ** 3;
-export const DEFAULT_MAX_INFLIGHT_UPLOAD_BYTES = 64 * GiB;
+const DEFAULT_MAX_INFLIGHT_UPLOAD_BYTES = 64 * GiB;
 
 /** The most bytes one user's uploads may declare at once (TORSH_MAX_INFLIGHT_UPLOAD_BYTES, default 64 GiB). */
 export function maxInflightUploadBytes(env: Record<string, string | undefined> = process.env): number {
@@ -16,7 +16,7 @@ export function maxInflightUploadBytes(env: Record<string, string | undefined> =
 }
 
 /** What a user's uploads declare (Upload-Length), finished or not, until published, cancelled or expired. */
-export async function inflightUploadBytes(server: Server, userId: number): Promise<number> {
+async function inflightUploadBytes(server: Server, userId: number): Promise<number> {
   const store = server.datastore as FileStore;
   await mkdir(store.directory, { recursive: true });
   let total = 0;
