@@ -44,13 +44,8 @@ function recordChunkOffsets(page: Page): number[] {
 
 const progressOf = async (page: Page) => Number(await page.getByRole('progressbar', { name: 'Upload progress' }).getAttribute('aria-valuenow'));
 
-const uploadsDirFiles = () => {
-  try {
-    return readdirSync(path.join(dataDir(), 'uploads')).sort();
-  } catch {
-    return [];
-  }
-};
+// The server creates the folder at start: a missing one is an error, not "nothing left behind".
+const uploadsDirFiles = () => readdirSync(path.join(dataDir(), 'uploads')).sort();
 
 test('an upload survives a page reload: the same file resumes from the server’s offset and is published', async ({ adminPage: page }) => {
   page.on('dialog', (dialog) => void dialog.accept()); // "leave the page?" while uploading

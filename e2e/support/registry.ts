@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { APIRequestContext } from '@playwright/test';
-import { writeSamplePackage, type SamplePackageOptions } from '../../lib/engine/format/test-helpers/sample-package';
+import { writeSamplePackage, type SamplePackageOptions } from '../../lib/engine/format/test-support/sample-package';
 
 export const dataDir = () => process.env.E2E_DATA_DIR!;
 export const baseURL = () => process.env.E2E_BASE_URL!;
@@ -27,16 +27,15 @@ export async function publish(request: APIRequestContext, name: string, version:
   });
 }
 
-/** Files in the blob store: committed blobs and temp files (anything a failed upload could leave). */
+/**
+ * Files in the blob store: committed blobs and temp files (anything a failed upload could leave).
+ * A missing store is an error (the server creates it at start), so a wrong path cannot pass as "nothing left".
+ */
 export function blobFiles(): string[] {
   const root = path.join(dataDir(), 'blobs');
-  try {
-    return readdirSync(root, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => path.relative(root, path.join(e.parentPath, e.name)));
-  } catch {
-    return [];
-  }
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)));
 }
 
 /** Read-only look at the server's real SQLite file. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { writeSamplePackage } from '../engine/format/test-helpers/sample-package';
+import { writeSamplePackage } from '../engine/format/test-support/sample-package';
 import { EXIT } from './exit-codes';
 import { startFakeRegistry, type FakeRegistry, type Routes } from './test-support/fake-registry';
 import { torshInProcess } from './test-support/run-in-process';

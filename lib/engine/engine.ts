@@ -13,6 +13,8 @@ export type Engine = {
   dataDir: string;
   /** Download events written behind the responses, in batches. */
   downloads: DownloadWriter;
+  /** The time in ms since the epoch (injectable: tests move it instead of sleeping). */
+  now: () => number;
   close(): void;
 };
 
@@ -20,6 +22,7 @@ export type EngineOptions = {
   dataDir: string;
   limits?: PackageLimits;
   blobs?: BlobStore;
+  clock?: () => number;
 };
 
 export function createEngine(opts: EngineOptions): Engine {
@@ -32,6 +35,7 @@ export function createEngine(opts: EngineOptions): Engine {
     limits: opts.limits ?? DEFAULT_LIMITS,
     dataDir,
     downloads,
+    now: opts.clock ?? Date.now,
     close: () => {
       downloads.flush();
       db.$client.close();

@@ -1,3 +1,27 @@
+/** The package itself is malformed (DESIGN §3): these bytes can never be published. */
+export const PACKAGE_FORMAT_CODES = [
+  'PACKAGE_NOT_ZIP',
+  'MANIFEST_MISSING',
+  'MANIFEST_INVALID',
+  'MANIFEST_NAME_INVALID',
+  'MANIFEST_VERSION_INVALID',
+  'FORMAT_VERSION_UNSUPPORTED',
+  'MANIFEST_NAME_MISMATCH',
+  'MANIFEST_VERSION_MISMATCH',
+  'ENTRY_PATH_UNSAFE',
+  'ENTRY_DUPLICATE',
+  'ENTRY_SYMLINK',
+  'ENTRY_ENCRYPTED',
+  'ENTRY_UNSUPPORTED_COMPRESSION',
+  'CHECKSUM_MISMATCH',
+  'RESOURCE_MISSING',
+  'TOO_MANY_ENTRIES',
+  'UNCOMPRESSED_SIZE_EXCEEDED',
+  'COMPRESSION_RATIO_EXCEEDED',
+  'PACKAGE_CORRUPT',
+] as const;
+export type PackageFormatCode = (typeof PACKAGE_FORMAT_CODES)[number];
+
 /**
  * The one error type of the engine. Codes are stable strings clients may branch on;
  * the HTTP status for each code is chosen in one place (lib/server/http-status.ts).
@@ -14,26 +38,8 @@ export type ErrorCode =
   | 'UPLOAD_ABORTED'
   | 'UPLOAD_NOT_FOUND'
   | 'UPLOAD_INCOMPLETE'
-  // package format (DESIGN §3)
-  | 'PACKAGE_NOT_ZIP'
-  | 'MANIFEST_MISSING'
-  | 'MANIFEST_INVALID'
-  | 'MANIFEST_NAME_INVALID'
-  | 'MANIFEST_VERSION_INVALID'
-  | 'FORMAT_VERSION_UNSUPPORTED'
-  | 'MANIFEST_NAME_MISMATCH'
-  | 'MANIFEST_VERSION_MISMATCH'
-  | 'ENTRY_PATH_UNSAFE'
-  | 'ENTRY_DUPLICATE'
-  | 'ENTRY_SYMLINK'
-  | 'ENTRY_ENCRYPTED'
-  | 'ENTRY_UNSUPPORTED_COMPRESSION'
-  | 'CHECKSUM_MISMATCH'
-  | 'RESOURCE_MISSING'
-  | 'TOO_MANY_ENTRIES'
-  | 'UNCOMPRESSED_SIZE_EXCEEDED'
-  | 'COMPRESSION_RATIO_EXCEEDED'
-  | 'PACKAGE_CORRUPT'
+  | 'UPLOAD_IN_USE'
+  | PackageFormatCode
   // registry
   | 'PACKAGE_NOT_FOUND'
   | 'VERSION_NOT_FOUND'
@@ -42,6 +48,7 @@ export type ErrorCode =
   // storage
   | 'BLOB_NOT_FOUND'
   | 'DIGEST_MISMATCH'
+  | 'INSUFFICIENT_STORAGE'
   // accounts and access
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '@/lib/engine/actor';
 import { setVisibility } from '@/lib/engine/access/manage-package-access';
-import { writeSamplePackage } from '@/lib/engine/format/test-helpers/sample-package';
+import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-package';
 import { publishVersion } from '@/lib/engine/registry';
 import { getPolicy } from '@/lib/engine/security/policy';
 import { SESSION_COOKIE } from './session-cookie';

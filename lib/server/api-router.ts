@@ -6,7 +6,7 @@ import { AppError } from '@/lib/engine/errors';
 import { reportError } from '@/lib/engine/observability/error-counter';
 import { API_ROUTES, type ApiRoute } from './api-routes';
 import { httpStatusOf } from './http-status';
-import { nodeHeadersToWeb } from './node-headers';
+import { headersFromNode } from './node-headers';
 import { attachNodeBody, nodeBodyOf } from './node-streams';
 import { toErrorBody } from './to-error-body';
 
@@ -86,7 +86,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function toWebRequest(req: IncomingMessage, body: Readable | null): Request {
   const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
-  const webReq = new Request(url, { method: req.method, headers: nodeHeadersToWeb(req.headers) });
+  const webReq = new Request(url, { method: req.method, headers: headersFromNode(req.headers) });
   if (body) attachNodeBody(webReq, body);
   return webReq;
 }

@@ -19,7 +19,7 @@ import { createUser, getUser } from '@/lib/engine/access/users';
 import { createRole } from '@/lib/engine/access/roles';
 import { registerKey } from '@/lib/engine/security/keys';
 import { generateSigningKey } from '@/lib/engine/security/signing';
-import { writeSamplePackage } from '@/lib/engine/format/test-helpers/sample-package';
+import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-package';
 import { tempEngine } from '@/lib/engine/test-support/temp-engine';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';

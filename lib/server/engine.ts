@@ -5,6 +5,7 @@ import { deleteExpiredSessions } from '@/lib/engine/access/sessions';
 import { createEngine, type Engine } from '@/lib/engine/engine';
 import { limitsFromEnv } from '@/lib/engine/limits';
 import { collectGarbage } from '@/lib/engine/registry';
+import { log } from './log';
 import { expireUploads } from './uploads/expire-uploads';
 
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
@@ -21,7 +22,7 @@ function housekeeping(engine: Engine): void {
       pruneLoginAttempts(engine);
       await expireUploads(engine);
     } catch (err) {
-      console.error('housekeeping failed:', err instanceof Error ? err.message : err);
+      log('error', 'housekeeping failed', err);
     }
   };
   void run();

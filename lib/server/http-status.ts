@@ -11,6 +11,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   UPLOAD_ABORTED: 400,
   UPLOAD_NOT_FOUND: 404,
   UPLOAD_INCOMPLETE: 409,
+  UPLOAD_IN_USE: 409,
   UNKNOWN_PERMISSION: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
@@ -36,6 +37,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DECRYPT_FAILED: 422,
   ENCRYPTED_FORMAT_INVALID: 422,
   INTERNAL: 500,
+  INSUFFICIENT_STORAGE: 507,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

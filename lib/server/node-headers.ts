@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** node:http's parsed request headers as a web Headers object (repeated headers appended). */
-export function nodeHeadersToWeb(headers: IncomingHttpHeaders): Headers {
-  const out = new Headers();
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) for (const value of v) out.append(k, value);
-    else out.append(k, v);
+/** A node request's headers as web Headers (repeated headers stay repeated). */
+export function headersFromNode(raw: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.append(name, value);
   }
-  return out;
+  return headers;
 }

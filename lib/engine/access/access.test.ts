@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiTokens } from '@/db/schema';
 import { ANONYMOUS, SYSTEM, type Actor } from '../actor';
-import { writeSamplePackage } from '../format/test-helpers/sample-package';
+import { writeSamplePackage } from '../format/test-support/sample-package';
 import { getStats, publishVersion, searchPackages } from '../registry';
 import { tempEngine } from '../test-support/temp-engine';
 import { actorForUser } from './actor-for-user';

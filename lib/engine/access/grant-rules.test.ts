@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { userRoles, users } from '@/db/schema';
 import type { Actor } from '../actor';
-import { writeSamplePackage } from '../format/test-helpers/sample-package';
+import { writeSamplePackage } from '../format/test-support/sample-package';
 import { publishVersion } from '../registry';
 import { tempEngine } from '../test-support/temp-engine';
 import { actorForUser } from './actor-for-user';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError, type ErrorCode } from '../errors';
 import type { PackageLimits } from '../limits';
 import { readPackage } from './read-package';
-import { writeRawZip, type RawZipEntry } from './test-helpers/craft-zip';
+import { writeRawZip, type RawZipEntry } from './test-support/craft-zip';
 import { writePackage } from './write-package';
 
 let dir: string;

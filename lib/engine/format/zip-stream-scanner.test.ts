@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPackage } from './read-package';
-import { writeRawZip } from './test-helpers/craft-zip';
+import { writeRawZip } from './test-support/craft-zip';
 import { writePackage } from './write-package';
 import { createZipStreamScanner, type ScannedEntry } from './zip-stream-scanner';
 

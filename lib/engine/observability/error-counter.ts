@@ -1,5 +1,5 @@
 import { Counter, Registry } from 'prom-client';
-import { log } from './log';
+import { logger } from './log';
 
 /** The process's Prometheus registry (exported at /metrics by the metrics area). */
 export const promRegistry = new Registry();
@@ -27,9 +27,14 @@ export function reportError(where: string, err: unknown, fields: Record<string, 
   const clientGone = code !== undefined && CLIENT_GONE.has(code);
   const label = clientGone ? `${where}.client_gone` : where;
   errorsTotal.inc({ where: label });
-  const e = err instanceof Error ? { message: err.message, code } : { message: String(err) };
-  if (clientGone) log.info({ where: label, err: e, ...fields }, `${where}: client went away`);
-  else log.error({ where, err: e, ...fields }, `${where} failed`);
+  const e = err instanceof Error ? { name: err.name, message: err.message, code } : String(err);
+  if (clientGone) logger.info({ where: label, err: e, ...fields }, `${where}: client went away`);
+  else logger.error({ where, err: e, ...fields }, `${where} failed`);
+}
+
+/** Count an error that was logged elsewhere. */
+export function countError(where: string): void {
+  errorsTotal.inc({ where });
 }
 
 const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED', 'HPE_INVALID_EOF_STATE']);

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../actor';
-import { writeSamplePackage } from '../format/test-helpers/sample-package';
+import { writeSamplePackage } from '../format/test-support/sample-package';
 import { tempEngine } from '../test-support/temp-engine';
 import { createEngine } from '../engine';
 import { findDownload } from './open-download';

@@ -22,3 +22,17 @@ export function findVersionRow(engine: Engine, name: string, version: string): {
   if (!row) throw new AppError('VERSION_NOT_FOUND', `${name}@${version} does not exist`);
   return { pkg, row };
 }
+
+export const alreadyPublished = (name: string, version: string) =>
+  new AppError('PACKAGE_VERSION_EXISTS', `${name}@${version} is already published; versions are immutable`);
+
+/** Refuse a name@version that is already published (PACKAGE_VERSION_EXISTS). */
+export function assertUnpublished(engine: Engine, name: string, version: string): void {
+  const hit = engine.db
+    .select({ id: versions.id })
+    .from(versions)
+    .innerJoin(packages, eq(packages.id, versions.packageId))
+    .where(and(eq(packages.name, name), eq(versions.version, version)))
+    .get();
+  if (hit) throw alreadyPublished(name, version);
+}

@@ -1,4 +1,5 @@
-export { publishVersion, type PublishInput } from './publish-version';
+export { publishVersion, type PublishInput, type PublishStep } from './publish-version';
+export { assertUnpublished } from './find-version';
 export { getPackage } from './get-package';
 export { getVersion } from './get-version';
 export { setYanked } from './yank-version';
@@ -6,5 +7,5 @@ export { searchPackages, toFtsQuery, MAX_PER_PAGE, type SearchInput } from './se
 export { findDownload, openDownload, type DownloadTarget } from './open-download';
 export { recordDownload, type DownloadEvent } from './record-download';
 export { getStats } from './get-stats';
-export { collectGarbage } from './collect-garbage';
+export { collectGarbage, type GarbageOptions, type GarbageReport } from './collect-garbage';
 export * from './views';

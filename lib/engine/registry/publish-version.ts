@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
 import { packages, resources, versions } from '@/db/schema';
 import { addOwnerRow } from '../access/package-access';
@@ -9,7 +9,11 @@ import { FORMAT_VERSION, readPackage, type PackageContents } from '../format';
 import { readEncryptedHeader } from '../security/encryption';
 import { createZipStreamScanner } from '../format/zip-stream-scanner';
 import { evaluateSignature, type SignatureRecord } from '../security/evaluate-signature';
+import { storageError } from '../storage/out-of-space';
+import { holdBlob, type BlobHold } from './blob-holds';
 import { checkCoordinates } from './check-coordinates';
+import { commitDurably } from './commit-durably';
+import { alreadyPublished, assertUnpublished } from './find-version';
 import { refreshPackageSummary } from './refresh-package-summary';
 import { digestRef, type PublishResult } from './views';
 
@@ -27,17 +31,12 @@ export type PublishInput = {
    * version is described by the URL and what the publisher supplies here.
    */
   encrypted?: { description?: string };
+  /** Told when each step is done (tests run garbage collection in between). */
+  onStep?: (step: PublishStep) => Promise<void> | void;
 };
 
-function versionExists(engine: Engine, name: string, version: string): boolean {
-  const hit = engine.db
-    .select({ id: versions.id })
-    .from(versions)
-    .innerJoin(packages, eq(packages.id, versions.packageId))
-    .where(and(eq(packages.name, name), eq(versions.version, version)))
-    .get();
-  return hit !== undefined;
-}
+/** staged: hashed into a held temp file; stored: renamed into the store; registered: the version row committed. */
+export type PublishStep = 'staged' | 'stored' | 'registered';
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
@@ -51,8 +50,9 @@ function registerVersion(
   contents: PackageContents,
   signature: SignatureRecord | null,
 ): void {
-  const now = Date.now();
-  engine.db.transaction((tx) => {
+  const now = engine.now();
+  // The answer (201) follows this commit, so it must survive a power loss.
+  commitDurably(engine.db, (tx) => {
     tx.insert(packages)
       .values({ name: input.name, createdAt: now, updatedAt: now })
       .onConflictDoNothing({ target: packages.name })
@@ -121,8 +121,10 @@ async function describeEncrypted(file: string, name: string, version: string, in
 
 /**
  * Publish a version: stream the body into a staged blob while hashing, validate the package
- * from that file, make the blob durable, then register the version in one transaction.
- * Any failure leaves no version row and no blob (the staged file is discarded).
+ * from that file, make the blob durable, then register the version in one durable transaction.
+ * Throughout, the publish holds its temp file and digest against garbage collection. Any
+ * failure leaves no version row and no temp file (a blob already renamed into the store is
+ * unreferenced and unheld, so garbage collection takes it).
  */
 export async function publishVersion(engine: Engine, actor: Actor, input: PublishInput): Promise<PublishResult> {
   checkCoordinates(input.name, input.version);
@@ -132,17 +134,29 @@ export async function publishVersion(engine: Engine, actor: Actor, input: Publis
   if (source.kind === 'stream' && source.contentLength !== undefined && source.contentLength > maxUploadBytes) {
     throw new AppError('BODY_TOO_LARGE', `package is ${source.contentLength} bytes; the limit is ${maxUploadBytes} bytes`);
   }
-  if (versionExists(engine, input.name, input.version)) {
-    throw new AppError('PACKAGE_VERSION_EXISTS', `${input.name}@${input.version} is already published; versions are immutable`);
+  assertUnpublished(engine, input.name, input.version);
+  const hold = holdBlob(engine);
+  try {
+    return await storeAndRegister(engine, actor, input, hold);
+  } catch (err) {
+    throw storageError(err);
+  } finally {
+    hold.release();
   }
+}
 
+async function storeAndRegister(engine: Engine, actor: Actor, input: PublishInput, hold: BlobHold): Promise<PublishResult> {
+  const { source } = input;
   // Stored entries (model weights) are digested while the bytes arrive: one pass, not two.
   const scanner = createZipStreamScanner();
+  const opts = { maxBytes: engine.limits.maxUploadBytes, onChunk: scanner.push, onTempPath: hold.tempFile };
   const staged =
     source.kind === 'stream'
-      ? await engine.blobs.stage(source.body, { maxBytes: maxUploadBytes, expectedSize: source.contentLength, onChunk: scanner.push })
-      : await engine.blobs.stageFile(source.path, { maxBytes: maxUploadBytes, onChunk: scanner.push });
+      ? await engine.blobs.stage(source.body, { ...opts, expectedSize: source.contentLength })
+      : await engine.blobs.stageFile(source.path, opts);
   try {
+    hold.digest(staged.digest);
+    await input.onStep?.('staged');
     const contents = input.encrypted
       ? await describeEncrypted(staged.path, input.name, input.version, input.encrypted)
       : await readPackage(staged.path, {
@@ -162,15 +176,15 @@ export async function publishVersion(engine: Engine, actor: Actor, input: Publis
       browser: input.browser ?? false,
     });
     await staged.commit();
+    await input.onStep?.('stored');
     try {
       registerVersion(engine, actor, input, staged, contents, signature);
     } catch (err) {
-      // A concurrent publish of the same version won the race; an orphaned blob is left to GC.
-      if (isUniqueViolation(err)) {
-        throw new AppError('PACKAGE_VERSION_EXISTS', `${input.name}@${input.version} is already published; versions are immutable`);
-      }
+      // A concurrent publish of the same version won the race.
+      if (isUniqueViolation(err)) throw alreadyPublished(input.name, input.version);
       throw err;
     }
+    await input.onStep?.('registered');
     return { name: input.name, version: input.version, digest: digestRef(staged.digest), size: staged.size };
   } finally {
     await staged.discard();

@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { packages, settings } from '@/db/schema';
+import type { Actor } from '../actor';
 import type { Engine } from '../engine';
+import { AppError } from '../errors';
 
 export type SignaturePolicy = {
   /** Refuse publishes whose signature is missing or does not verify. */
@@ -28,12 +30,27 @@ export function setPolicy(engine: Engine, patch: Partial<SignaturePolicy>): Sign
   return next;
 }
 
-/** The package's own setting when it has one, else the global policy. */
+/**
+ * The package's own setting when it has one, else the global policy. `false` (an exemption from
+ * a global "on") is only ever set by a holder of ManageSecurity: see setPackageRequireSignature.
+ */
 export function requiresSignature(engine: Engine, packageName: string): boolean {
   const pkg = engine.db.select({ r: packages.requireSignature }).from(packages).where(eq(packages.name, packageName)).get();
   return pkg?.r ?? getPolicy(engine).require_signature;
 }
 
-export function setPackageRequireSignature(engine: Engine, packageName: string, value: boolean | null): void {
+/**
+ * A package's own signature rule: `true` requires signatures whatever the global policy says,
+ * `null` follows it, `false` exempts the package from it. The setting may tighten the global
+ * policy (whoever manages the package), but only ManageSecurity may loosen it: `false` exempts
+ * the package from a global "on" now or later, so it needs that permission.
+ */
+export function setPackageRequireSignature(engine: Engine, actor: Actor, packageName: string, value: boolean | null): void {
+  if (value === false && !actor.permissions.has('ManageSecurity')) {
+    throw new AppError(
+      'FORBIDDEN',
+      `only a holder of ManageSecurity may exempt ${packageName} from the registry's signature policy; a package may require signatures, or follow the registry policy`,
+    );
+  }
   engine.db.update(packages).set({ requireSignature: value }).where(eq(packages.name, packageName)).run();
 }

@@ -6,7 +6,7 @@ import { actorForUser } from '../access/actor-for-user';
 import { bootstrapAccounts } from '../access/bootstrap';
 import { createUser, getUser } from '../access/users';
 import { ANONYMOUS, type Actor } from '../actor';
-import { writeSamplePackage } from '../format/test-helpers/sample-package';
+import { writeSamplePackage } from '../format/test-support/sample-package';
 import { getVersion, publishVersion } from '../registry';
 import { listBlobFiles, tempEngine } from '../test-support/temp-engine';
 import { registerKey, revokeKey, trustedKeys } from './keys';
@@ -71,15 +71,27 @@ describe('signatures at publish', () => {
     await publish(alice, 'strict', p3.bytes, { signature: { value: signDigest(key.privateKeyPem, p3.digest), keyId: key.keyId } });
   });
 
-  it('a per-package policy overrides the global one', async () => {
+  it('a per-package policy may tighten the global one; only ManageSecurity may loosen it', async () => {
     const p = await pkg('lenient');
     await publish(alice, 'lenient', p.bytes);
-    setPackageRequireSignature(engine, 'lenient', true);
+    setPackageRequireSignature(engine, alice, 'lenient', true);
     const p2 = await pkg('lenient', '2.0.0');
     await expect(publish(alice, 'lenient', p2.bytes, {}, '2.0.0')).rejects.toMatchObject({ code: 'SIGNATURE_REQUIRED' });
+
     setPolicy(engine, { require_signature: true });
-    setPackageRequireSignature(engine, 'lenient', false);
+    setPackageRequireSignature(engine, alice, 'lenient', null);
+    // The owner may not exempt the package from the global "on" (nor pin an exemption for later).
+    expect(() => setPackageRequireSignature(engine, alice, 'lenient', false)).toThrowError(
+      expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringContaining('ManageSecurity') }),
+    );
+    await expect(publish(alice, 'lenient', p2.bytes, {}, '2.0.0')).rejects.toMatchObject({ code: 'SIGNATURE_REQUIRED' });
+
+    const { id } = await createUser(engine, { username: 'sec', email: 'sec@x.test', password: 'long-password-1', roles: ['admin'] });
+    const security = actorForUser(engine, getUser(engine, id), { sessionId: 's' });
+    expect(security.permissions.has('ManageSecurity')).toBe(true);
+    setPackageRequireSignature(engine, security, 'lenient', false);
     await publish(alice, 'lenient', p2.bytes, {}, '2.0.0');
+    expect(getVersion(engine, 'lenient', '2.0.0').signature).toBeNull();
   });
 
   it('signs browser publishes with the registry key (and satisfies the policy), unless turned off', async () => {

@@ -15,6 +15,8 @@ export type StageOptions = {
   expectedSize?: number;
   /** Sees every chunk, in order, as it is written (e.g. to validate while uploading). */
   onChunk?: (chunk: Buffer) => void;
+  /** Told the temp file's path before the file is created (a publish holds it against the temp sweep). */
+  onTempPath?: (tempPath: string) => void;
 };
 
 /**
@@ -23,7 +25,7 @@ export type StageOptions = {
  */
 export type StagedBlob = BlobInfo & {
   path: string;
-  /** Make the blob durable and visible under its digest (idempotent if it already exists). */
+  /** Make the blob durable and visible under its digest (an existing blob of that digest is replaced by the same bytes). */
   commit(): Promise<void>;
   /** Drop the temp file. Safe to call after commit (no-op). */
   discard(): Promise<void>;
@@ -31,7 +33,8 @@ export type StagedBlob = BlobInfo & {
 
 /**
  * Content-addressed blob storage. The local filesystem store is the embedded default;
- * object stores (S3) implement the same interface.
+ * object stores (S3) implement the same interface. Whoever writes a blob holds its digest
+ * (blob_holds) until a version references it: garbage collection removes whatever is neither.
  */
 export type BlobStore = {
   readonly kind: string;
@@ -39,7 +42,8 @@ export type BlobStore = {
   stage(body: Readable, opts?: StageOptions): Promise<StagedBlob>;
   /**
    * Stage a file that is already on this machine (e.g. a finished resumable upload): it is read
-   * once for its digest (onChunk sees the bytes) and moved, not copied, when on the same disk.
+   * once for its digest (onChunk sees the bytes) and hard-linked, not copied, when on the same
+   * disk. The source file is left in place for the caller to remove.
    */
   stageFile(filePath: string, opts?: StageOptions): Promise<StagedBlob>;
   /** stage() + commit(). */
@@ -47,12 +51,19 @@ export type BlobStore = {
   /** A stream of the blob's bytes, or of an inclusive range of them. Throws BLOB_NOT_FOUND. */
   get(digest: string, range?: ByteRange): Promise<Readable>;
   stat(digest: string): Promise<BlobInfo | null>;
-  /** true when something was deleted. */
-  delete(digest: string): Promise<boolean>;
-  /** Every committed blob, with its last-modified time (ms) for grace periods. */
-  list(): AsyncIterable<BlobInfo & { modifiedAt: number }>;
-  /** Remove temp files older than maxAgeMs (left by crashes); returns how many were removed. */
-  sweepTemp(maxAgeMs: number): Promise<number>;
+  /**
+   * Delete a blob unless keep() says otherwise; true when something was deleted. keep() is asked
+   * right before the removal, and a local store runs both in one synchronous step, so nothing
+   * can take hold of the blob in between.
+   */
+  delete(digest: string, keep?: () => boolean): Promise<boolean>;
+  /** Every committed blob. */
+  list(): AsyncIterable<BlobInfo>;
+  /**
+   * Remove temp files last modified before `olderThan` (ms since the epoch; left by crashes)
+   * unless keep(path) says otherwise, asked as delete() asks; returns how many were removed.
+   */
+  sweepTemp(opts: { olderThan: number; keep?: (tempPath: string) => boolean }): Promise<number>;
 };
 
 export const DIGEST_RE = /^[a-f0-9]{64}$/;

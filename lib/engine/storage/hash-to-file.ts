@@ -1,20 +1,21 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors';
+import { isOutOfSpace, storageError } from './out-of-space';
 
 export type HashToFileResult = { digest: string; size: number };
 
 /**
- * Copy a stream into a new file while computing its sha256 (not yet fsynced: see fsyncFile).
- * Memory stays bounded: the pipeline applies back-pressure, and hashing the next chunk
- * overlaps with the write of the previous one.
+ * Copy a stream into a file (its write stream) while computing its sha256 (not yet fsynced:
+ * see fsyncFile). Memory stays bounded: the pipeline applies back-pressure, and hashing the
+ * next chunk overlaps with the write of the previous one.
  */
 export async function hashToFile(
   body: Readable,
-  filePath: string,
+  out: Writable,
   opts: { maxBytes?: number; onChunk?: (chunk: Buffer) => void } = {},
 ): Promise<HashToFileResult> {
   const hash = createHash('sha256');
@@ -36,11 +37,11 @@ export async function hashToFile(
       done(null, chunk);
     },
   });
-  const out = createWriteStream(filePath, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 });
   try {
     await pipeline(body, meter, out);
   } catch (err) {
     if (err instanceof AppError) throw err;
+    if (isOutOfSpace(err)) throw storageError(err);
     throw new AppError('UPLOAD_ABORTED', `upload was interrupted after ${size} bytes`, {
       received: size,
       cause: err instanceof Error ? err.message : String(err),

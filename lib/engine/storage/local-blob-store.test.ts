@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalBlobStore } from './local-blob-store';
+import { diskFullAfter } from '../test-support/disk-full';
 import type { BlobStore } from './blob-store';
 
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -107,15 +109,53 @@ describe('local blob store', () => {
     await expect(store.get('../../etc/passwd')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
-  it('sweeps old temp files only', async () => {
-    await store.sweepTemp(0);
+  it('sweeps old temp files only, and never one that keep() claims', async () => {
+    await store.sweepTemp({ olderThan: 0 });
     const old = path.join(root, '.tmp', 'old.part');
+    const held = path.join(root, '.tmp', 'held.part');
     const fresh = path.join(root, '.tmp', 'fresh.part');
-    await writeFile(old, 'x');
-    await writeFile(fresh, 'y');
+    for (const f of [old, held, fresh]) await writeFile(f, 'x');
     const past = new Date(Date.now() - 3_600_000);
     await utimes(old, past, past);
-    expect(await store.sweepTemp(60_000)).toBe(1);
-    expect(await tmpFiles()).toEqual(['fresh.part']);
+    await utimes(held, past, past);
+    expect(await store.sweepTemp({ olderThan: Date.now() - 60_000, keep: (p) => p === held })).toBe(1);
+    expect((await tmpFiles()).sort()).toEqual(['fresh.part', 'held.part']);
+  });
+
+  it('deletes a blob unless keep() says otherwise', async () => {
+    const { digest } = await store.put(Readable.from([Buffer.from('kept')]));
+    expect(await store.delete(digest, () => true)).toBe(false);
+    expect(await store.stat(digest)).not.toBeNull();
+    expect(await store.delete(digest, () => false)).toBe(true);
+    expect(await store.stat(digest)).toBeNull();
+  });
+
+  it('stages a file by linking it: the source stays, and the staged copy survives its removal', async () => {
+    const source = path.join(root, 'upload.bin');
+    await writeFile(source, 'linked bytes');
+    const staged = await store.stageFile(source);
+    expect(staged).toMatchObject({ digest: sha('linked bytes'), size: 12 });
+    expect(await text(createReadStream(source))).toBe('linked bytes');
+    await rm(source);
+    await staged.commit();
+    expect(await text(await store.get(staged.digest))).toBe('linked bytes');
+    expect(await tmpFiles()).toEqual([]);
+  });
+
+  it('commit replaces a blob of the same digest: the blob exists afterwards whatever happened to the old file', async () => {
+    const first = await store.put(Readable.from([Buffer.from('same bytes')]));
+    const staged = await store.stage(Readable.from([Buffer.from('same bytes')]));
+    await store.delete(first.digest);
+    await staged.commit();
+    expect(await text(await store.get(first.digest))).toBe('same bytes');
+  });
+
+  it('a full disk while storing is INSUFFICIENT_STORAGE, and the temp file is removed', async () => {
+    const full = createLocalBlobStore(root, { writeStream: diskFullAfter(4) });
+    await expect(full.stage(Readable.from([Buffer.from('ab'), Buffer.from('cdef'), Buffer.from('gh')]))).rejects.toMatchObject({
+      code: 'INSUFFICIENT_STORAGE',
+      message: expect.stringContaining('out of storage space'),
+    });
+    expect(await tmpFiles()).toEqual([]);
   });
 });

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { createReadStream, unlinkSync } from 'node:fs';
+import { link, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../errors';
 import { DIGEST_RE, type BlobInfo, type BlobStore, type ByteRange, type StageOptions, type StagedBlob } from './blob-store';
 import { fsyncFile, hashFile, hashToFile } from './hash-to-file';
+import { storageError } from './out-of-space';
 
 const TMP_DIR = '.tmp';
 const READ_CHUNK = 1 << 20;
+/** link() fails with these where hard links cannot be made: the file is copied instead. */
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP']);
 
 function assertDigest(digest: string): void {
   if (!DIGEST_RE.test(digest)) throw new AppError('INVALID_INPUT', `not a sha256 hex digest: ${digest}`);
@@ -23,38 +26,79 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** mkdir -p whose new directories survive a power loss (each new entry's parent is synced). */
+async function makeDurableDir(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let d = dir; ; d = path.dirname(d)) {
+    await fsyncDir(path.dirname(d));
+    if (d === first) return;
+  }
+}
+
+/** Remove a file unless keep() says otherwise, in one synchronous step; false when kept or absent. */
+function unlinkUnlessKept(file: string, keep?: () => boolean): boolean {
+  if (keep?.()) return false;
+  try {
+    unlinkSync(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/** How bytes are written into an open file from a position (tests inject a disk that fills up). */
+export type WriteStreamFactory = (file: FileHandle, start: number) => Writable;
+
+export const fileWriteStream: WriteStreamFactory = (file, start) => file.createWriteStream({ start, highWaterMark: READ_CHUNK });
+
+export type LocalBlobStoreOptions = { writeStream?: WriteStreamFactory };
+
 /**
  * Blobs on a local disk: `<root>/<aa>/<bb>/<sha256>`, written to `<root>/.tmp`, fsynced and
  * renamed into place (same filesystem, so the rename is atomic). A blob path either holds the
  * complete bytes or does not exist.
  */
-export function createLocalBlobStore(root: string): BlobStore {
+export function createLocalBlobStore(root: string, options: LocalBlobStoreOptions = {}): BlobStore {
+  const writeStream = options.writeStream ?? fileWriteStream;
   const tmpRoot = path.join(root, TMP_DIR);
   const blobPath = (digest: string) => path.join(root, digest.slice(0, 2), digest.slice(2, 4), digest);
   let ready: Promise<void> | null = null;
   const ensureDirs = () => (ready ??= mkdir(tmpRoot, { recursive: true }).then(() => undefined));
 
+  function newTempPath(opts: StageOptions): string {
+    const tmpPath = path.join(tmpRoot, `${randomUUID()}.part`);
+    opts.onTempPath?.(tmpPath);
+    return tmpPath;
+  }
+
+  /** Stream into a new temp file, created before the first byte is read. */
+  async function writeTemp(tmpPath: string, body: Readable, opts: StageOptions): Promise<BlobInfo> {
+    const file = await open(tmpPath, 'wx', 0o600);
+    return hashToFile(body, writeStream(file, 0), { maxBytes: opts.maxBytes, onChunk: opts.onChunk });
+  }
+
   async function stage(body: Readable, opts: StageOptions = {}): Promise<StagedBlob> {
     await ensureDirs();
-    const tmpPath = path.join(tmpRoot, `${randomUUID()}.part`);
-    return finishStage(tmpPath, () => hashToFile(body, tmpPath, { maxBytes: opts.maxBytes, onChunk: opts.onChunk }), opts);
+    const tmpPath = newTempPath(opts);
+    return finishStage(tmpPath, () => writeTemp(tmpPath, body, opts), opts);
   }
 
   async function stageFile(filePath: string, opts: StageOptions = {}): Promise<StagedBlob> {
     await ensureDirs();
-    const tmpPath = path.join(tmpRoot, `${randomUUID()}.part`);
+    const tmpPath = newTempPath(opts);
     return finishStage(
       tmpPath,
       async () => {
-        const info = await hashFile(filePath, { maxBytes: opts.maxBytes, onChunk: opts.onChunk });
         try {
-          await rename(filePath, tmpPath);
+          await link(filePath, tmpPath);
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-          await copyFile(filePath, tmpPath);
-          await rm(filePath, { force: true });
+          if (!NO_LINK.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+          // Another filesystem: copy while hashing, still one pass over the bytes.
+          return writeTemp(tmpPath, createReadStream(filePath, { highWaterMark: READ_CHUNK }), opts);
         }
-        return info;
+        return hashFile(tmpPath, { maxBytes: opts.maxBytes, onChunk: opts.onChunk });
       },
       opts,
     );
@@ -76,7 +120,7 @@ export function createLocalBlobStore(root: string): BlobStore {
       }
     } catch (err) {
       await rm(tmpPath, { force: true });
-      throw err;
+      throw storageError(err);
     }
     // The flush to disk runs while the caller validates the staged file; commit waits for it.
     const synced = fsyncFile(tmpPath);
@@ -87,20 +131,16 @@ export function createLocalBlobStore(root: string): BlobStore {
       path: tmpPath,
       async commit() {
         if (settled) return;
-        await synced;
-        const dest = blobPath(info.digest);
-        const dir = path.dirname(dest);
-        await mkdir(dir, { recursive: true });
-        // Same digest means same bytes: an existing blob is kept and the temp file dropped.
-        const existing = await stat(dest).catch(() => null);
-        if (existing) {
-          // Refresh mtime so garbage collection's grace period covers the new reference.
-          const now = new Date();
-          await utimes(dest, now, now);
-          await rm(tmpPath, { force: true });
-        } else {
+        try {
+          await synced;
+          const dest = blobPath(info.digest);
+          await makeDurableDir(path.dirname(dest));
+          // Same digest, same bytes: replacing a blob already there is harmless, and afterwards
+          // the blob exists whatever became of the old file.
           await rename(tmpPath, dest);
-          await fsyncDir(dir);
+          await fsyncDir(path.dirname(dest));
+        } catch (err) {
+          throw storageError(err);
         }
         settled = true;
       },
@@ -137,15 +177,9 @@ export function createLocalBlobStore(root: string): BlobStore {
       const st = await stat(blobPath(digest)).catch(() => null);
       return st ? { digest, size: st.size } : null;
     },
-    async delete(digest: string) {
+    async delete(digest: string, keep?: () => boolean) {
       assertDigest(digest);
-      try {
-        await unlink(blobPath(digest));
-        return true;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-        throw err;
-      }
+      return unlinkUnlessKept(blobPath(digest), keep);
     },
     async *list() {
       const shards = await readdir(root).catch(() => [] as string[]);
@@ -154,23 +188,19 @@ export function createLocalBlobStore(root: string): BlobStore {
         for (const b of (await readdir(path.join(root, a))).sort()) {
           for (const name of (await readdir(path.join(root, a, b))).sort()) {
             if (!DIGEST_RE.test(name)) continue;
-            const st = await stat(path.join(root, a, b, name));
-            yield { digest: name, size: st.size, modifiedAt: st.mtimeMs };
+            const st = await stat(path.join(root, a, b, name)).catch(() => null);
+            if (st) yield { digest: name, size: st.size };
           }
         }
       }
     },
-    async sweepTemp(maxAgeMs: number) {
+    async sweepTemp({ olderThan, keep }) {
       await ensureDirs();
-      const cutoff = Date.now() - maxAgeMs;
       let removed = 0;
       for (const name of await readdir(tmpRoot)) {
         const p = path.join(tmpRoot, name);
         const st = await stat(p).catch(() => null);
-        if (st && st.mtimeMs <= cutoff) {
-          await rm(p, { force: true });
-          removed++;
-        }
+        if (st && st.mtimeMs < olderThan && unlinkUnlessKept(p, keep && (() => keep(p)))) removed++;
       }
       return removed;
     },

@@ -22,7 +22,7 @@ export const updateAccessHandler = route({
   audit: { action: 'package.update-access', target: (p, json) => `${p.name} ${JSON.stringify(json)}` },
   run: ({ params, json, ctx }) => {
     if (json.visibility) setVisibility(ctx.engine, { name: params.name, visibility: json.visibility });
-    if (json.require_signature !== undefined) setPackageRequireSignature(ctx.engine, params.name, json.require_signature);
+    if (json.require_signature !== undefined) setPackageRequireSignature(ctx.engine, ctx.actor, params.name, json.require_signature);
     return Response.json(getPackageAccess(ctx.engine, params.name));
   },
 });

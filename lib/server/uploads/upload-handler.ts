@@ -1,15 +1,17 @@
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@tus/server';
 import { z } from 'zod';
 import { AppError, type ErrorCode } from '@/lib/engine/errors';
-import { getVersion } from '@/lib/engine/registry';
-import type { Engine } from '@/lib/engine/engine';
+import { assertUnpublished } from '@/lib/engine/registry';
+import { isUploadClaimed } from '@/lib/engine/registry/upload-claims';
 import { guarded, metaOf, type GuardMeta, type GuardOutcome, type GuardSpec } from '../guard';
 import { getReadyEngine } from '../engine';
 import { httpStatusOf } from '../http-status';
+import { log } from '../log';
+import { headersFromNode } from '../node-headers';
 import type { RequestContext } from '../request-context';
 import type { ErrorBody } from '../to-error-body';
+import { assertInflightRoom, oneAtATime } from './inflight-uploads';
 import { parseUploadMetadata, UPLOAD_ID_RE, ZStoredUploadMetadata, ZUploadId, ZUploadMetadata } from './upload-metadata';
 import { readUploadInfo, runAsUploader, uploadServer, type UploaderContext } from './upload-server';
 
@@ -39,8 +41,14 @@ const CREATE: GuardSpec<CreateInput> = {
   audit: { action: 'upload.create', target: (i) => `${i.metadata.name}@${i.metadata.version}` },
 };
 
+/** Publish on the package the upload is for, as at creation: a grant there suffices, losing it ends the upload. */
 function existing(action: string | null): GuardSpec<ExistingInput> {
-  return { permission: 'Publish', input: ZExisting, audit: action ? { action, target: (i) => `${i.name}@${i.version}` } : undefined };
+  return {
+    permission: 'Publish',
+    input: ZExisting,
+    package: (i) => i.name,
+    audit: action ? { action, target: (i) => `${i.name}@${i.version}` } : undefined,
+  };
 }
 
 // Creation is audited, and so is every chunk (PATCH) and termination, as every mutation is.
@@ -54,20 +62,6 @@ const SPECS = {
 
 const NOT_FOUND = () => new AppError('UPLOAD_NOT_FOUND', 'no such upload (it may have expired, been published or cancelled)');
 
-function isNotFound(err: unknown): boolean {
-  return err instanceof AppError && (err.code === 'VERSION_NOT_FOUND' || err.code === 'PACKAGE_NOT_FOUND');
-}
-
-function assertUnpublished(engine: Engine, name: string, version: string): void {
-  try {
-    getVersion(engine, name, version);
-  } catch (err) {
-    if (isNotFound(err)) return;
-    throw err;
-  }
-  throw new AppError('PACKAGE_VERSION_EXISTS', `${name}@${version} is already published; versions are immutable`);
-}
-
 async function rawInput(method: TusMethod, headers: Headers, id: string | null): Promise<unknown> {
   if (method === 'OPTIONS') return {};
   if (method === 'POST') {
@@ -80,18 +74,23 @@ async function rawInput(method: TusMethod, headers: Headers, id: string | null):
   return { id, metadata: info.metadata };
 }
 
+/** No answer was sent: the client went away first (nginx's 499). */
+const CLIENT_CLOSED = 499;
+
 /** The tus answer's status as an error code, so failed requests are audited as failures. */
 function codeForStatus(status: number): ErrorCode {
+  if (status === CLIENT_CLOSED) return 'UPLOAD_ABORTED';
   if (status === 404 || status === 410) return 'UPLOAD_NOT_FOUND';
   if (status === 413) return 'BODY_TOO_LARGE';
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
+  if (status === 507) return 'INSUFFICIENT_STORAGE';
   return status >= 500 ? 'INTERNAL' : 'INVALID_INPUT';
 }
 
 /**
  * The one guard in front of tus: authenticate (session cookie or bearer token), require Publish
- * (on the package, at creation), validate, check the upload is the caller's (else 404), then let
+ * on the package the upload is for, validate, check the upload is the caller's (else 404), then let
  * `serve` hand the request to tus inside the uploader context its hooks read. Returns what
  * `serve` produced (when tus ran) and the guard's outcome.
  */
@@ -106,7 +105,12 @@ async function guardUpload<T extends { status: number }>(
   const outcome = await guarded(spec, { headers, cookies: null, raw: () => rawInput(method, headers, id) }, async (input, ctx: RequestContext) => {
     const userId = ctx.actor.userId;
     if (userId === null) throw new AppError('UNAUTHENTICATED', 'sign in or send a bearer token to upload');
-    let uploader: UploaderContext = { userId };
+    const server = uploadServer(ctx.engine);
+    const serveAs = async (uploader: UploaderContext) => {
+      served = await runAsUploader(uploader, () => serve(server));
+      if (served.status >= 400) throw new AppError(codeForStatus(served.status), `the upload server answered ${served.status}`);
+    };
+    if (method === 'OPTIONS') return serveAs({ userId });
     if (method === 'POST') {
       const create = input as CreateInput;
       const { maxUploadBytes } = ctx.engine.limits;
@@ -114,16 +118,19 @@ async function guardUpload<T extends { status: number }>(
         throw new AppError('BODY_TOO_LARGE', `package is ${create.length} bytes; the limit is ${maxUploadBytes} bytes`);
       }
       assertUnpublished(ctx.engine, create.metadata.name, create.metadata.version);
-      uploader = { userId, create: create.metadata };
-    } else if (method !== 'OPTIONS') {
-      const upload = input as ExistingInput;
-      // Someone else's upload does not exist, as far as this caller can tell.
-      if (upload.userId !== userId) throw NOT_FOUND();
-      uploader = { userId, uploadId: upload.id };
+      // Checked and created one at a time per user, so parallel creations cannot overshoot the cap.
+      return oneAtATime(userId, async () => {
+        await assertInflightRoom(server, userId, create.length);
+        await serveAs({ userId, create: create.metadata });
+      });
     }
-    const server = uploadServer(ctx.engine);
-    served = await runAsUploader(uploader, () => serve(server));
-    if (served.status >= 400) throw new AppError(codeForStatus(served.status), `the upload server answered ${served.status}`);
+    const upload = input as ExistingInput;
+    // Someone else's upload does not exist, as far as this caller can tell.
+    if (upload.userId !== userId) throw NOT_FOUND();
+    if (method !== 'HEAD' && isUploadClaimed(ctx.engine, upload.id)) {
+      throw new AppError('UPLOAD_IN_USE', 'this upload is being published; it can no longer change');
+    }
+    await serveAs({ userId, uploadId: upload.id });
   });
   return { served, outcome };
 }
@@ -147,23 +154,25 @@ export function uploadIdFromPath(pathname: string): string | null | undefined {
  */
 export async function handleUploadNode(req: IncomingMessage, res: ServerResponse, id: string | null): Promise<void> {
   const method = (req.method ?? 'GET') as TusMethod;
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    for (const value of Array.isArray(v) ? v : [v]) headers.append(k, value);
-  }
+  const headers = headersFromNode(req.headers);
+  const where = { method, upload: id };
+  req.once('error', (err) => log('warn', 'upload request stream failed', err, where));
+  res.once('error', (err) => log('warn', 'upload response stream failed', err, where));
+  // Listened for from the start: a client may go away while the guard still runs.
+  const closed = new Promise<void>((resolve) => res.once('close', resolve));
   try {
     const { served, outcome } = await guardUpload(method, headers, id, async (server) => {
       // A client that goes away may leave tus's response unfinished: stop waiting for it then.
-      await Promise.race([server.handle(req, res), once(res, 'close')]);
-      return { status: res.statusCode };
+      await Promise.race([server.handle(req, res), closed]);
+      return { status: res.writableEnded ? res.statusCode : CLIENT_CLOSED };
     });
     if (served || outcome.ok) return;
     const { status, body } = errorInit(outcome.error);
     res.writeHead(status, { ...TUS_HEADERS, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
     res.end(method === 'HEAD' ? undefined : body);
-  } catch {
-    // The client went away mid-transfer; tus keeps what was written (the offset says how much).
+  } catch (err) {
+    // Typically the client went away mid-transfer; tus keeps what was written (the offset says how much).
+    log('warn', 'upload request ended without an answer', err, where);
     res.destroy();
   }
 }

@@ -45,3 +45,4 @@ export function parseUploadMetadata(header: string | null): Record<string, strin
 
 /** The server action that publishes a finished upload. */
 export const ZPublishUploadInput = z.object({ uploadId: ZUploadId, name: ZPackageName, version: ZVersion });
+export type PublishUploadInput = z.infer<typeof ZPublishUploadInput>;

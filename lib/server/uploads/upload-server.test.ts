@@ -3,6 +3,9 @@ import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { diskFullAfter } from '@/lib/engine/test-support/disk-full';
+import { manualClock } from '@/lib/engine/test-support/temp-engine';
+import { captureStderr } from '@/lib/server/test-support/capture-stderr';
 import { expireUploadsOf } from './expire-uploads';
 import { createUploadServer, runAsUploader, UPLOADS_PATH, uploadExpiryMs } from './upload-server';
 
@@ -92,25 +95,49 @@ describe('tus upload server', () => {
     expect(res.status).toBe(413);
   });
 
-  it('expires unfinished uploads and removes their files; fresh ones stay', async () => {
-    const server = createUploadServer({ directory: dir, expiryMs: 200, maxSize: 1024 });
+  it('expires uploads past the expiry, finished or not, except those kept; fresh ones stay', async () => {
+    const clock = manualClock();
+    const server = createUploadServer({ directory: dir, expiryMs: 60_000, maxSize: 1024, now: clock.now });
     const stale = await create(server, 10);
     expect((await patch(server, stale, 0, Buffer.from('abc'))).status).toBe(204);
+    const finished = await create(server, 3);
+    expect((await patch(server, finished, 0, Buffer.from('xyz'))).status).toBe(204);
+    const kept = await create(server, 10);
     // Half an upload (bytes without info) left by a crash, older than the expiry.
     const orphan = path.join(dir, 'e'.repeat(32));
     await writeFile(orphan, 'x');
-    const old = new Date(Date.now() - 60_000);
+    const old = new Date(clock.now() - 120_000);
     await utimes(orphan, old, old);
-    await new Promise((r) => setTimeout(r, 300));
+    clock.advance(30_000);
     const fresh = await create(server, 10);
 
-    expect(await expireUploadsOf(server)).toBe(2);
-    expect(existsSync(path.join(dir, stale))).toBe(false);
-    expect(existsSync(path.join(dir, `${stale}.json`))).toBe(false);
-    expect(existsSync(orphan)).toBe(false);
-    expect((await readdir(dir)).sort()).toEqual([fresh, `${fresh}.json`].sort());
-    // tus answers 404/410 for the expired upload; the client then starts a new one.
+    expect(await expireUploadsOf(server, clock.now() + 30_000)).toBe(1); // only the orphan: the rest are exactly 60 s old
+    expect(await expireUploadsOf(server, clock.now() + 30_001, (id) => id === kept)).toBe(2);
+    for (const gone of [stale, `${stale}.json`, finished, `${finished}.json`]) expect(existsSync(path.join(dir, gone))).toBe(false);
+    expect((await readdir(dir)).sort()).toEqual([fresh, `${fresh}.json`, kept, `${kept}.json`].sort());
+    // The expired upload is gone for tus too; the client then starts a new one.
     expect([404, 410]).toContain((await head(server, stale)).status);
+  });
+
+  it('a full disk while receiving a chunk is 507; what was written stays, and the upload resumes from there', async () => {
+    const stderr = captureStderr();
+    try {
+      const full = createUploadServer({ directory: dir, expiryMs: 60_000, maxSize: 1024, writeStream: diskFullAfter(4) });
+      const id = await create(full, 10);
+      const res = await patch(full, id, 0, Buffer.from('abcdefghij'));
+      expect(res.status).toBe(507);
+      expect(await res.text()).toContain('out of storage space');
+      const line = JSON.parse(stderr.lines().find((l) => l.includes('upload chunk not stored'))!);
+      expect(line).toMatchObject({ level: 'error', upload: id, offset: 0, err: { code: 'ENOSPC' } });
+
+      const freed = createUploadServer({ directory: dir, expiryMs: 60_000, maxSize: 1024 });
+      const offset = Number((await head(freed, id)).headers.get('upload-offset'));
+      expect(offset).toBe(4);
+      const rest = await patch(freed, id, offset, Buffer.from('efghij'));
+      expect(rest.headers.get('upload-offset')).toBe('10');
+    } finally {
+      stderr.restore();
+    }
   });
 
   it('reads the expiry from TORSH_UPLOAD_EXPIRY_HOURS (default 24 h)', () => {

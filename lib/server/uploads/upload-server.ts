@@ -1,8 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
-import { FileStore } from '@tus/file-store';
+import type { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
 import type { Engine } from '@/lib/engine/engine';
+import { isOutOfSpace } from '@/lib/engine/storage/out-of-space';
+import type { WriteStreamFactory } from '@/lib/engine/storage/local-blob-store';
+import { log } from '../log';
+import { OUT_OF_SPACE_ANSWER, UploadFileStore } from './upload-file-store';
 import type { StoredUploadMetadata, UploadMetadata } from './upload-metadata';
 
 /** Where the tus endpoint lives (same path under the origin server and under plain Next). */
@@ -55,10 +59,16 @@ const refused = (status_code: number, body: string) => ({ status_code, body: `${
  * upload than the one the guard checked, is refused; the uploader's user id is recorded in the
  * upload's metadata by the server, never taken from the client.
  */
-export function createUploadServer(opts: { directory: string; expiryMs: number; maxSize: number }): Server {
+export function createUploadServer(opts: {
+  directory: string;
+  expiryMs: number;
+  maxSize: number;
+  now?: () => number;
+  writeStream?: WriteStreamFactory;
+}): Server {
   return new Server({
     path: UPLOADS_PATH,
-    datastore: new FileStore({ directory: opts.directory, expirationPeriodInMilliseconds: opts.expiryMs }),
+    datastore: new UploadFileStore({ directory: opts.directory, expiryMs: opts.expiryMs, now: opts.now ?? Date.now, writeStream: opts.writeStream }),
     maxSize: opts.maxSize,
     // Location: /api/v1/uploads/<id>, correct behind a TLS-terminating proxy too.
     relativeLocation: true,
@@ -74,6 +84,12 @@ export function createUploadServer(opts: { directory: string; expiryMs: number; 
       const metadata: StoredUploadMetadata = { ...ctx.create, userId: String(ctx.userId) };
       return { metadata };
     },
+    // tus's own answers pass; a thrown exception is logged and answered without its internals.
+    onResponseError(req, err) {
+      if (!(err instanceof Error)) return undefined;
+      log('error', 'upload request failed', err, { method: req.method, url: new URL(req.url).pathname });
+      return isOutOfSpace(err) ? OUT_OF_SPACE_ANSWER : { status_code: 500, body: 'internal error; the server log has details\n' };
+    },
   });
 }
 
@@ -83,7 +99,7 @@ const servers = new WeakMap<Engine, Server>();
 export function uploadServer(engine: Engine): Server {
   let server = servers.get(engine);
   if (!server) {
-    server = createUploadServer({ directory: uploadsDir(engine), expiryMs: uploadExpiryMs(), maxSize: engine.limits.maxUploadBytes });
+    server = createUploadServer({ directory: uploadsDir(engine), expiryMs: uploadExpiryMs(), maxSize: engine.limits.maxUploadBytes, now: engine.now });
     servers.set(engine, server);
   }
   return server;

@@ -60,5 +60,5 @@ export const setPackageSignaturePolicyAction = action({
   input: ZPackageSignaturePolicyInput,
   package: (i) => i.name,
   audit: { action: 'package.set-signature-policy', target: (i) => `${i.name} require_signature=${i.require_signature}` },
-  run: (i, ctx) => (setPackageRequireSignature(ctx.engine, i.name, i.require_signature), {}),
+  run: (i, ctx) => (setPackageRequireSignature(ctx.engine, ctx.actor, i.name, i.require_signature), {}),
 });

@@ -17,7 +17,7 @@ import {
   isEncryptedPackage,
   readEncryptedHeader,
 } from './index';
-import { compileForNode } from './test-helpers/compile-for-node';
+import { compileForNode } from './test-support/compile-for-node';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../../../..');
@@ -381,7 +381,7 @@ describe('constant memory', () => {
   it('1 GiB round trip through encryptFile/decryptFile: same sha256, peak RSS ≤ 100 MB', { timeout: 180_000 }, async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'torsh-enc-helper-'));
     try {
-      const script = compileForNode(path.join(HERE, 'test-helpers/roundtrip-large.ts'), REPO_ROOT, out);
+      const script = compileForNode(path.join(HERE, 'test-support/roundtrip-large.ts'), REPO_ROOT, out);
       const { stdout } = await promisify(execFile)(process.execPath, ['--no-concurrent-array-buffer-sweeping', script, out, '1024'], {
         cwd: REPO_ROOT,
         maxBuffer: 1024 * 1024,
