@@ -1,77 +1,76 @@
-// `npm run bench`: publish/download throughput and server peak RSS against the real server.
-// BENCH_SIZES=16,64 npm run bench   (model sizes in MiB; default 256,1024)
-// BENCH_REPEAT=1 npm run bench      (repetitions per size, default 3; medians reported)
+// `npm run bench:registry` (part of `npm run bench`): publish/download of large packages, then
+// requests under load (wrk) beside nginx and Verdaccio, with the origin's peak RSS over the whole run.
+// --quick: one 64 MiB size, one repetition, 5 s of load per row; results to bench/out/RESULTS-quick.md.
+// BENCH_SIZES=256,1024 (MiB)  BENCH_REPEAT=3  BENCH_WRK_SECONDS=30  BENCH_EVENTS=1000000
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { adminToken, BENCH_ADMIN_PASSWORD } from './lib/admin-token';
-import { download, publish } from './lib/http-client';
-import { makeModelFile, makePackage, packageName } from './lib/make-package';
+import { insertDownloadEvents } from './lib/download-events';
+import { fmt, logger, MB } from './lib/format';
+import { download } from './lib/http-client';
+import { makeModelFile, makePackage, type BenchPackage } from './lib/make-package';
 import { RssSampler, rssNow } from './lib/measure-rss';
-import { curlDownload, curlPublish, hasCommand, referencePipeline } from './lib/reference';
-import { killGroup, startServer, type Server } from './lib/start-server';
-import { consoleTable, runSection, updateResultsFile, type RunInfo, type SizeResult } from './lib/write-results';
+import { startNginx } from './lib/nginx';
+import { curlDownload, curlPublish, referencePipeline } from './lib/reference';
+import { ensureTools } from './lib/required-tools';
+import { insertRun, isQuick, resultsFile } from './lib/results-file';
+import { killGroup, type Service } from './lib/service';
+import { startServer } from './lib/start-server';
+import { ensureVerdaccio, seedVerdaccio, startVerdaccio, VERDACCIO_VERSION } from './lib/verdaccio';
+import { runSection, type LoadKey, type LoadRow, type RunInfo, type SizeResult } from './lib/write-results';
+import { runWrk, writeWrkScript, type WrkOptions } from './lib/wrk';
 
 const ROOT = path.resolve(__dirname, '..');
-const RESULTS_FILE = path.join(__dirname, 'RESULTS.md');
-const MB = 1e6;
+const QUICK = isQuick();
+const log = logger('bench');
+const VERDACCIO_PACKAGE = 'bench-npm-package';
+const SEARCH_QUERY = 'bench';
 
-function log(msg: string): void {
-  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+function positiveInts(name: string, fallback: string): number[] {
+  const raw = process.env[name] ?? fallback;
+  const xs = raw.split(',').map((s) => Number(s.trim()));
+  if (xs.length === 0 || xs.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`${name} must be positive integers, got ${JSON.stringify(raw)}`);
+  return xs;
 }
 
-function parseSizes(): number[] {
-  const raw = process.env.BENCH_SIZES ?? '256,1024';
-  const sizes = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new Error(`BENCH_SIZES must be a comma list of positive integers (MiB), got ${JSON.stringify(raw)}`);
-  }
-  return sizes;
-}
+const SIZES = positiveInts('BENCH_SIZES', QUICK ? '64' : '256,1024');
+const [REPEATS] = positiveInts('BENCH_REPEAT', QUICK ? '1' : '3');
+const [WRK_SECONDS] = positiveInts('BENCH_WRK_SECONDS', QUICK ? '5' : '30');
+const [EVENTS] = positiveInts('BENCH_EVENTS', '1000000');
+const WARMUP_SECONDS = QUICK ? 1 : 2;
 
 function fail(msg: string): never {
   throw new Error(msg);
 }
 
-function sync(): void {
-  spawnSync('sync', { stdio: 'ignore' });
-}
+const sync = () => spawnSync('sync', { stdio: 'ignore' });
+const pkgUrl = (baseUrl: string, pkg: { name: string; version: string }) => `${baseUrl}/api/v1/packages/${pkg.name}/${pkg.version}`;
+const lastMBps = (xs: number[]) => fmt(xs[xs.length - 1] / MB);
 
-async function benchSize(server: Server, token: string, mib: number, repeats: number, dir: string, curl: boolean): Promise<SizeResult> {
+type Context = { baseUrl: string; token: string; nginx: Service; pkgDir: string };
+
+async function benchSize(ctx: Context, mib: number): Promise<SizeResult> {
+  const auth = { authorization: `Bearer ${ctx.token}` };
   let t0 = Date.now();
-  const modelFile = await makeModelFile(dir, mib);
+  const modelFile = await makeModelFile(ctx.pkgDir, mib);
   log(`${mib} MiB: random model file written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const r: Omit<SizeResult, 'rss'> = {
-    mib,
-    name: packageName(mib),
-    packageBytes: 0,
-    digest: '',
-    publish: [],
-    reference: [],
-    download: [],
-    hashedDownload: 0,
-    curl: curl ? [] : null,
-  };
-  const sampler = new RssSampler(server.pid, 100);
+  const r: SizeResult = { mib, packageBytes: 0, digest: '', publish: [], reference: [], download: [], nginx: [], nodeDownload: [], hashedDownload: 0 };
   try {
-    for (let rep = 0; rep < repeats; rep++) {
+    for (let rep = 0; rep < REPEATS; rep++) {
       // A fresh version per repetition: versions are immutable, and the manifest must match the URL.
       t0 = Date.now();
-      const pkg = await makePackage(dir, mib, `1.0.${rep}`, modelFile);
+      const pkg = await makePackage(ctx.pkgDir, mib, `1.0.${rep}`, modelFile);
       const label = `${pkg.name}@${pkg.version}`;
       log(`${label}: package built (${pkg.bytes} bytes) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       try {
         sync();
-        const ref = await referencePipeline(pkg.file, path.join(dir, 'reference-copy.bin'));
+        const ref = await referencePipeline(pkg.file, path.join(ctx.pkgDir, 'reference-copy.bin'));
         r.reference.push(pkg.bytes / ref.seconds);
         sync();
-
-        if (rep === 0) sampler.start();
-        const pub = curl
-          ? await curlPublish(`${server.baseUrl}/api/v1/packages/${pkg.name}/${pkg.version}`, pkg.file, token)
-          : await publish(server.baseUrl, pkg.name, pkg.version, pkg.file, pkg.bytes, token);
+        const pub = await curlPublish(pkgUrl(ctx.baseUrl, pkg), pkg.file, ctx.token);
         if (pub.status !== 201) fail(`publish of ${label} answered ${pub.status}: ${pub.body.slice(0, 500)}`);
         if (pub.digest !== ref.sha256) fail(`publish digest ${pub.digest} differs from the file's ${ref.sha256}`);
         if (pub.size !== pkg.bytes) fail(`publish reported size ${pub.size}, the file has ${pkg.bytes} bytes`);
@@ -82,126 +81,230 @@ async function benchSize(server: Server, token: string, mib: number, repeats: nu
         if (rep === 0) {
           r.packageBytes = pkg.bytes;
           r.digest = pub.digest;
-          const checked = await download(server.baseUrl, pkg.name, pkg.version, true);
+          const checked = await download(ctx.baseUrl, pkg.name, pkg.version, true, ctx.token);
           if (checked.status !== 200) fail(`download of ${label} answered ${checked.status}`);
           if (checked.bytes !== pkg.bytes) fail(`download of ${label} gave ${checked.bytes} bytes, expected ${pkg.bytes}`);
           if (checked.sha256 !== pub.digest) fail(`downloaded sha256 ${checked.sha256} differs from the published ${pub.digest}`);
-          if (checked.headerDigest !== null && checked.headerDigest !== pub.digest) {
-            fail(`X-Torsh-Digest ${checked.headerDigest} differs from ${pub.digest}`);
-          }
+          if (checked.headerDigest !== null && checked.headerDigest !== pub.digest) fail(`X-Torsh-Digest ${checked.headerDigest} differs from ${pub.digest}`);
           r.hashedDownload = pkg.bytes / checked.seconds;
         }
-
         sync();
-        const timed = await download(server.baseUrl, pkg.name, pkg.version, false);
-        if (timed.status !== 200) fail(`download of ${label} answered ${timed.status}`);
-        if (timed.bytes !== pkg.bytes) fail(`download of ${label} gave ${timed.bytes} bytes, expected ${pkg.bytes}`);
-        r.download.push(pkg.bytes / timed.seconds);
+        const timed = await download(ctx.baseUrl, pkg.name, pkg.version, false, ctx.token);
+        if (timed.status !== 200 || timed.bytes !== pkg.bytes) fail(`download of ${label}: ${timed.status}, ${timed.bytes} bytes, expected ${pkg.bytes}`);
+        r.nodeDownload.push(pkg.bytes / timed.seconds);
 
-        let curlNote = '';
-        if (r.curl) {
-          sync();
-          const c = await curlDownload(`${server.baseUrl}/api/v1/packages/${pkg.name}/${pkg.version}/download`);
-          if (c.status !== 200) fail(`curl download of ${label} answered ${c.status}`);
-          if (c.bytes !== pkg.bytes) fail(`curl download of ${label} gave ${c.bytes} bytes, expected ${pkg.bytes}`);
-          r.curl.push(c.bytesPerSecond);
-          curlNote = `, curl ${(c.bytesPerSecond / MB).toFixed(0)}`;
-        }
-        const last = (xs: number[]) => (xs[xs.length - 1] / MB).toFixed(0);
+        const ours = await curlDownload(`${pkgUrl(ctx.baseUrl, pkg)}/download`, auth);
+        if (ours.status !== 200 || ours.bytes !== pkg.bytes) fail(`curl download of ${label}: ${ours.status}, ${ours.bytes} bytes`);
+        r.download.push(ours.bytesPerSecond);
+        const ref2 = await curlDownload(`${ctx.nginx.baseUrl}/${path.basename(pkg.file)}`);
+        if (ref2.status !== 200 || ref2.bytes !== pkg.bytes) fail(`nginx download of ${pkg.file}: ${ref2.status}, ${ref2.bytes} bytes`);
+        r.nginx.push(ref2.bytesPerSecond);
         log(
-          `${label}: reference ${last(r.reference)}, publish ${last(r.publish)} (ratio ${(r.publish[rep] / r.reference[rep]).toFixed(2)}), ` +
-            `download ${last(r.download)}${curlNote} MB/s`,
+          `${label}: reference ${lastMBps(r.reference)}, publish ${lastMBps(r.publish)} (ratio ${(r.publish[rep] / r.reference[rep]).toFixed(2)}), ` +
+            `download ${lastMBps(r.download)} (nginx ${lastMBps(r.nginx)}, node ${lastMBps(r.nodeDownload)}) MB/s`,
         );
       } finally {
         await rm(pkg.file, { force: true });
       }
     }
-  } catch (err) {
-    sampler.stop();
-    throw err;
   } finally {
     await rm(modelFile, { force: true });
   }
-  return { ...r, rss: sampler.stop() };
+  return r;
+}
+
+/** One GET before the load: the URL must answer 200 (and `check` must hold), else the figures mean nothing. */
+async function preflight(url: string, headers: Record<string, string>, check: (body: Buffer) => string | null): Promise<void> {
+  const t0 = performance.now();
+  const res = await fetch(url, { headers });
+  const body = Buffer.from(await res.arrayBuffer());
+  if (res.status !== 200) fail(`GET ${url} answered ${res.status}: ${body.toString('utf8', 0, 300)}`);
+  const problem = check(body);
+  if (problem) fail(`GET ${url}: ${problem}`);
+  log(`pre-flight GET ${new URL(url).pathname}${new URL(url).search}: 200 in ${fmt(performance.now() - t0)} ms`);
+}
+
+/** Warms the target up, then measures it under load. */
+async function load(script: string, request: string, server: string, url: string, headers: Record<string, string> = {}): Promise<LoadRow> {
+  const opts: WrkOptions = { seconds: WRK_SECONDS, headers };
+  await runWrk(url, script, { ...opts, seconds: WARMUP_SECONDS });
+  const result = await runWrk(url, script, opts);
+  log(`${server} ${request}: ${fmt(result.reqPerSec)} req/s, ${fmt(result.bytesPerSec / MB)} MB/s, ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`);
+  return { request, server, result };
+}
+
+const hasBytes = (n: number) => (b: Buffer) => (b.length === n ? null : `${b.length} bytes, expected ${n}`);
+const jsonWith = (needle: string) => (b: Buffer) => {
+  const text = b.toString('utf8');
+  JSON.parse(text);
+  return text.includes(needle) ? null : `the JSON answer does not mention ${needle}`;
+};
+
+async function smallDownloads(ctx: Context, script: string, small: BenchPackage): Promise<Pick<Record<LoadKey, LoadRow>, 'nginx-1m' | 'ours-1m'>> {
+  const auth = { authorization: `Bearer ${ctx.token}` };
+  const nginxUrl = `${ctx.nginx.baseUrl}/${path.basename(small.file)}`;
+  const oursUrl = `${pkgUrl(ctx.baseUrl, small)}/download`;
+  await preflight(nginxUrl, {}, hasBytes(small.bytes));
+  await preflight(oursUrl, auth, hasBytes(small.bytes));
+  return {
+    'nginx-1m': await load(script, `GET of the 1 MiB package file`, 'nginx', nginxUrl),
+    'ours-1m': await load(script, `\`GET /api/v1/packages/${small.name}/${small.version}/download\` (1 MiB)`, 'ours', oursUrl, auth),
+  };
+}
+
+async function apiLoad(ctx: Context, script: string, name: string, suffix: string): Promise<[LoadRow, LoadRow]> {
+  const auth = { authorization: `Bearer ${ctx.token}` };
+  const metaUrl = `${ctx.baseUrl}/api/v1/packages/${name}`;
+  const searchUrl = `${ctx.baseUrl}/api/v1/search?q=${SEARCH_QUERY}`;
+  await preflight(metaUrl, auth, jsonWith(name));
+  await preflight(searchUrl, auth, jsonWith(name));
+  return [
+    await load(script, `\`GET /api/v1/packages/${name}\`${suffix}`, 'ours', metaUrl, auth),
+    await load(script, `\`GET /api/v1/search?q=${SEARCH_QUERY}\`${suffix}`, 'ours', searchUrl, auth),
+  ];
+}
+
+async function verdaccioLoad(tmp: string, script: string, track: (pid: number | null) => void): Promise<LoadRow> {
+  const verdaccio = await startVerdaccio(path.join(tmp, 'verdaccio'));
+  track(verdaccio.pid);
+  try {
+    await seedVerdaccio(verdaccio.baseUrl, path.join(tmp, 'verdaccio'), VERDACCIO_PACKAGE);
+    const url = `${verdaccio.baseUrl}/${VERDACCIO_PACKAGE}`;
+    await preflight(url, {}, jsonWith(VERDACCIO_PACKAGE));
+    return await load(script, `\`GET /${VERDACCIO_PACKAGE}\` (npm metadata)`, `Verdaccio ${VERDACCIO_VERSION}`, url);
+  } finally {
+    await verdaccio.stop();
+    track(null);
+  }
+}
+
+function versionOf(cmd: string, args: string[], pattern: RegExp): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return `${r.stdout}${r.stderr}`.match(pattern)?.[0] ?? cmd;
 }
 
 async function main(): Promise<number> {
-  const sizes = parseSizes();
-  const repeats = Number(process.env.BENCH_REPEAT ?? '3');
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`BENCH_REPEAT must be a positive integer`);
   const loadBefore = os.loadavg()[0];
   if (loadBefore > 0.5) log(`warning: 1-min load average is ${loadBefore.toFixed(2)}; other work on the machine will skew the figures`);
+  await ensureTools(log);
+  await ensureVerdaccio(log);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'torsh-bench-'));
-  let serverPid: number | null = null;
-  let server: Server | null = null;
-
-  const emergencyCleanup = () => {
-    if (serverPid !== null) killGroup(serverPid, 'SIGKILL');
-    rmSync(tmp, { recursive: true, force: true });
+  // Every process we start, by pid, so a failure or ^C never leaves one behind.
+  const children = new Map<string, number>();
+  const track = (name: string) => (pid: number | null) => (pid === null ? children.delete(name) : children.set(name, pid));
+  const killAll = () => {
+    for (const pid of children.values()) killGroup(pid, 'SIGKILL');
+    children.clear();
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
-      console.error(`\n[bench] ${sig}: stopping the server and removing ${tmp}`);
-      if (serverPid !== null) killGroup(serverPid, 'SIGTERM');
-      emergencyCleanup();
+      console.error(`\n[bench] ${sig}: stopping what the benchmark started and removing ${tmp}`);
+      killAll();
+      rmSync(tmp, { recursive: true, force: true });
       process.exit(130);
     });
   }
-  process.on('exit', () => {
-    if (serverPid !== null) killGroup(serverPid, 'SIGKILL');
-  });
+  process.on('exit', killAll);
 
+  const services: Service[] = [];
   try {
     const pkgDir = path.join(tmp, 'packages');
     const dataDir = path.join(tmp, 'data');
     mkdirSync(pkgDir);
     mkdirSync(dataDir);
-    log(`temp dir ${tmp}; sizes ${sizes.join(', ')} MiB; ${repeats} repetition(s) each`);
+    const script = writeWrkScript(tmp);
+    log(`temp dir ${tmp}; sizes ${SIZES.join(', ')} MiB × ${REPEATS}; load ${WRK_SECONDS} s per row${QUICK ? ' (quick)' : ''}`);
 
-    log('starting the server with node bin/start.mjs (builds first if the build is stale)…');
+    const nginx = await startNginx(pkgDir, path.join(tmp, 'nginx'));
+    services.push(nginx);
+    track('nginx')(nginx.pid);
+    log('starting the registry with node bin/start.mjs (builds first if the build is stale)…');
     const t0 = Date.now();
-    server = await startServer({
+    const server = await startServer({
       root: ROOT,
       dataDir,
       logFile: path.join(tmp, 'server.log'),
-      onSpawn: (pid) => (serverPid = pid),
+      onSpawn: track('server'),
       env: { TORSH_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD },
     });
-    const token = await adminToken(server.baseUrl, 'bench-registry');
+    services.push(server);
     const serverStartSeconds = (Date.now() - t0) / 1000;
-    log(`server healthy on ${server.baseUrl} (pid ${server.pid}) after ${serverStartSeconds.toFixed(1)} s`);
+    const token = await adminToken(server.baseUrl, 'bench-registry');
+    log(`registry healthy on ${server.baseUrl} (pid ${server.pid}) after ${serverStartSeconds.toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 1000));
     const idleRss = rssNow(server.pid);
-    log(`idle server RSS: largest ${(idleRss.largestBytes / MB).toFixed(0)} MB, sum ${(idleRss.sumBytes / MB).toFixed(0)} MB (${idleRss.processes} processes)`);
+    const sampler = new RssSampler(server.pid, 100);
+    sampler.start('start-up to first publish');
+    const ctx: Context = { baseUrl: server.baseUrl, token, nginx, pkgDir };
 
-    const curl = hasCommand('curl');
-    if (!curl) log('curl not found: skipping the curl figure');
-    const results: SizeResult[] = [];
-    for (const mib of sizes) results.push(await benchSize(server, token, mib, repeats, pkgDir, curl));
+    const sizes: SizeResult[] = [];
+    for (const mib of SIZES) {
+      sampler.phase(`${mib} MiB publish and download`);
+      sizes.push(await benchSize(ctx, mib));
+    }
+
+    sampler.phase('1 MiB downloads under load');
+    const smallModel = await makeModelFile(pkgDir, 1);
+    const small = await makePackage(pkgDir, 1, '1.0.0', smallModel);
+    const pub = await curlPublish(pkgUrl(server.baseUrl, small), small.file, token);
+    if (pub.status !== 201) fail(`publish of ${small.name}@${small.version} answered ${pub.status}: ${pub.body.slice(0, 500)}`);
+    const downloads = await smallDownloads(ctx, script, small);
+
+    sampler.phase('Verdaccio under load (origin idle)');
+    const verdaccio = await verdaccioLoad(tmp, script, track('verdaccio'));
+
+    sampler.phase('metadata and search under load');
+    const [meta, search] = await apiLoad(ctx, script, small.name, '');
+
+    sampler.phase(`inserting ${fmt(EVENTS)} download events`);
+    const events = insertDownloadEvents(path.join(dataDir, 'torsh.db'), EVENTS);
+    log(`${fmt(events.rows)} download events inserted in ${events.seconds.toFixed(1)} s`);
+    sampler.phase(`metadata and search under load, ${fmt(EVENTS)} download events`);
+    const [metaEvents, searchEvents] = await apiLoad(ctx, script, small.name, `, ${fmt(EVENTS)} events`);
+    const rss = sampler.stop();
 
     const info: RunInfo = {
       date: new Date().toISOString(),
-      cpu: os.cpus()[0]?.model ?? 'unknown CPU',
-      cores: os.cpus().length,
-      ramBytes: os.totalmem(),
-      node: process.version,
-      kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),
+      quick: QUICK,
+      machine:
+        `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 1024 ** 3, 1)} GiB RAM, ` +
+        `Node ${process.version}, Linux ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}`,
+      loadBefore,
       serverStartSeconds,
       idleRss,
-      repeats,
-      loadBefore,
+      repeats: REPEATS,
+      wrk: { threads: 2, connections: 64, seconds: WRK_SECONDS, warmupSeconds: WARMUP_SECONDS },
+      versions: {
+        wrk: versionOf('wrk', ['--version'], /wrk \S+/),
+        nginx: versionOf('nginx', ['-v'], /nginx\/\S+/),
+        verdaccio: VERDACCIO_VERSION,
+      },
     };
-    console.log(consoleTable(results));
-    updateResultsFile(RESULTS_FILE, runSection(info, results));
-    log(`wrote ${path.relative(ROOT, RESULTS_FILE)}`);
+    const section = runSection({
+      info,
+      sizes,
+      load: {
+        ...downloads,
+        'verdaccio-meta': verdaccio,
+        'ours-meta': meta,
+        'ours-search': search,
+        'ours-meta-events': metaEvents,
+        'ours-search-events': searchEvents,
+      },
+      events,
+      rss,
+    });
+    console.log(`\n${section}`);
+    const file = resultsFile(QUICK);
+    insertRun(file, 'registry', section);
+    log(`wrote ${path.relative(ROOT, file)}`);
     return 0;
   } catch (err) {
     console.error(`[bench] FAILED: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
-    if (server) await server.stop();
-    else if (serverPid !== null) killGroup(serverPid, 'SIGKILL');
-    serverPid = null;
+    for (const s of services.reverse()) await s.stop();
+    children.clear();
     rmSync(tmp, { recursive: true, force: true });
   }
 }
