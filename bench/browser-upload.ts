@@ -3,7 +3,6 @@
 // the same server; report MB/s for both and their ratio (target ≥ 0.6). Puts its run first in the
 // "Browser upload" section of bench/RESULTS.md. BENCH_BROWSER_MIB=256 for a smaller package;
 // --quick: 64 MiB (to bench/out/RESULTS-quick.md).
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +12,7 @@ import { adminToken } from './lib/admin-token';
 import { logger, MB, secondsSince } from './lib/format';
 import { makeModelFile, makePackage, type BenchPackage } from './lib/make-package';
 import { curlPublish } from './lib/reference';
+import { syncDisks } from './lib/run-command';
 import { insertRun, isQuick, resultsFile } from './lib/results-file';
 import { startServer, type Server } from './lib/start-server';
 
@@ -88,13 +88,13 @@ export async function runBrowserUploadBench(): Promise<string> {
     log(`packages built (${viaCurl.bytes} bytes each)`);
 
     const token = await adminToken(server.baseUrl, 'bench-browser-upload', password);
-    spawnSync('sync');
+    syncDisks();
     const curl = await curlPublish(`${server.baseUrl}/api/v1/packages/${viaCurl.name}/${viaCurl.version}`, viaCurl.file, token);
     if (curl.status !== 201) throw new Error(`curl PUT answered ${curl.status}: ${curl.body.slice(0, 300)}`);
     await assertPublished(server.baseUrl, viaCurl);
     log(`curl -T: ${curl.seconds.toFixed(2)} s, ${rate(viaCurl.bytes, curl.seconds)}`);
 
-    spawnSync('sync');
+    syncDisks();
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const b = await browserPublish(browser, server.baseUrl, password, viaBrowser);
     await assertPublished(server.baseUrl, viaBrowser);

@@ -1,7 +1,7 @@
 // `npx tsx bench/cli.ts`: times the torsh CLI (publish, download) on a 1 GiB package against the
 // real server and puts its run first in the "CLI" section of bench/RESULTS.md.
 // --quick: a 64 MiB package (to bench/out/RESULTS-quick.md). BENCH_CLI_MIB=n: model size in MiB.
-import { spawnSync, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { download as rawDownload } from './lib/http-client';
 import { makeModelFile, makePackage } from './lib/make-package';
 import { referencePipeline } from './lib/reference';
 import { insertRun, isQuick, resultsFile } from './lib/results-file';
-import { runCommand } from './lib/run-command';
+import { runCommand, syncDisks } from './lib/run-command';
 import { killGroup } from './lib/service';
 import { startServer, type Server } from './lib/start-server';
 
@@ -22,7 +22,6 @@ const QUICK = isQuick();
 const ADMIN_PASSWORD = 'bench-admin-password-cli';
 const log = logger('bench-cli');
 
-const sync = () => spawnSync('sync', { stdio: 'ignore' });
 
 type Timed = { seconds: number; peakRssBytes: number; stdout: string; stderr: string };
 
@@ -85,17 +84,17 @@ export async function runCliBench(): Promise<string> {
     const label = `${pkg.name}@${pkg.version}`;
 
     const startup = await torsh(['--version'], env);
-    sync();
+    syncDisks();
     const reference = await referencePipeline(pkg.file, path.join(pkgDir, 'reference-copy.bin'));
-    sync();
+    syncDisks();
     const inspect = await torsh(['inspect', pkg.file], env);
     log(`inspect (local validation) ${secs(inspect.seconds)} s`);
-    sync();
+    syncDisks();
     const publish = await torsh(['publish', pkg.file, '--json'], env);
     const published = JSON.parse(publish.stdout) as { digest: string; size: number };
     if (published.digest !== reference.sha256) throw new Error(`publish digest ${published.digest} differs from the file's ${reference.sha256}`);
     log(`publish ${secs(publish.seconds)} s (${mbps(pkg.bytes, publish.seconds)} MB/s)`);
-    sync();
+    syncDisks();
 
     const check = (t: Timed, what: string) => {
       const r = JSON.parse(t.stdout) as { digest: string; size: number; from_cache: boolean };
@@ -107,17 +106,17 @@ export async function runCliBench(): Promise<string> {
     if (check(cold, 'cold download').from_cache) throw new Error('the first download came from the cache');
     log(`download (cold, fills the cache) ${secs(cold.seconds)} s (${mbps(pkg.bytes, cold.seconds)} MB/s)`);
     await rm(out, { force: true });
-    sync();
+    syncDisks();
     const cached = await torsh(['download', label, '-o', out, '--json'], env);
     if (!check(cached, 'cached download').from_cache) throw new Error('the second download did not come from the cache');
     log(`download (cache hit) ${secs(cached.seconds)} s`);
     await rm(out, { force: true });
-    sync();
+    syncDisks();
     const noCache = await torsh(['download', label, '-o', out, '--no-cache', '--json'], env);
     check(noCache, 'download --no-cache');
     log(`download --no-cache ${secs(noCache.seconds)} s (${mbps(pkg.bytes, noCache.seconds)} MB/s)`);
     await rm(out, { force: true });
-    sync();
+    syncDisks();
     const raw = await rawDownload(server.baseUrl, pkg.name, pkg.version, false);
     if (raw.status !== 200 || raw.bytes !== pkg.bytes) throw new Error(`raw download: ${raw.status}, ${raw.bytes} bytes`);
 

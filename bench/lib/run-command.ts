@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { secondsSince } from './format';
 
 export type CommandResult = { code: number | null; stdout: string; stderr: string; seconds: number };
@@ -22,4 +22,9 @@ export async function runChecked(cmd: string, args: string[], opts: { cwd?: stri
   const r = await runCommand(cmd, args, opts);
   if (r.code !== 0) throw new Error(`${cmd} ${args[0] ?? ''} exited with ${r.code}: ${(r.stderr || r.stdout).trim().slice(-2000)}`);
   return r;
+}
+
+/** `sync`: flushes written files, so background writeback does not compete with the next measurement. */
+export function syncDisks(): void {
+  spawnSync('sync', { stdio: 'ignore' });
 }

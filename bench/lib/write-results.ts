@@ -35,7 +35,8 @@ export type SizeResult = {
 
 export type LoadKey = 'nginx-1m' | 'ours-1m' | 'verdaccio-meta' | 'ours-meta' | 'ours-search' | 'ours-meta-events' | 'ours-search-events';
 
-export type LoadRow = { request: string; server: string; result: WrkResult };
+/** `aloneMs`: one GET of the same request on its own, just before the load. */
+export type LoadRow = { request: string; server: string; aloneMs: number; result: WrkResult };
 
 export type RunInfo = {
   date: string;
@@ -106,9 +107,10 @@ function targetRows(run: RegistryRun): TargetRow[] {
 }
 
 function loadTable(run: RegistryRun): string[] {
-  const out = ['| request | server | req/s | MB/s | non-2xx | socket errors | p50 | p99 |', '|---|---|---:|---:|---:|---:|---:|---:|'];
-  for (const { request, server, result: r } of Object.values(run.load)) {
-    out.push(row([request, server, fmt(r.reqPerSec), fmt(r.bytesPerSec / MB, 1), fmt(r.non2xx), fmt(r.socketErrors), `${fmt(r.p50Ms, 1)} ms`, `${fmt(r.p99Ms, 1)} ms`]));
+  const ms = (n: number) => `${fmt(n, 1)} ms`;
+  const out = ['| request | server | one GET alone | req/s | MB/s | non-2xx | socket errors | p50 | p99 |', '|---|---|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const { request, server, aloneMs, result: r } of Object.values(run.load)) {
+    out.push(row([request, server, ms(aloneMs), fmt(r.reqPerSec), fmt(r.bytesPerSec / MB, 1), fmt(r.non2xx), fmt(r.socketErrors), ms(r.p50Ms), ms(r.p99Ms)]));
   }
   return out;
 }
@@ -144,7 +146,7 @@ export function runSection(run: RegistryRun): string {
     `Server start (incl. build if stale): ${fmt(info.serverStartSeconds, 1)} s; idle RSS once healthy: ${mem(info.idleRss.largestBytes)} ` +
       `(largest of ${info.idleRss.processes} process${info.idleRss.processes === 1 ? '' : 'es'}, sum ${mem(info.idleRss.sumBytes)}). ` +
       `Publish/download repetitions per size: ${info.repeats} (medians shown).`,
-    `Load: \`wrk -t${w.threads} -c${w.connections} -d${w.seconds}s\` per row after a ${w.warmupSeconds} s warm-up; our requests carry an ` +
+    `Load: \`wrk -t${w.threads} -c${w.connections} -d${w.seconds}s\` per row after a ${w.warmupSeconds} s warm-up (none after the insert) and with the origin idle; our requests carry an ` +
       `admin bearer token, as a CI client's do. ${info.versions.wrk}, ${info.versions.nginx}, Verdaccio ${info.versions.verdaccio}. ` +
       `Download events inserted before the last two rows: ${fmt(run.events.rows)} (${fmt(run.events.fullDownloads)} full downloads ` +
       `added to the counters) in ${fmt(run.events.seconds, 1)} s.`,
