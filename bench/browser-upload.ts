@@ -1,21 +1,23 @@
 // `npx tsx bench/browser-upload.ts`: publish a 1 GiB package through the Publish page (tus,
 // resumable chunks) in Debian's Chromium, and the same-size package with `curl -T` (one PUT), on
-// the same server; report MB/s for both and their ratio (target ≥ 0.6). Inserts a section into
-// bench/RESULTS.md before the first "## Run " line. BENCH_BROWSER_MIB=256 for a quicker run.
-import { spawn, spawnSync } from 'node:child_process';
+// the same server; report MB/s for both and their ratio (target ≥ 0.6). Puts its run first in the
+// "Browser upload" section of bench/RESULTS.md. BENCH_BROWSER_MIB=256 for a smaller package;
+// --quick: 64 MiB (to bench/out/RESULTS-quick.md).
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { adminToken } from './lib/admin-token';
+import { logger, MB, secondsSince } from './lib/format';
 import { makeModelFile, makePackage, type BenchPackage } from './lib/make-package';
+import { curlPublish } from './lib/reference';
+import { syncDisks } from './lib/run-command';
+import { insertRun, isQuick, resultsFile } from './lib/results-file';
 import { startServer, type Server } from './lib/start-server';
 
 const ROOT = path.resolve(__dirname, '..');
-const RESULTS_FILE = path.join(__dirname, 'RESULTS.md');
-const MB = 1e6;
+const QUICK = isQuick();
 const TARGET_RATIO = 0.6;
 const WAIT_MS = 15 * 60_000;
 const CHROMIUM_ARGS = [
@@ -27,31 +29,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-function log(msg: string): void {
-  console.log(`[browser-upload ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-}
-
-const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
-
-/** `curl -T` PUT with a bearer token; wall time around the whole request. */
-function curlPut(url: string, file: string, token: string): Promise<{ seconds: number; status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const args = ['-s', '-T', file, '-H', `authorization: Bearer ${token}`, '-H', 'content-type: application/octet-stream', '-w', '\n%{http_code}', url];
-    const child = spawn('curl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`curl exited ${code}: ${err.trim()}`));
-      const lines = out.trimEnd().split('\n');
-      const status = Number(lines.pop());
-      resolve({ seconds: seconds(t0), status, body: lines.join('\n') });
-    });
-  });
-}
+const log = logger('browser-upload');
 
 type BrowserTiming = { total: number; upload: number | null };
 
@@ -72,12 +50,12 @@ async function browserPublish(browser: Browser, baseUrl: string, password: strin
     const uploaded = page
       .getByText('Upload complete — the server is verifying the package…')
       .waitFor({ timeout: WAIT_MS })
-      .then(() => seconds(t0))
+      .then(() => secondsSince(t0))
       .catch(() => null);
     const done = page.getByRole('status').filter({ hasText: `Published ${pkg.name}@${pkg.version}` });
     const failed = page.getByRole('alert').filter({ hasText: 'Publish failed' });
     await done.or(failed).first().waitFor({ timeout: WAIT_MS });
-    const total = seconds(t0);
+    const total = secondsSince(t0);
     if (!(await done.isVisible())) throw new Error(`the browser publish failed: ${await failed.first().textContent()}`);
     return { total, upload: await Promise.race([uploaded, new Promise<null>((r) => setTimeout(() => r(null), 100))]) };
   } finally {
@@ -94,7 +72,7 @@ async function assertPublished(baseUrl: string, pkg: BenchPackage): Promise<void
 const rate = (bytes: number, s: number) => `${(bytes / s / MB).toFixed(0)} MB/s`;
 
 export async function runBrowserUploadBench(): Promise<string> {
-  const mib = Number(process.env.BENCH_BROWSER_MIB ?? '1024');
+  const mib = Number(process.env.BENCH_BROWSER_MIB ?? (QUICK ? '64' : '1024'));
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'torsh-bench-browser-'));
   const password = randomBytes(12).toString('hex');
   const loadBefore = os.loadavg()[0];
@@ -110,13 +88,13 @@ export async function runBrowserUploadBench(): Promise<string> {
     log(`packages built (${viaCurl.bytes} bytes each)`);
 
     const token = await adminToken(server.baseUrl, 'bench-browser-upload', password);
-    spawnSync('sync');
-    const curl = await curlPut(`${server.baseUrl}/api/v1/packages/${viaCurl.name}/${viaCurl.version}`, viaCurl.file, token);
+    syncDisks();
+    const curl = await curlPublish(`${server.baseUrl}/api/v1/packages/${viaCurl.name}/${viaCurl.version}`, viaCurl.file, token);
     if (curl.status !== 201) throw new Error(`curl PUT answered ${curl.status}: ${curl.body.slice(0, 300)}`);
     await assertPublished(server.baseUrl, viaCurl);
     log(`curl -T: ${curl.seconds.toFixed(2)} s, ${rate(viaCurl.bytes, curl.seconds)}`);
 
-    spawnSync('sync');
+    syncDisks();
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const b = await browserPublish(browser, server.baseUrl, password, viaBrowser);
     await assertPublished(server.baseUrl, viaBrowser);
@@ -134,7 +112,7 @@ export async function runBrowserUploadBench(): Promise<string> {
         : []),
     ];
     return [
-      `## Browser upload (tus) — ${new Date().toISOString()}`,
+      `### Run ${new Date().toISOString()}${QUICK ? ' (quick)' : ''}`,
       '',
       `\`npx tsx bench/browser-upload.ts\`: one ${mib} MiB package (${viaCurl.bytes} bytes, a stored random model) published`,
       `with \`curl -T\`, then another version of the same size through the Publish page in Chromium`,
@@ -156,18 +134,12 @@ export async function runBrowserUploadBench(): Promise<string> {
   }
 }
 
-function insertIntoResults(section: string): void {
-  const text = readFileSync(RESULTS_FILE, 'utf8');
-  const at = text.search(/^## Run /m);
-  const next = at < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, at)}${section}\n${text.slice(at)}`;
-  writeFileSync(RESULTS_FILE, next);
-}
-
 async function main(): Promise<void> {
   const section = await runBrowserUploadBench();
   console.log(`\n${section}`);
-  insertIntoResults(section);
-  log(`wrote ${path.relative(ROOT, RESULTS_FILE)}`);
+  const file = resultsFile(QUICK);
+  insertRun(file, 'browser-upload', section);
+  log(`wrote ${path.relative(ROOT, file)}`);
 }
 
 if (require.main === module) {

@@ -1,49 +1,37 @@
 // `npx tsx bench/cli.ts`: times the torsh CLI (publish, download) on a 1 GiB package against the
-// real server and inserts a section into bench/RESULTS.md (before the first "## Run " line).
-// BENCH_CLI_MIB=64 npx tsx bench/cli.ts   (package model size in MiB; default 1024)
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// real server and puts its run first in the "CLI" section of bench/RESULTS.md.
+// --quick: a 64 MiB package (to bench/out/RESULTS-quick.md). BENCH_CLI_MIB=n: model size in MiB.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { adminToken } from './lib/admin-token';
+import { logger, MB } from './lib/format';
 import { download as rawDownload } from './lib/http-client';
 import { makeModelFile, makePackage } from './lib/make-package';
 import { referencePipeline } from './lib/reference';
-import { killGroup, startServer, type Server } from './lib/start-server';
+import { insertRun, isQuick, resultsFile } from './lib/results-file';
+import { runCommand, syncDisks } from './lib/run-command';
+import { killGroup } from './lib/service';
+import { startServer, type Server } from './lib/start-server';
 
 const ROOT = path.resolve(__dirname, '..');
-const RESULTS_FILE = path.join(__dirname, 'RESULTS.md');
 const BIN = path.join(ROOT, 'bin', 'torsh.mjs');
-const MB = 1e6;
+const QUICK = isQuick();
 const ADMIN_PASSWORD = 'bench-admin-password-cli';
+const log = logger('bench-cli');
 
-function log(msg: string): void {
-  console.log(`[bench-cli ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-}
-
-const sync = () => spawnSync('sync', { stdio: 'ignore' });
 
 type Timed = { seconds: number; peakRssBytes: number; stdout: string; stderr: string };
 
 /** Runs the CLI under /usr/bin/time (peak RSS of the node process) and times it. */
-function torsh(args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'TORSH_BENCH_MAXRSS_KB=%M', process.execPath, BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const m = /TORSH_BENCH_MAXRSS_KB=(\d+)/.exec(stderr);
-      stderr = stderr.replace(/.*TORSH_BENCH_MAXRSS_KB=\d+\n?/, '');
-      if (code !== 0) reject(new Error(`torsh ${args[0]} exited with ${code}: ${stderr.trim()}`));
-      else resolve({ seconds, peakRssBytes: m ? Number(m[1]) * 1024 : 0, stdout, stderr });
-    });
-  });
+async function torsh(args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+  const r = await runCommand('/usr/bin/time', ['-f', 'TORSH_BENCH_MAXRSS_KB=%M', process.execPath, BIN, ...args], { cwd: ROOT, env });
+  const m = /TORSH_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
+  const stderr = r.stderr.replace(/.*TORSH_BENCH_MAXRSS_KB=\d+\n?/, '');
+  if (r.code !== 0) throw new Error(`torsh ${args[0]} exited with ${r.code}: ${stderr.trim()}`);
+  return { seconds: r.seconds, peakRssBytes: m ? Number(m[1]) * 1024 : 0, stdout: r.stdout, stderr };
 }
 
 const mbps = (bytes: number, seconds: number) => (bytes / seconds / MB).toFixed(0);
@@ -51,7 +39,7 @@ const secs = (s: number) => s.toFixed(2);
 const mem = (b: number) => `${(b / MB).toFixed(0)} MB`;
 
 export async function runCliBench(): Promise<string> {
-  const mib = Number(process.env.BENCH_CLI_MIB ?? '1024');
+  const mib = Number(process.env.BENCH_CLI_MIB ?? (QUICK ? '64' : '1024'));
   if (!Number.isInteger(mib) || mib <= 0) throw new Error('BENCH_CLI_MIB must be a positive integer');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'torsh-bench-cli-'));
   const dataDir = path.join(tmp, 'data');
@@ -67,11 +55,15 @@ export async function runCliBench(): Promise<string> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const previousPassword = process.env.TORSH_ADMIN_PASSWORD;
   try {
-    process.env.TORSH_ADMIN_PASSWORD = ADMIN_PASSWORD;
     log('starting the server (node bin/start.mjs; builds first if stale)…');
-    server = await startServer({ root: ROOT, dataDir, logFile: path.join(tmp, 'server.log'), onSpawn: (pid) => (serverPid = pid) });
+    server = await startServer({
+      root: ROOT,
+      dataDir,
+      logFile: path.join(tmp, 'server.log'),
+      onSpawn: (pid) => (serverPid = pid),
+      env: { TORSH_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    });
     log(`server healthy on ${server.baseUrl}`);
     const token = await adminToken(server.baseUrl, 'bench-cli', ADMIN_PASSWORD);
     const env: NodeJS.ProcessEnv = {
@@ -92,17 +84,17 @@ export async function runCliBench(): Promise<string> {
     const label = `${pkg.name}@${pkg.version}`;
 
     const startup = await torsh(['--version'], env);
-    sync();
+    syncDisks();
     const reference = await referencePipeline(pkg.file, path.join(pkgDir, 'reference-copy.bin'));
-    sync();
+    syncDisks();
     const inspect = await torsh(['inspect', pkg.file], env);
     log(`inspect (local validation) ${secs(inspect.seconds)} s`);
-    sync();
+    syncDisks();
     const publish = await torsh(['publish', pkg.file, '--json'], env);
     const published = JSON.parse(publish.stdout) as { digest: string; size: number };
     if (published.digest !== reference.sha256) throw new Error(`publish digest ${published.digest} differs from the file's ${reference.sha256}`);
     log(`publish ${secs(publish.seconds)} s (${mbps(pkg.bytes, publish.seconds)} MB/s)`);
-    sync();
+    syncDisks();
 
     const check = (t: Timed, what: string) => {
       const r = JSON.parse(t.stdout) as { digest: string; size: number; from_cache: boolean };
@@ -114,17 +106,17 @@ export async function runCliBench(): Promise<string> {
     if (check(cold, 'cold download').from_cache) throw new Error('the first download came from the cache');
     log(`download (cold, fills the cache) ${secs(cold.seconds)} s (${mbps(pkg.bytes, cold.seconds)} MB/s)`);
     await rm(out, { force: true });
-    sync();
+    syncDisks();
     const cached = await torsh(['download', label, '-o', out, '--json'], env);
     if (!check(cached, 'cached download').from_cache) throw new Error('the second download did not come from the cache');
     log(`download (cache hit) ${secs(cached.seconds)} s`);
     await rm(out, { force: true });
-    sync();
+    syncDisks();
     const noCache = await torsh(['download', label, '-o', out, '--no-cache', '--json'], env);
     check(noCache, 'download --no-cache');
     log(`download --no-cache ${secs(noCache.seconds)} s (${mbps(pkg.bytes, noCache.seconds)} MB/s)`);
     await rm(out, { force: true });
-    sync();
+    syncDisks();
     const raw = await rawDownload(server.baseUrl, pkg.name, pkg.version, false);
     if (raw.status !== 200 || raw.bytes !== pkg.bytes) throw new Error(`raw download: ${raw.status}, ${raw.bytes} bytes`);
 
@@ -132,7 +124,7 @@ export async function runCliBench(): Promise<string> {
     const row = (what: string, t: Timed, note: string) =>
       `| ${what} | ${secs(t.seconds)} s | ${mbps(pkg.bytes, t.seconds)} | ${mem(t.peakRssBytes)} | ${note} |`;
     return [
-      `## CLI ${new Date().toISOString()}`,
+      `### Run ${new Date().toISOString()}${QUICK ? ' (quick)' : ''}`,
       '',
       `\`npx tsx bench/cli.ts\`: the \`torsh\` CLI as a user runs it (\`node bin/torsh.mjs …\`, a new process per`,
       `command, wall time including its ${secs(startup.seconds)} s start-up) against the real server on loopback, one`,
@@ -153,28 +145,19 @@ export async function runCliBench(): Promise<string> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (previousPassword === undefined) delete process.env.TORSH_ADMIN_PASSWORD;
-    else process.env.TORSH_ADMIN_PASSWORD = previousPassword;
     if (server) await server.stop();
     else if (serverPid !== null) killGroup(serverPid, 'SIGKILL');
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** Puts the section before the first "## Run " line (at the end when there is none). */
-export function insertSection(file: string, section: string): void {
-  const text = readFileSync(file, 'utf8');
-  const at = text.search(/^## Run /m);
-  const body = section.trimEnd() + '\n\n';
-  writeFileSync(file, at < 0 ? `${text.trimEnd()}\n\n${body}` : text.slice(0, at) + body + text.slice(at));
-}
-
 async function main(): Promise<number> {
   try {
     const section = await runCliBench();
     console.log(`\n${section}`);
-    insertSection(RESULTS_FILE, section);
-    log(`wrote ${path.relative(ROOT, RESULTS_FILE)}`);
+    const file = resultsFile(QUICK);
+    insertRun(file, 'cli', section);
+    log(`wrote ${path.relative(ROOT, file)}`);
     return 0;
   } catch (err) {
     console.error(`[bench-cli] FAILED: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,17 +1,16 @@
 // `npx tsx bench/encryption.ts`: throughput of package encryption (lib/engine/security/encryption)
 // on a 1 GiB random file, with `openssl speed -evp aes-256-gcm` on the same machine for reference.
-// Appends an "## Encryption <date>" section to bench/RESULTS.md (after Notes, before the runs).
+// Puts its run first in the "Encryption" section of bench/RESULTS.md.
+// --quick: 64 MiB, one repetition, 1 s of openssl per block size (to bench/out/RESULTS-quick.md).
 // ENC_BENCH_MIB=256 for a smaller file, ENC_BENCH_REPEAT=n repetitions (default 3; medians shown),
 // ENC_BENCH_OPENSSL_SECONDS=n for openssl's time per block size (default 3).
-import { execFile } from 'node:child_process';
-import { createHash, randomBytes, randomFillSync } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
 import {
   createDecryptStream,
   createEncryptStream,
@@ -21,45 +20,20 @@ import {
   encryptFile,
 } from '../lib/engine/security/encryption';
 import { deriveKey } from '../lib/engine/security/encryption/kdf';
+import { fmt, logger, MB, MiB } from './lib/format';
+import { writeRandomFile } from './lib/random-file';
+import { insertRun, isQuick, resultsFile } from './lib/results-file';
+import { runChecked, runCommand } from './lib/run-command';
+import { median } from './lib/stats';
 
-const RESULTS_FILE = path.join(__dirname, 'RESULTS.md');
-const MB = 1e6;
-const MiB = 1024 * 1024;
+const QUICK = isQuick();
 const PASSWORD = 'benchmark password';
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function log(msg: string): void {
-  console.log(`[bench:encryption ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-}
-
-function median(xs: number[]): number {
-  const v = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
+const log = logger('bench:encryption');
 
 async function seconds(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await fn();
   return (performance.now() - t0) / 1000;
-}
-
-function writeRandomFile(file: string, bytes: number): string {
-  const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(MiB);
-  const fd = openSync(file, 'w');
-  try {
-    for (let left = bytes; left > 0; left -= buffer.length) {
-      const chunk = buffer.subarray(0, Math.min(buffer.length, left));
-      randomFillSync(chunk);
-      hash.update(chunk);
-      for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off, chunk.length - off);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
 }
 
 function sha256File(file: string): string {
@@ -89,24 +63,19 @@ async function throughStream(file: string, transform: NodeJS.ReadWriteStream): P
 
 /** `openssl speed -evp aes-256-gcm -seconds n`, 16384-byte column (thousands of bytes/s) in MB/s; null without openssl. */
 async function opensslSpeed(secondsPerSize: string): Promise<{ mbps: number; version: string } | null> {
-  try {
-    const run = promisify(execFile);
-    const { stdout } = await run('openssl', ['speed', '-evp', 'aes-256-gcm', '-seconds', secondsPerSize], { maxBuffer: 1024 * 1024 });
-    const line = stdout.split('\n').find((l) => /^aes-256-gcm\s/i.test(l.trim()));
-    const version = (await run('openssl', ['version'])).stdout.trim().replace(/\s*\(Library:.*\)$/, '');
-    if (!line) return null;
-    const last = line.trim().split(/\s+/).pop()!; // "4048065.10k": thousands of bytes per second
-    const kBps = Number.parseFloat(last);
-    return Number.isFinite(kBps) ? { mbps: kBps / 1000, version } : null;
-  } catch {
-    return null;
-  }
+  const speed = await runCommand('openssl', ['speed', '-evp', 'aes-256-gcm', '-seconds', secondsPerSize]).catch(() => null);
+  if (!speed || speed.code !== 0) return null;
+  const line = speed.stdout.split('\n').find((l) => /^aes-256-gcm\s/i.test(l.trim()));
+  if (!line) return null;
+  const version = (await runChecked('openssl', ['version'])).stdout.trim().replace(/\s*\(Library:.*\)$/, '');
+  const kBps = Number.parseFloat(line.trim().split(/\s+/).pop()!); // "4048065.10k": thousands of bytes per second
+  return Number.isFinite(kBps) ? { mbps: kBps / 1000, version } : null;
 }
 
 /** Seconds for a `dd bs=1M conv=fsync` copy of `from`: what writing the file durably costs here (null without dd). */
 async function ddSeconds(from: string, to: string): Promise<number | null> {
   try {
-    return await seconds(() => promisify(execFile)('dd', [`if=${from}`, `of=${to}`, 'bs=1M', 'conv=fsync']));
+    return (await runChecked('dd', [`if=${from}`, `of=${to}`, 'bs=1M', 'conv=fsync'])).seconds;
   } catch {
     return null;
   } finally {
@@ -118,8 +87,8 @@ async function ddSeconds(from: string, to: string): Promise<number | null> {
 type Figures = { label: string; rates: number[]; seconds: number[]; kdf: boolean };
 
 export async function runEncryptionBench(): Promise<string> {
-  const mib = Number(process.env.ENC_BENCH_MIB ?? 1024);
-  const repeat = Number(process.env.ENC_BENCH_REPEAT ?? 3);
+  const mib = Number(process.env.ENC_BENCH_MIB ?? (QUICK ? 64 : 1024));
+  const repeat = Number(process.env.ENC_BENCH_REPEAT ?? (QUICK ? 1 : 3));
   const bytes = mib * MiB;
   const loadBefore = os.loadavg()[0];
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'torsh-bench-enc-'));
@@ -142,7 +111,7 @@ export async function runEncryptionBench(): Promise<string> {
   const kdfSeconds: number[] = [];
   try {
     log(`writing ${mib} MiB of random bytes`);
-    const digest = writeRandomFile(plain, bytes);
+    const digest = await writeRandomFile(plain, bytes);
     const salt = randomBytes(16);
     for (let i = 0; i < 3; i++) kdfSeconds.push(await seconds(() => deriveKey(PASSWORD, salt, { log2N: DEFAULT_LOG2N, r: 8, p: 1 })));
     log(`scrypt at the defaults: ${fmt(median(kdfSeconds), 2)} s`);
@@ -165,7 +134,7 @@ export async function runEncryptionBench(): Promise<string> {
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-  const opensslSeconds = process.env.ENC_BENCH_OPENSSL_SECONDS ?? '3';
+  const opensslSeconds = process.env.ENC_BENCH_OPENSSL_SECONDS ?? (QUICK ? '1' : '3');
   log(`running openssl speed -evp aes-256-gcm -seconds ${opensslSeconds} (6 block sizes)`);
   const openssl = await opensslSpeed(opensslSeconds);
   if (openssl) log(`${openssl.version} aes-256-gcm, 16384-byte blocks: ${fmt(openssl.mbps)} MB/s`);
@@ -183,7 +152,7 @@ export async function runEncryptionBench(): Promise<string> {
   const date = new Date().toISOString();
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return [
-    `## Encryption ${date}`,
+    `### Run ${date}${QUICK ? ' (quick)' : ''}`,
     '',
     `Machine: ${cpu}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 1024 ** 3, 1)} GiB RAM, Node ${process.version} ` +
       `(OpenSSL ${process.versions.openssl}), Linux ${os.release()}. 1-min load average before the run: ${fmt(loadBefore, 2)}` +
@@ -204,20 +173,12 @@ export async function runEncryptionBench(): Promise<string> {
   ].join('\n');
 }
 
-/** Inserts `section` after the Notes: before the newest "## Encryption" section, else before the first "## Run ". */
-export function insertEncryptionSection(text: string, section: string): string {
-  const at = [/^## Encryption /m, /^## Run /m].map((re) => text.search(re)).find((i) => i >= 0);
-  const block = section.trimEnd() + '\n\n';
-  if (at === undefined) return text.trimEnd() + '\n\n' + block;
-  return text.slice(0, at) + block + text.slice(at);
-}
-
 async function main(): Promise<void> {
   const section = await runEncryptionBench();
   console.log(`\n${section}`);
-  const current = readFileSync(RESULTS_FILE, 'utf8');
-  writeFileSync(RESULTS_FILE, insertEncryptionSection(current, section));
-  log(`section added to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  const file = resultsFile(QUICK);
+  insertRun(file, 'encryption', section);
+  log(`run added to ${path.relative(process.cwd(), file)}`);
 }
 
 if (require.main === module) {

@@ -1,207 +1,184 @@
-// `npm run bench`: publish/download throughput and server peak RSS against the real server.
-// BENCH_SIZES=16,64 npm run bench   (model sizes in MiB; default 256,1024)
-// BENCH_REPEAT=1 npm run bench      (repetitions per size, default 3; medians reported)
+// `npm run bench:registry` (part of `npm run bench`): publish/download of large packages, then
+// requests under load (wrk) beside nginx and Verdaccio, with the origin's peak RSS over the whole run.
+// --quick: one 64 MiB size, one repetition, 5 s of load per row; results to bench/out/RESULTS-quick.md.
+// BENCH_SIZES=256,1024 (MiB)  BENCH_REPEAT=3  BENCH_WRK_SECONDS=30  BENCH_EVENTS=1000000
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { adminToken, BENCH_ADMIN_PASSWORD } from './lib/admin-token';
-import { download, publish } from './lib/http-client';
-import { makeModelFile, makePackage, packageName } from './lib/make-package';
+import { fail, versionUrl, type BenchContext } from './lib/bench-context';
+import { insertDownloadEvents } from './lib/download-events';
+import { fmt, logger } from './lib/format';
+import { benchSize } from './lib/large-packages';
+import { apiLoad, settle, smallDownloads, verdaccioLoad } from './lib/load-rows';
+import { makeModelFile, makePackage } from './lib/make-package';
 import { RssSampler, rssNow } from './lib/measure-rss';
-import { curlDownload, curlPublish, hasCommand, referencePipeline } from './lib/reference';
-import { killGroup, startServer, type Server } from './lib/start-server';
-import { consoleTable, runSection, updateResultsFile, type RunInfo, type SizeResult } from './lib/write-results';
+import { startNginx } from './lib/nginx';
+import { curlPublish } from './lib/reference';
+import { ensureTools } from './lib/required-tools';
+import { insertRun, isQuick, resultsFile } from './lib/results-file';
+import { killGroup, type Service } from './lib/service';
+import { startServer } from './lib/start-server';
+import { ensureVerdaccio, VERDACCIO_VERSION } from './lib/verdaccio';
+import { runSection, type RunInfo, type SizeResult } from './lib/write-results';
+import { writeWrkScript } from './lib/wrk';
 
 const ROOT = path.resolve(__dirname, '..');
-const RESULTS_FILE = path.join(__dirname, 'RESULTS.md');
-const MB = 1e6;
+const QUICK = isQuick();
+const log = logger('bench');
 
-function log(msg: string): void {
-  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+function positiveInts(name: string, fallback: string): number[] {
+  const raw = process.env[name] ?? fallback;
+  const xs = raw.split(',').map((s) => Number(s.trim()));
+  if (xs.length === 0 || xs.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`${name} must be positive integers, got ${JSON.stringify(raw)}`);
+  return xs;
 }
 
-function parseSizes(): number[] {
-  const raw = process.env.BENCH_SIZES ?? '256,1024';
-  const sizes = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new Error(`BENCH_SIZES must be a comma list of positive integers (MiB), got ${JSON.stringify(raw)}`);
-  }
-  return sizes;
-}
+const SIZES = positiveInts('BENCH_SIZES', QUICK ? '64' : '256,1024');
+const [REPEATS] = positiveInts('BENCH_REPEAT', QUICK ? '1' : '3');
+const [WRK_SECONDS] = positiveInts('BENCH_WRK_SECONDS', QUICK ? '5' : '30');
+const [EVENTS] = positiveInts('BENCH_EVENTS', '1000000');
+const WARMUP_SECONDS = QUICK ? 1 : 2;
 
-function fail(msg: string): never {
-  throw new Error(msg);
-}
-
-function sync(): void {
-  spawnSync('sync', { stdio: 'ignore' });
-}
-
-async function benchSize(server: Server, token: string, mib: number, repeats: number, dir: string, curl: boolean): Promise<SizeResult> {
-  let t0 = Date.now();
-  const modelFile = await makeModelFile(dir, mib);
-  log(`${mib} MiB: random model file written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const r: Omit<SizeResult, 'rss'> = {
-    mib,
-    name: packageName(mib),
-    packageBytes: 0,
-    digest: '',
-    publish: [],
-    reference: [],
-    download: [],
-    hashedDownload: 0,
-    curl: curl ? [] : null,
-  };
-  const sampler = new RssSampler(server.pid, 100);
-  try {
-    for (let rep = 0; rep < repeats; rep++) {
-      // A fresh version per repetition: versions are immutable, and the manifest must match the URL.
-      t0 = Date.now();
-      const pkg = await makePackage(dir, mib, `1.0.${rep}`, modelFile);
-      const label = `${pkg.name}@${pkg.version}`;
-      log(`${label}: package built (${pkg.bytes} bytes) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      try {
-        sync();
-        const ref = await referencePipeline(pkg.file, path.join(dir, 'reference-copy.bin'));
-        r.reference.push(pkg.bytes / ref.seconds);
-        sync();
-
-        if (rep === 0) sampler.start();
-        const pub = curl
-          ? await curlPublish(`${server.baseUrl}/api/v1/packages/${pkg.name}/${pkg.version}`, pkg.file, token)
-          : await publish(server.baseUrl, pkg.name, pkg.version, pkg.file, pkg.bytes, token);
-        if (pub.status !== 201) fail(`publish of ${label} answered ${pub.status}: ${pub.body.slice(0, 500)}`);
-        if (pub.digest !== ref.sha256) fail(`publish digest ${pub.digest} differs from the file's ${ref.sha256}`);
-        if (pub.size !== pkg.bytes) fail(`publish reported size ${pub.size}, the file has ${pkg.bytes} bytes`);
-        r.publish.push(pkg.bytes / pub.seconds);
-        // Flush the just-stored blob so background writeback does not compete with the downloads.
-        sync();
-
-        if (rep === 0) {
-          r.packageBytes = pkg.bytes;
-          r.digest = pub.digest;
-          const checked = await download(server.baseUrl, pkg.name, pkg.version, true);
-          if (checked.status !== 200) fail(`download of ${label} answered ${checked.status}`);
-          if (checked.bytes !== pkg.bytes) fail(`download of ${label} gave ${checked.bytes} bytes, expected ${pkg.bytes}`);
-          if (checked.sha256 !== pub.digest) fail(`downloaded sha256 ${checked.sha256} differs from the published ${pub.digest}`);
-          if (checked.headerDigest !== null && checked.headerDigest !== pub.digest) {
-            fail(`X-Torsh-Digest ${checked.headerDigest} differs from ${pub.digest}`);
-          }
-          r.hashedDownload = pkg.bytes / checked.seconds;
-        }
-
-        sync();
-        const timed = await download(server.baseUrl, pkg.name, pkg.version, false);
-        if (timed.status !== 200) fail(`download of ${label} answered ${timed.status}`);
-        if (timed.bytes !== pkg.bytes) fail(`download of ${label} gave ${timed.bytes} bytes, expected ${pkg.bytes}`);
-        r.download.push(pkg.bytes / timed.seconds);
-
-        let curlNote = '';
-        if (r.curl) {
-          sync();
-          const c = await curlDownload(`${server.baseUrl}/api/v1/packages/${pkg.name}/${pkg.version}/download`);
-          if (c.status !== 200) fail(`curl download of ${label} answered ${c.status}`);
-          if (c.bytes !== pkg.bytes) fail(`curl download of ${label} gave ${c.bytes} bytes, expected ${pkg.bytes}`);
-          r.curl.push(c.bytesPerSecond);
-          curlNote = `, curl ${(c.bytesPerSecond / MB).toFixed(0)}`;
-        }
-        const last = (xs: number[]) => (xs[xs.length - 1] / MB).toFixed(0);
-        log(
-          `${label}: reference ${last(r.reference)}, publish ${last(r.publish)} (ratio ${(r.publish[rep] / r.reference[rep]).toFixed(2)}), ` +
-            `download ${last(r.download)}${curlNote} MB/s`,
-        );
-      } finally {
-        await rm(pkg.file, { force: true });
-      }
-    }
-  } catch (err) {
-    sampler.stop();
-    throw err;
-  } finally {
-    await rm(modelFile, { force: true });
-  }
-  return { ...r, rss: sampler.stop() };
+function versionOf(cmd: string, args: string[], pattern: RegExp): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return `${r.stdout}${r.stderr}`.match(pattern)?.[0] ?? cmd;
 }
 
 async function main(): Promise<number> {
-  const sizes = parseSizes();
-  const repeats = Number(process.env.BENCH_REPEAT ?? '3');
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`BENCH_REPEAT must be a positive integer`);
   const loadBefore = os.loadavg()[0];
   if (loadBefore > 0.5) log(`warning: 1-min load average is ${loadBefore.toFixed(2)}; other work on the machine will skew the figures`);
+  await ensureTools(log);
+  await ensureVerdaccio(log);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'torsh-bench-'));
-  let serverPid: number | null = null;
-  let server: Server | null = null;
-
-  const emergencyCleanup = () => {
-    if (serverPid !== null) killGroup(serverPid, 'SIGKILL');
-    rmSync(tmp, { recursive: true, force: true });
+  // Every process we start, by pid, so a failure or ^C never leaves one behind.
+  const children = new Map<string, number>();
+  const track = (name: string) => (pid: number | null) => (pid === null ? children.delete(name) : children.set(name, pid));
+  const killAll = () => {
+    for (const pid of children.values()) killGroup(pid, 'SIGKILL');
+    children.clear();
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
-      console.error(`\n[bench] ${sig}: stopping the server and removing ${tmp}`);
-      if (serverPid !== null) killGroup(serverPid, 'SIGTERM');
-      emergencyCleanup();
+      console.error(`\n[bench] ${sig}: stopping what the benchmark started and removing ${tmp}`);
+      killAll();
+      rmSync(tmp, { recursive: true, force: true });
       process.exit(130);
     });
   }
-  process.on('exit', () => {
-    if (serverPid !== null) killGroup(serverPid, 'SIGKILL');
-  });
+  process.on('exit', killAll);
 
+  const services: Service[] = [];
   try {
     const pkgDir = path.join(tmp, 'packages');
     const dataDir = path.join(tmp, 'data');
     mkdirSync(pkgDir);
     mkdirSync(dataDir);
-    log(`temp dir ${tmp}; sizes ${sizes.join(', ')} MiB; ${repeats} repetition(s) each`);
+    log(`temp dir ${tmp}; sizes ${SIZES.join(', ')} MiB × ${REPEATS}; load ${WRK_SECONDS} s per row${QUICK ? ' (quick)' : ''}`);
 
-    log('starting the server with node bin/start.mjs (builds first if the build is stale)…');
+    const nginx = await startNginx(pkgDir, path.join(tmp, 'nginx'));
+    services.push(nginx);
+    track('nginx')(nginx.pid);
+    log('starting the registry with node bin/start.mjs (builds first if the build is stale)…');
     const t0 = Date.now();
-    server = await startServer({
+    const server = await startServer({
       root: ROOT,
       dataDir,
       logFile: path.join(tmp, 'server.log'),
-      onSpawn: (pid) => (serverPid = pid),
+      onSpawn: track('server'),
       env: { TORSH_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD },
     });
-    const token = await adminToken(server.baseUrl, 'bench-registry');
+    services.push(server);
     const serverStartSeconds = (Date.now() - t0) / 1000;
-    log(`server healthy on ${server.baseUrl} (pid ${server.pid}) after ${serverStartSeconds.toFixed(1)} s`);
+    const token = await adminToken(server.baseUrl, 'bench-registry');
+    log(`registry healthy on ${server.baseUrl} (pid ${server.pid}) after ${serverStartSeconds.toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 1000));
     const idleRss = rssNow(server.pid);
-    log(`idle server RSS: largest ${(idleRss.largestBytes / MB).toFixed(0)} MB, sum ${(idleRss.sumBytes / MB).toFixed(0)} MB (${idleRss.processes} processes)`);
+    const sampler = new RssSampler(server.pid, 100);
+    sampler.start('start-up to first publish');
+    const ctx: BenchContext = {
+      baseUrl: server.baseUrl,
+      token,
+      nginx,
+      pkgDir,
+      originPid: server.pid,
+      wrkScript: writeWrkScript(tmp),
+      repeats: REPEATS,
+      wrkSeconds: WRK_SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      log,
+    };
 
-    const curl = hasCommand('curl');
-    if (!curl) log('curl not found: skipping the curl figure');
-    const results: SizeResult[] = [];
-    for (const mib of sizes) results.push(await benchSize(server, token, mib, repeats, pkgDir, curl));
+    const sizes: SizeResult[] = [];
+    for (const mib of SIZES) {
+      sampler.phase(`${mib} MiB publish and download`);
+      sizes.push(await benchSize(ctx, mib));
+    }
+
+    sampler.phase('1 MiB downloads under load');
+    const smallModel = await makeModelFile(pkgDir, 1);
+    const small = await makePackage(pkgDir, 1, '1.0.0', smallModel);
+    const pub = await curlPublish(versionUrl(server.baseUrl, small), small.file, token);
+    if (pub.status !== 201) fail(`publish of ${small.name}@${small.version} answered ${pub.status}: ${pub.body.slice(0, 500)}`);
+    const downloads = await smallDownloads(ctx, small);
+
+    sampler.phase('Verdaccio under load (origin idle)');
+    const verdaccio = await verdaccioLoad(ctx, tmp, track('verdaccio'));
+
+    sampler.phase('metadata and search under load');
+    const [meta, search] = await apiLoad(ctx, small.name, '', true);
+
+    await settle(ctx, 'the search row');
+    sampler.phase(`inserting ${fmt(EVENTS)} download events`);
+    const events = insertDownloadEvents(path.join(dataDir, 'torsh.db'), EVENTS);
+    log(`${fmt(events.rows)} download events inserted in ${events.seconds.toFixed(1)} s`);
+    sampler.phase(`metadata and search under load, ${fmt(EVENTS)} download events`);
+    const [metaEvents, searchEvents] = await apiLoad(ctx, small.name, `, ${fmt(EVENTS)} events`, false);
+    const rss = sampler.stop();
 
     const info: RunInfo = {
       date: new Date().toISOString(),
-      cpu: os.cpus()[0]?.model ?? 'unknown CPU',
-      cores: os.cpus().length,
-      ramBytes: os.totalmem(),
-      node: process.version,
-      kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),
+      quick: QUICK,
+      machine:
+        `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 1024 ** 3, 1)} GiB RAM, ` +
+        `Node ${process.version}, Linux ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}`,
+      loadBefore,
       serverStartSeconds,
       idleRss,
-      repeats,
-      loadBefore,
+      repeats: REPEATS,
+      wrk: { threads: 2, connections: 64, seconds: WRK_SECONDS, warmupSeconds: WARMUP_SECONDS },
+      versions: {
+        wrk: versionOf('wrk', ['--version'], /wrk \S+/),
+        nginx: versionOf('nginx', ['-v'], /nginx\/\S+/),
+        verdaccio: VERDACCIO_VERSION,
+      },
     };
-    console.log(consoleTable(results));
-    updateResultsFile(RESULTS_FILE, runSection(info, results));
-    log(`wrote ${path.relative(ROOT, RESULTS_FILE)}`);
+    const section = runSection({
+      info,
+      sizes,
+      load: {
+        ...downloads,
+        'verdaccio-meta': verdaccio,
+        'ours-meta': meta,
+        'ours-search': search,
+        'ours-meta-events': metaEvents,
+        'ours-search-events': searchEvents,
+      },
+      events,
+      rss,
+    });
+    console.log(`\n${section}`);
+    const file = resultsFile(QUICK);
+    insertRun(file, 'registry', section);
+    log(`wrote ${path.relative(ROOT, file)}`);
     return 0;
   } catch (err) {
     console.error(`[bench] FAILED: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
-    if (server) await server.stop();
-    else if (serverPid !== null) killGroup(serverPid, 'SIGKILL');
-    serverPid = null;
+    for (const s of services.reverse()) await s.stop();
+    children.clear();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -1,34 +1,8 @@
 // Builds a benchmark package: one large stored (uncompressed) random model file plus a tiny config.
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { once } from 'node:events';
 import path from 'node:path';
 import { writePackage } from '../../lib/engine/format/write-package';
-
-const CHUNK = 4 * 1024 * 1024;
-
-/** Writes `bytes` random bytes to `file`, streaming 4 MiB chunks (never the whole file in memory). */
-export async function writeRandomFile(file: string, bytes: number): Promise<void> {
-  const out = createWriteStream(file);
-  const closed = once(out, 'close');
-  try {
-    let left = bytes;
-    while (left > 0) {
-      const n = Math.min(CHUNK, left);
-      const chunk = await new Promise<Buffer>((resolve, reject) =>
-        randomBytes(n, (err, buf) => (err ? reject(err) : resolve(buf))),
-      );
-      left -= n;
-      if (!out.write(chunk)) await once(out, 'drain');
-    }
-  } catch (err) {
-    out.destroy();
-    throw err;
-  }
-  out.end();
-  await closed;
-}
+import { writeRandomFile } from './random-file';
 
 export type BenchPackage = { name: string; version: string; file: string; bytes: number };
 

@@ -1,5 +1,5 @@
 // Samples the resident set of a process tree from /proc (Linux only).
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 function readStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   try {
@@ -53,59 +53,62 @@ export function rssNow(root: number): { largestBytes: number; sumBytes: number; 
   return { largestBytes, sumBytes, processes };
 }
 
-export type RssPeaks = {
+export type PhasePeak = { phase: string; peakBytes: number };
+
+export type RssReport = {
   /** Peak sampled VmRSS of the largest single process (bytes). */
   maxProcessBytes: number;
   /** Peak sampled sum of VmRSS over the tree (bytes). */
   maxSumBytes: number;
-  /** Largest kernel VmHWM of one process at the end of the phase (bytes; reset at phase start when allowed). */
+  /** The kernel's VmHWM of the largest process, read at stop(): its peak since it started, samples or not. */
   hwmBytes: number;
-  /** Whether VmHWM was reset at the start of the phase (else it covers the process lifetime). */
-  hwmReset: boolean;
+  /** Peak sampled VmRSS of the largest process within each phase, in the order the phases ran. */
+  phases: PhasePeak[];
   samples: number;
   processes: number;
 };
 
-/** Samples VmRSS of every process in the tree every `intervalMs` between start() and stop(). */
+/** Samples VmRSS of every process in the tree every `intervalMs` from start() to stop(), per named phase. */
 export class RssSampler {
   private timer: NodeJS.Timeout | null = null;
   private maxProcess = 0;
   private maxSum = 0;
   private samples = 0;
   private seen = new Set<number>();
-  private hwmReset = false;
+  private phases: PhasePeak[] = [];
 
   constructor(private readonly root: number, private readonly intervalMs = 100) {}
 
-  start(): void {
-    // Reset the kernel's peak-RSS counter (VmHWM) so the end-of-phase reading covers this phase only.
-    let reset = true;
-    for (const pid of processTree(this.root)) {
-      try {
-        writeFileSync(`/proc/${pid}/clear_refs`, '5');
-      } catch {
-        reset = false;
-      }
-    }
-    this.hwmReset = reset;
-    this.sample();
+  start(phase: string): void {
+    this.phase(phase);
     this.timer = setInterval(() => this.sample(), this.intervalMs);
+  }
+
+  /** Ends the current phase (with one last sample) and starts counting `name`. */
+  phase(name: string): void {
+    if (this.phases.length > 0) this.sample();
+    this.phases.push({ phase: name, peakBytes: 0 });
+    this.sample();
   }
 
   private sample(): void {
     let sum = 0;
+    let largest = 0;
     for (const pid of processTree(this.root)) {
       const kb = readStatusKb(pid, 'VmRSS');
       if (kb === null) continue;
       this.seen.add(pid);
       sum += kb * 1024;
-      this.maxProcess = Math.max(this.maxProcess, kb * 1024);
+      largest = Math.max(largest, kb * 1024);
     }
+    this.maxProcess = Math.max(this.maxProcess, largest);
     this.maxSum = Math.max(this.maxSum, sum);
+    const current = this.phases[this.phases.length - 1];
+    if (current) current.peakBytes = Math.max(current.peakBytes, largest);
     this.samples++;
   }
 
-  stop(): RssPeaks {
+  stop(): RssReport {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.sample();
@@ -115,7 +118,7 @@ export class RssSampler {
       maxProcessBytes: this.maxProcess,
       maxSumBytes: this.maxSum,
       hwmBytes: hwm,
-      hwmReset: this.hwmReset,
+      phases: this.phases,
       samples: this.samples,
       processes: this.seen.size,
     };

@@ -1,18 +1,7 @@
-// External reference figures: a shell pipeline over the same file, and curl as a second download client.
-import { spawn, spawnSync } from 'node:child_process';
+// External reference figures: a shell pipeline over the same file, and curl as the client.
+import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runChecked } from './run-command';
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -22,13 +11,10 @@ function shellQuote(s: string): string {
 export async function referencePipeline(file: string, copy: string): Promise<{ seconds: number; sha256: string }> {
   const script = `set -o pipefail; cat ${shellQuote(file)} | tee ${shellQuote(copy)} | openssl dgst -sha256`;
   try {
-    const t0 = process.hrtime.bigint();
-    const r = await run('bash', ['-c', script]);
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.code !== 0) throw new Error(`reference pipeline failed (${r.code}): ${r.stderr.trim()}`);
+    const r = await runChecked('bash', ['-c', script]);
     const m = r.stdout.match(/([0-9a-f]{64})\s*$/);
     if (!m) throw new Error(`unexpected openssl output: ${r.stdout.trim()}`);
-    return { seconds, sha256: `sha256:${m[1]}` };
+    return { seconds: r.seconds, sha256: `sha256:${m[1]}` };
   } finally {
     await rm(copy, { force: true });
   }
@@ -39,22 +25,21 @@ export function hasCommand(cmd: string): boolean {
 }
 
 /** curl's own average download speed (bytes/s) and size for the URL, body discarded. */
-export async function curlDownload(url: string): Promise<{ bytesPerSecond: number; bytes: number; status: number }> {
-  const r = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{speed_download} %{size_download} %{http_code}', url]);
-  if (r.code !== 0) throw new Error(`curl failed (${r.code}): ${r.stderr.trim()}`);
+export async function curlDownload(url: string, headers: Record<string, string> = {}): Promise<{ bytesPerSecond: number; bytes: number; status: number }> {
+  const h = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  const r = await runChecked('curl', ['-s', '-o', '/dev/null', ...h, '-w', '%{speed_download} %{size_download} %{http_code}', url]);
   const [speed, size, status] = r.stdout.trim().split(/\s+/).map(Number);
   return { bytesPerSecond: speed, bytes: size, status };
 }
 
+export type CurlPublishResult = { seconds: number; status: number; digest: string; size: number; body: string };
+
 /**
- * Publish with `curl -T` (streams the file; little client CPU, so on a 2-core machine the figure
- * is the server's, not the client's). Wall time measured around the whole request.
+ * Publish with `curl -T` and a bearer token (streams the file; little client CPU, so on a 2-core
+ * machine the figure is the server's, not the client's). Wall time measured around the whole request.
  */
-export async function curlPublish(url: string, file: string, token: string): Promise<{ seconds: number; status: number; digest: string; size: number; body: string }> {
-  const t0 = process.hrtime.bigint();
-  const r = await run('curl', ['-s', '-T', file, '-H', 'content-type: application/octet-stream', '-H', `authorization: Bearer ${token}`, '-w', '\n%{http_code}', url]);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.code !== 0) throw new Error(`curl failed (${r.code}): ${r.stderr.trim()}`);
+export async function curlPublish(url: string, file: string, token: string): Promise<CurlPublishResult> {
+  const r = await runChecked('curl', ['-s', '-T', file, '-H', 'content-type: application/octet-stream', '-H', `authorization: Bearer ${token}`, '-w', '\n%{http_code}', url]);
   const lines = r.stdout.trimEnd().split('\n');
   const status = Number(lines.pop());
   const body = lines.join('\n');
@@ -64,5 +49,5 @@ export async function curlPublish(url: string, file: string, token: string): Pro
   } catch {
     // reported through status/body by the caller
   }
-  return { seconds, status, digest: parsed.digest ?? '', size: parsed.size ?? -1, body };
+  return { seconds: r.seconds, status, digest: parsed.digest ?? '', size: parsed.size ?? -1, body };
 }

@@ -1,163 +1,175 @@
-// Formats results as tables and keeps bench/RESULTS.md (newest run first, earlier runs and Notes kept).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { RssPeaks } from './measure-rss';
+// Renders one registry benchmark run (bench/run.ts) as a Markdown block for RESULTS.md.
+import type { InsertedEvents } from './download-events';
+import { fmt, MB, MiB, mem } from './format';
+import type { RssReport } from './measure-rss';
+import { median } from './stats';
+import { goalText, judge, type Goal } from './targets';
+import type { WrkResult } from './wrk';
 
-export const TARGETS = { ratio: 0.7, downloadMBps: 1000, rssMB: 250 };
+export const TARGETS = {
+  publishRatio: { atLeast: 0.7, unit: '×' },
+  downloadMBps: { atLeast: 1000, unit: 'MB/s' },
+  smallDownloadsVsNginx: { atLeast: 0.5, unit: '×' },
+  apiVsVerdaccio: { atLeast: 1.0, unit: '×' },
+  peakRssMB: { atMost: 250, unit: 'MB' },
+} satisfies Record<string, Goal>;
 
 /** Rates are bytes per second, one entry per repetition. */
 export type SizeResult = {
   mib: number;
-  name: string;
   packageBytes: number;
   digest: string;
+  /** curl -T with a bearer token. */
   publish: number[];
+  /** cat | tee | openssl dgst -sha256 on the same file, just before each publish. */
   reference: number[];
+  /** curl GET of ours with a bearer token. */
   download: number[];
+  /** curl GET of the same package file from nginx. */
+  nginx: number[];
+  /** node:http GET that only counts bytes. */
+  nodeDownload: number[];
+  /** One node:http GET that also checks the sha256. */
   hashedDownload: number;
-  curl: number[] | null;
-  rss: RssPeaks;
 };
+
+export type LoadKey = 'nginx-1m' | 'ours-1m' | 'verdaccio-meta' | 'ours-meta' | 'ours-search' | 'ours-meta-events' | 'ours-search-events';
+
+/** `aloneMs`: one GET of the same request on its own, just before the load. */
+export type LoadRow = { request: string; server: string; aloneMs: number; result: WrkResult };
 
 export type RunInfo = {
   date: string;
-  cpu: string;
-  cores: number;
-  ramBytes: number;
-  node: string;
-  kernel: string;
-  serverStartSeconds: number;
-  repeats: number;
-  /** 1-minute load average before the run (other work on the machine skews every figure). */
+  quick: boolean;
+  machine: string;
   loadBefore: number;
-  /** RSS of the server's process tree once healthy, before any publish (bytes). */
+  serverStartSeconds: number;
+  /** RSS of the server's process tree once healthy (bytes). */
   idleRss: { largestBytes: number; sumBytes: number; processes: number };
+  repeats: number;
+  wrk: { threads: number; connections: number; seconds: number; warmupSeconds: number };
+  versions: { wrk: string; nginx: string; verdaccio: string };
 };
 
-const MB = 1e6;
-const MiB = 1024 * 1024;
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const rate = (bytes: number, seconds: number) => `${fmt(bytes / seconds / MB)} MB/s (${fmt(bytes / seconds / MiB)} MiB/s)`;
-const mem = (bytes: number) => `${fmt(bytes / MB)} MB (${fmt(bytes / MiB)} MiB)`;
-const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+export type RegistryRun = {
+  info: RunInfo;
+  sizes: SizeResult[];
+  load: Record<LoadKey, LoadRow>;
+  events: InsertedEvents;
+  rss: RssReport;
+};
 
-type Row = [metric: string, value: string, target: string, result: string];
+const mbps = (bytesPerSecond: number) => `${fmt(bytesPerSecond / MB)} MB/s`;
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+const row = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
 
-export function median(xs: number[]): number {
-  const v = [...xs].sort((x, y) => x - y);
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-/** "median MB/s (MiB/s)" plus the range over repetitions when there are several. */
+/** "median MB/s (MiB/s; min–max over n)". */
 function rates(xs: number[]): string {
   const m = median(xs);
   const range = xs.length > 1 ? `; ${fmt(Math.min(...xs) / MB)}–${fmt(Math.max(...xs) / MB)} over ${xs.length}` : '';
   return `${fmt(m / MB)} MB/s (${fmt(m / MiB)} MiB/s${range})`;
 }
 
-export function rowsFor(r: SizeResult): Row[] {
-  const ratios = r.publish.map((p, i) => p / r.reference[i]);
-  const ratio = median(ratios);
-  const ratioRange = ratios.length > 1 ? ` (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})` : '';
-  const rssOk = (b: number) => b / MB <= TARGETS.rssMB;
-  const dlRow = (metric: string, xs: number[]): Row => [
-    metric,
-    rates(xs),
-    `≥ ${fmt(TARGETS.downloadMBps)} MB/s`,
-    verdict(median(xs) / MB >= TARGETS.downloadMBps),
-  ];
+/** Our rows must answer every request with a 2xx: anything else is named beside the verdict. */
+function problems(r: WrkResult): string[] {
   return [
-    [`publish (${r.curl ? 'curl -T' : 'node:http'} PUT, streamed)`, rates(r.publish), '', ''],
-    ['reference `cat | tee | openssl dgst -sha256`', rates(r.reference), '', ''],
-    ['publish / reference (median of paired runs)', `${fmt(ratio, 2)}${ratioRange}`, `≥ ${TARGETS.ratio}`, verdict(ratio >= TARGETS.ratio)],
-    dlRow('download (node:http GET, count only)', r.download),
-    r.curl === null ? ['download (curl)', 'curl not found', `≥ ${fmt(TARGETS.downloadMBps)} MB/s`, '—'] : dlRow('download (curl)', r.curl),
-    ['download (node:http GET + sha256 check, info)', rates([r.hashedDownload]), '', ''],
-    ['server peak RSS, largest process (sampled)', mem(r.rss.maxProcessBytes), `≤ ${TARGETS.rssMB} MB`, verdict(rssOk(r.rss.maxProcessBytes))],
-    ['server peak RSS, sum of process tree (sampled)', mem(r.rss.maxSumBytes), `≤ ${TARGETS.rssMB} MB`, verdict(rssOk(r.rss.maxSumBytes))],
-    [
-      `server VmHWM, largest process (${r.rss.hwmReset ? 'reset at phase start' : 'since server start'})`,
-      mem(r.rss.hwmBytes),
-      `≤ ${TARGETS.rssMB} MB`,
-      verdict(rssOk(r.rss.hwmBytes)),
-    ],
-  ];
+    r.requests === 0 ? 'no request answered within the run' : '',
+    r.non2xx > 0 ? `${fmt(r.non2xx)} non-2xx` : '',
+    r.socketErrors > 0 ? `${fmt(r.socketErrors)} socket errors` : '',
+  ].filter(Boolean);
 }
 
-function sizeTitle(r: SizeResult): string {
-  return `${r.mib} MiB model (package ${fmt(r.packageBytes)} bytes, ${r.digest.slice(0, 19)}…)`;
-}
+type TargetRow = [target: string, measured: string, goal: string, result: string];
 
-export function consoleTable(results: SizeResult[]): string {
-  const out: string[] = [];
-  for (const r of results) {
-    const rows = rowsFor(r);
-    const head: Row = ['metric', 'value', 'target', 'result'];
-    const widths = head.map((_, i) => Math.max(...[head, ...rows].map((row) => row[i].length)));
-    const line = (row: Row) => row.map((c, i) => c.padEnd(widths[i])).join('  ');
-    out.push('', `== ${sizeTitle(r)}`, line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
+function targetRows(run: RegistryRun): TargetRow[] {
+  const rows: TargetRow[] = [];
+  for (const s of run.sizes) {
+    const ratio = median(s.publish.map((p, i) => p / s.reference[i]));
+    rows.push([`publish ${s.mib} MiB (curl -T) / \`cat | tee | openssl\``, `${fmt(ratio, 2)}×`, goalText(TARGETS.publishRatio), judge(ratio, TARGETS.publishRatio).text]);
+    const dl = median(s.download) / MB;
+    rows.push([`download ${s.mib} MiB (curl, one stream)`, `${fmt(dl)} MB/s`, goalText(TARGETS.downloadMBps), judge(dl, TARGETS.downloadMBps).text]);
   }
-  return out.join('\n');
+  const vs = (key: LoadKey, ref: LoadKey, target: string, goal: Goal) => {
+    const ours = run.load[key].result;
+    const ratio = ours.reqPerSec / run.load[ref].result.reqPerSec;
+    const measured = `${fmt(ratio, 2)}× (${fmt(ours.reqPerSec)} vs ${fmt(run.load[ref].result.reqPerSec)} req/s)`;
+    rows.push([target, measured, `${goalText(goal)}, no non-2xx`, judge(ratio, goal, problems(ours)).text]);
+  };
+  const events = `${fmt(run.events.rows)} download events`;
+  vs('ours-1m', 'nginx-1m', '1 MiB downloads at 64 connections, ours / nginx', TARGETS.smallDownloadsVsNginx);
+  vs('ours-meta', 'verdaccio-meta', 'package metadata, ours / Verdaccio `GET /{pkg}`', TARGETS.apiVsVerdaccio);
+  vs('ours-search', 'verdaccio-meta', 'search, ours / Verdaccio `GET /{pkg}`', TARGETS.apiVsVerdaccio);
+  vs('ours-meta-events', 'verdaccio-meta', `package metadata with ${events}, ours / Verdaccio`, TARGETS.apiVsVerdaccio);
+  vs('ours-search-events', 'verdaccio-meta', `search with ${events}, ours / Verdaccio`, TARGETS.apiVsVerdaccio);
+  const peak = run.rss.hwmBytes / MB;
+  rows.push(['origin peak RSS through the whole run (VmHWM at the end)', mem(run.rss.hwmBytes), goalText(TARGETS.peakRssMB), judge(peak, TARGETS.peakRssMB).text]);
+  return rows;
 }
 
-function machineLine(info: RunInfo): string {
-  return `${info.cpu}, ${info.cores} cores, ${fmt(info.ramBytes / 1024 ** 3, 1)} GiB RAM, Node ${info.node}, Linux ${info.kernel}`;
+function loadTable(run: RegistryRun): string[] {
+  const ms = (n: number) => `${fmt(n, 1)} ms`;
+  const out = ['| request | server | one GET alone | req/s | MB/s | non-2xx | socket errors | p50 | p99 |', '|---|---|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const { request, server, aloneMs, result: r } of Object.values(run.load)) {
+    out.push(row([request, server, ms(aloneMs), fmt(r.reqPerSec), fmt(r.bytesPerSec / MB, 1), fmt(r.non2xx), fmt(r.socketErrors), ms(r.p50Ms), ms(r.p99Ms)]));
+  }
+  return out;
 }
 
-export function runSection(info: RunInfo, results: SizeResult[]): string {
-  const out = [`## Run ${info.date}`, '', `Machine: ${machineLine(info)}.`, `Server start (incl. build if stale): ${fmt(info.serverStartSeconds, 1)} s. Repetitions per size: ${info.repeats} (medians shown).`,
-    `1-min load average before the run: ${fmt(info.loadBefore, 2)}${info.loadBefore > 0.5 ? ' (machine not idle: figures are skewed)' : ''}.`,
-    `Idle server RSS before the first publish: largest process ${mem(info.idleRss.largestBytes)}, ` +
-      `sum ${mem(info.idleRss.sumBytes)} over ${info.idleRss.processes} processes.`,
+function sizeTable(s: SizeResult): string[] {
+  const ratios = s.publish.map((p, i) => p / s.reference[i]);
+  const ratioRange = ratios.length > 1 ? ` (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})` : '';
+  const vsNginx = median(s.download) / median(s.nginx);
+  return [
+    `#### ${s.mib} MiB model (package ${fmt(s.packageBytes)} bytes, ${s.digest.slice(0, 19)}…)`,
+    '',
+    '| metric | value |',
+    '|---|---|',
+    row(['publish (curl -T PUT with a bearer token, streamed)', rates(s.publish)]),
+    row(['reference `cat | tee | openssl dgst -sha256`', rates(s.reference)]),
+    row(['publish / reference (median of paired runs)', `${fmt(median(ratios), 2)}×${ratioRange}`]),
+    row(['download, ours (curl with a bearer token)', rates(s.download)]),
+    row(['download, nginx serving the same file (curl)', rates(s.nginx)]),
+    row(['download ours / nginx', `${fmt(vsNginx, 2)}×`]),
+    row(['download, ours (node:http GET, count only)', rates(s.nodeDownload)]),
+    row(['download, ours (node:http GET + sha256 check)', rates([s.hashedDownload])]),
     '',
   ];
-  for (const r of results) {
-    out.push(`### ${sizeTitle(r)}`, '', '| metric | value | target | result |', '|---|---|---|---|');
-    for (const row of rowsFor(r)) out.push(`| ${row.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
-    out.push(`| RSS samples / processes seen | ${r.rss.samples} / ${r.rss.processes} | | |`, '');
-  }
-  return out.join('\n');
 }
 
-const HEADER = `# Benchmark results
-
-Run with \`npm run bench\`; \`BENCH_SIZES=16,64 npm run bench\` for a quick run (model sizes in MiB,
-default \`256,1024\`), \`BENCH_REPEAT=n\` for n repetitions per size (default 3; medians are shown
-with the range). The harness (\`bench/run.ts\`) starts the real server with \`node bin/start.mjs\` on a
-free port with a fresh \`TORSH_DATA_DIR\` in a temp dir, writes a random model file per size and, per
-repetition, a package (that file stored uncompressed as \`models/model.bin\`, plus a tiny config;
-version \`1.0.<rep>\`), then measures:
-
-- **publish**: wall time of a streaming PUT of the package (201 expected) → MB/s, sent with
-  \`curl -T\` when curl is installed (else a \`node:http\` client; on 2 cores a JS client's own CPU
-  use shows in the figure)
-  (MB = 10⁶ bytes; MiB/s also shown);
-- **reference**: \`cat FILE | tee COPY | openssl dgst -sha256\` on the same file just before the
-  publish — the work a publish must do (write to disk + sha256); target publish/reference ≥ 0.7;
-- **download**: a \`node:http\` GET that only counts bytes (timed; one extra hashed GET checks the
-  sha256 against the publish digest), plus \`curl\`'s \`speed_download\`; target ≥ 1000 MB/s on loopback;
-- **server peak RSS**: VmRSS of every process in the server's tree (the \`bin/start.mjs\` wrapper and
-  \`next start\`) sampled every 100 ms during the size's phase — largest process and sum — plus the
-  kernel's VmHWM (reset at phase start via \`/proc/<pid>/clear_refs\`); target ≤ 250 MB.
-
-Targets are reported as PASS/MISS; the benchmark fails only if a publish or download fails or a
-digest mismatches. Newest run first.
-`;
-
-const NOTES_PLACEHOLDER = `## Notes
-
-_(To be filled in: explanations of the figures.)_
-`;
-
-export function updateResultsFile(file: string, section: string): void {
-  let notes = NOTES_PLACEHOLDER;
-  let runs = '';
-  if (existsSync(file)) {
-    const text = readFileSync(file, 'utf8');
-    const runAt = text.search(/^## Run /m);
-    const notesAt = text.search(/^## Notes\s*$/m);
-    if (notesAt >= 0) notes = text.slice(notesAt, runAt > notesAt ? runAt : undefined).trimEnd() + '\n';
-    if (runAt >= 0) runs = text.slice(runAt, notesAt > runAt ? notesAt : undefined).trimEnd() + '\n';
-  }
-  writeFileSync(file, [HEADER, notes, section.trimEnd() + '\n', runs].filter((s) => s !== '').join('\n'));
+export function runSection(run: RegistryRun): string {
+  const { info, rss } = run;
+  const w = info.wrk;
+  return [
+    `### Run ${info.date}${info.quick ? ' (quick)' : ''}`,
+    '',
+    `Machine: ${info.machine}. 1-min load average before the run: ${fmt(info.loadBefore, 2)}${info.loadBefore > 0.5 ? ' (machine not idle: figures are skewed)' : ''}.`,
+    `Server start (incl. build if stale): ${fmt(info.serverStartSeconds, 1)} s; idle RSS once healthy: ${mem(info.idleRss.largestBytes)} ` +
+      `(largest of ${info.idleRss.processes} process${info.idleRss.processes === 1 ? '' : 'es'}, sum ${mem(info.idleRss.sumBytes)}). ` +
+      `Publish/download repetitions per size: ${info.repeats} (medians shown).`,
+    `Load: \`wrk -t${w.threads} -c${w.connections} -d${w.seconds}s\` per row after a ${w.warmupSeconds} s warm-up (none after the insert) and with the origin idle; our requests carry an ` +
+      `admin bearer token, as a CI client's do. ${info.versions.wrk}, ${info.versions.nginx}, Verdaccio ${info.versions.verdaccio}. ` +
+      `Download events inserted before the last two rows: ${fmt(run.events.rows)} (${fmt(run.events.fullDownloads)} full downloads ` +
+      `added to the counters) in ${fmt(run.events.seconds, 1)} s.`,
+    '',
+    '#### Targets',
+    '',
+    '| target | measured | goal | result |',
+    '|---|---|---|---|',
+    ...targetRows(run).map(row),
+    '',
+    `#### Requests under load (\`wrk -t${w.threads} -c${w.connections} -d${w.seconds}s\`)`,
+    '',
+    ...loadTable(run),
+    '',
+    ...run.sizes.flatMap(sizeTable),
+    '#### Origin RSS by phase (VmRSS of the largest process, sampled every 100 ms)',
+    '',
+    '| phase | peak |',
+    '|---|---|',
+    ...rss.phases.map((p) => row([p.phase, mem(p.peakBytes)])),
+    row(['whole run, sampled (largest process / sum of the tree)', `${mem(rss.maxProcessBytes)} / ${mem(rss.maxSumBytes)}`]),
+    row(['whole run, kernel VmHWM of the largest process at the end', mem(rss.hwmBytes)]),
+    row(['samples / processes seen', `${fmt(rss.samples)} / ${rss.processes}`]),
+    '',
+  ].join('\n');
 }
