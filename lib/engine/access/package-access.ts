@@ -3,6 +3,7 @@ import { packageGrants, packageOwners, packages, type Visibility } from '@/db/sc
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { prepared } from '../prepared';
 import { authorize } from './authorize';
 import type { Permission } from './permissions';
 
@@ -11,15 +12,23 @@ type PackageRef = { id: number; name: string; visibility: Visibility };
 const PUBLIC_READS: ReadonlySet<Permission> = new Set(['ReadMetadata', 'Download']);
 
 function isOwner(engine: Engine, packageId: number, userId: number): boolean {
-  return !!engine.db.select({ u: packageOwners.userId }).from(packageOwners).where(and(eq(packageOwners.packageId, packageId), eq(packageOwners.userId, userId))).get();
+  return !!prepared(engine.db, 'is-owner', (db) =>
+    db
+      .select({ u: packageOwners.userId })
+      .from(packageOwners)
+      .where(and(eq(packageOwners.packageId, sql.placeholder('packageId')), eq(packageOwners.userId, sql.placeholder('userId'))))
+      .prepare(),
+  ).get({ packageId, userId });
 }
 
 export function grantsOf(engine: Engine, packageId: number, userId: number): Set<string> {
-  const rows = engine.db
-    .select({ p: packageGrants.permission })
-    .from(packageGrants)
-    .where(and(eq(packageGrants.packageId, packageId), eq(packageGrants.userId, userId)))
-    .all();
+  const rows = prepared(engine.db, 'grants-of', (db) =>
+    db
+      .select({ p: packageGrants.permission })
+      .from(packageGrants)
+      .where(and(eq(packageGrants.packageId, sql.placeholder('packageId')), eq(packageGrants.userId, sql.placeholder('userId'))))
+      .prepare(),
+  ).all({ packageId, userId });
   return new Set(rows.map((r) => r.p));
 }
 
@@ -40,7 +49,9 @@ export function canOnPackage(engine: Engine, actor: Actor, permission: Permissio
 }
 
 export function findPackageRef(engine: Engine, name: string): PackageRef | undefined {
-  return engine.db.select({ id: packages.id, name: packages.name, visibility: packages.visibility }).from(packages).where(eq(packages.name, name)).get();
+  return prepared(engine.db, 'package-ref', (db) =>
+    db.select({ id: packages.id, name: packages.name, visibility: packages.visibility }).from(packages).where(eq(packages.name, sql.placeholder('name'))).prepare(),
+  ).get({ name });
 }
 
 /**

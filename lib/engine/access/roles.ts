@@ -3,6 +3,7 @@ import { rolePermissions, roles, userRoles, users } from '@/db/schema';
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { prepared } from '../prepared';
 import { assertHolds } from './grant-rules';
 import { BUILT_IN_ROLES, PERMISSIONS, isPermission, type BuiltInRole, type Permission } from './permissions';
 
@@ -142,13 +143,15 @@ export function deleteRole(engine: Engine, roleId: number): { name: string } {
 
 /** Roles and the union of their permissions for one user. */
 export function rolesOfUser(engine: Engine, userId: number): { roles: string[]; permissions: Set<Permission> } {
-  const rows = engine.db
-    .select({ name: roles.name, permission: rolePermissions.permission })
-    .from(userRoles)
-    .innerJoin(roles, eq(roles.id, userRoles.roleId))
-    .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
-    .where(eq(userRoles.userId, userId))
-    .all();
+  const rows = prepared(engine.db, 'roles-of-user', (db) =>
+    db
+      .select({ name: roles.name, permission: rolePermissions.permission })
+      .from(userRoles)
+      .innerJoin(roles, eq(roles.id, userRoles.roleId))
+      .leftJoin(rolePermissions, eq(rolePermissions.roleId, roles.id))
+      .where(eq(userRoles.userId, sql.placeholder('userId')))
+      .prepare(),
+  ).all({ userId });
   const names = [...new Set(rows.map((r) => r.name))].sort();
   const permissions = new Set(rows.map((r) => r.permission).filter((p): p is Permission => p !== null && isPermission(p)));
   return { roles: names, permissions };

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import { sessions, users } from '@/db/schema';
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
+import { prepared } from '../prepared';
 import { actorForUser } from './actor-for-user';
 
 /** Sliding expiry: a session lives IDLE_MS past its last use, and never beyond MAX_AGE_MS. */
@@ -32,12 +33,14 @@ export function resolveSession(engine: Engine, token: string): Actor | null {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const id = hashToken(token);
   const now = Date.now();
-  const row = engine.db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, now)))
-    .get();
+  const row = prepared(engine.db, 'session-by-id', (db) =>
+    db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))
+      .prepare(),
+  ).get({ id, now });
   if (!row || row.user.disabled) return null;
   if (now - row.session.lastSeenAt > TOUCH_EVERY_MS) {
     const expiresAt = Math.min(now + SESSION_IDLE_MS, row.session.createdAt + SESSION_MAX_AGE_MS);

@@ -1,9 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { apiTokens, users, type ApiTokenRow } from '@/db/schema';
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { prepared } from '../prepared';
 import { actorForUser } from './actor-for-user';
 import { PERMISSIONS, isPermission, type Permission } from './permissions';
 import { rolesOfUser } from './roles';
@@ -90,12 +91,9 @@ export type TokenCheck = { ok: true; actor: Actor } | { ok: false; reason: 'malf
 export function resolveToken(engine: Engine, token: string): TokenCheck {
   const m = TOKEN_RE.exec(token);
   if (!m) return { ok: false, reason: 'malformed' };
-  const row = engine.db
-    .select({ token: apiTokens, user: users })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.publicId, m[1]))
-    .get();
+  const row = prepared(engine.db, 'token-by-public-id', (db) =>
+    db.select({ token: apiTokens, user: users }).from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId)).where(eq(apiTokens.publicId, sql.placeholder('id'))).prepare(),
+  ).get({ id: m[1] });
   if (!row || !timingSafeEqual(sha256(m[2]), Buffer.from(row.token.secretHash, 'hex'))) return { ok: false, reason: 'unknown' };
   if (row.token.revokedAt !== null) return { ok: false, reason: 'revoked' };
   const now = Date.now();

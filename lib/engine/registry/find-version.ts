@@ -1,12 +1,13 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { packages, versions, type PackageRow, type VersionRow } from '@/db/schema';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { prepared } from '../prepared';
 import { checkCoordinates } from './check-coordinates';
 
 export function findPackageRow(engine: Engine, name: string): PackageRow {
   checkCoordinates(name);
-  const row = engine.db.select().from(packages).where(eq(packages.name, name)).get();
+  const row = prepared(engine.db, 'package-by-name', (db) => db.select().from(packages).where(eq(packages.name, sql.placeholder('name'))).prepare()).get({ name });
   if (!row) throw new AppError('PACKAGE_NOT_FOUND', `package "${name}" does not exist`);
   return row;
 }
@@ -14,11 +15,13 @@ export function findPackageRow(engine: Engine, name: string): PackageRow {
 export function findVersionRow(engine: Engine, name: string, version: string): { pkg: PackageRow; row: VersionRow } {
   checkCoordinates(name, version);
   const pkg = findPackageRow(engine, name);
-  const row = engine.db
-    .select()
-    .from(versions)
-    .where(and(eq(versions.packageId, pkg.id), eq(versions.version, version)))
-    .get();
+  const row = prepared(engine.db, 'version-of-package', (db) =>
+    db
+      .select()
+      .from(versions)
+      .where(and(eq(versions.packageId, sql.placeholder('packageId')), eq(versions.version, sql.placeholder('version'))))
+      .prepare(),
+  ).get({ packageId: pkg.id, version });
   if (!row) throw new AppError('VERSION_NOT_FOUND', `${name}@${version} does not exist`);
   return { pkg, row };
 }

@@ -1,16 +1,20 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { tags, versions } from '@/db/schema';
 import type { Engine } from '../engine';
-import { countVersionDownloads } from './count-downloads';
+import { prepared } from '../prepared';
 import { findPackageRow } from './find-version';
 import { sortVersionsDesc } from './pick-latest';
 import { digestRef, type PackageView } from './views';
 
 export function getPackage(engine: Engine, name: string): PackageView {
   const pkg = findPackageRow(engine, name);
-  const rows = engine.db.select().from(versions).where(eq(versions.packageId, pkg.id)).all();
-  const downloads = countVersionDownloads(engine, rows.map((r) => r.id));
-  const tagRows = engine.db.select({ tag: tags.tag }).from(tags).where(eq(tags.packageId, pkg.id)).orderBy(asc(tags.id)).all();
+  const rows = prepared(engine.db, 'versions-of-package', (db) => db.select().from(versions).where(eq(versions.packageId, sql.placeholder('packageId'))).prepare()).all({
+    packageId: pkg.id,
+  });
+  const downloads = new Map(rows.map((r) => [r.id, r.downloadCount + engine.downloads.pendingVersion(r.id)]));
+  const tagRows = prepared(engine.db, 'tags-of-package', (db) =>
+    db.select({ tag: tags.tag }).from(tags).where(eq(tags.packageId, sql.placeholder('packageId'))).orderBy(asc(tags.id)).prepare(),
+  ).all({ packageId: pkg.id });
   return {
     name: pkg.name,
     description: pkg.description,

@@ -1,9 +1,9 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { resources, type PackageRow, type VersionRow } from '@/db/schema';
 import type { Engine } from '../engine';
 import { findKey } from '../security/keys';
 import { fingerprintOf } from '../security/signing';
-import { countVersionDownloads } from './count-downloads';
+import { prepared } from '../prepared';
 import { findVersionRow } from './find-version';
 import { digestRef, downloadUrl, type VersionView } from './views';
 
@@ -13,7 +13,9 @@ function keyFingerprint(engine: Engine, keyId: string | null): string | null {
 }
 
 export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow): VersionView {
-  const res = engine.db.select().from(resources).where(eq(resources.versionId, row.id)).orderBy(asc(resources.path)).all();
+  const res = prepared(engine.db, 'resources-of-version', (db) =>
+    db.select().from(resources).where(eq(resources.versionId, sql.placeholder('versionId'))).orderBy(asc(resources.path)).prepare(),
+  ).all({ versionId: row.id });
   return {
     name: pkg.name,
     version: row.version,
@@ -34,7 +36,7 @@ export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow):
           fingerprint: keyFingerprint(engine, row.signatureKeyId),
         }
       : null,
-    downloads: countVersionDownloads(engine, [row.id]).get(row.id) ?? 0,
+    downloads: row.downloadCount + engine.downloads.pendingVersion(row.id),
     download_url: downloadUrl(pkg.name, row.version),
     encrypted: row.encrypted,
     manifest: JSON.parse(row.manifest),
