@@ -54,13 +54,7 @@ export function KeysPage() {
       all={all}
       path="/keys"
       tabs={{ label: 'Key lists', mine: 'My keys', all: 'All keys', shown: hasPermission(user, 'ManageSecurity') }}
-      action={
-        user && (
-          <Button variant="primary" onClick={openRegister}>
-            Register key
-          </Button>
-        )
-      }
+      action={user && { label: 'Register key', onClick: openRegister }}
       notice={<OutcomeMessage outcome={outcome} />}
       query={keys}
       items={(data) => data.keys}

@@ -6,6 +6,7 @@ import { useSearchParams } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { QueryErrorState } from '@/components/auth/query-error-state';
 import { TableSkeleton } from '@/components/tables/table-skeleton';
+import { Button } from '@/components/ui/button';
 
 /** Mine or everyone's: `?all=1` selects everyone's. */
 export function useEveryoneView(): boolean {
@@ -23,7 +24,7 @@ type OwnedResourcePageProps<D, T> = {
   /** Tab labels; the tabs appear only when the user may see everyone's list. */
   tabs: ByView<string> & { label: string; shown: boolean };
   /** The page's main button ("New token", "Register key"); null when signed out. */
-  action: ReactNode;
+  action: { label: string; onClick: () => void } | null;
   /** A live region above the list (outcomes of the page's actions). */
   notice?: ReactNode;
   query: UseQueryResult<D>;
@@ -53,7 +54,11 @@ export function OwnedResourcePage<D, T>({ all, path, tabs, action, notice, query
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         {tabs.shown ? <ViewTabs all={all} path={path} tabs={tabs} /> : <span />}
-        {action}
+        {action && (
+          <Button variant="primary" onClick={action.onClick}>
+            {action.label}
+          </Button>
+        )}
       </div>
       {notice}
       {list}

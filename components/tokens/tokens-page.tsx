@@ -38,13 +38,7 @@ export function TokensPage() {
       all={all}
       path="/tokens"
       tabs={{ label: 'Token lists', mine: 'My tokens', all: 'All tokens', shown: hasPermission(user, 'ManageTokens') }}
-      action={
-        user && (
-          <Button variant="primary" onClick={create}>
-            New token
-          </Button>
-        )
-      }
+      action={user && { label: 'New token', onClick: create }}
       query={tokens}
       items={(data) => data.tokens}
       loading={{ label: 'Loading tokens…', columns: 6 }}
