@@ -105,7 +105,6 @@ function RegisterKeyForm({ onCancel, onPendingChange, onRegistered }: RegisterKe
         spellCheck={false}
         required
         maxLength={200}
-        className="font-mono"
         hint="The base64 the command printed."
         disabled={register.isPending || !text}
         errors={fieldErrors(register.error, 'signature')}
