@@ -1,7 +1,7 @@
 import type { Permission } from '@/lib/engine/access/permissions';
 
 /** One-line explanations shown next to permission names. */
-export const PERMISSION_DESCRIPTIONS: Partial<Record<Permission, string>> = {
+export const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   ReadMetadata: 'See packages, versions and manifests',
   Download: 'Download package files',
   Publish: 'Publish new packages and versions',
@@ -22,6 +22,8 @@ export const PERMISSION_DESCRIPTIONS: Partial<Record<Permission, string>> = {
   ManageBackups: 'Run backups and restores',
   ManageAlerts: 'Configure alerts',
   ViewAudit: 'Read the audit log',
+  ManageOwnTokens: 'Create, list and revoke your own API tokens (every account holds it; a token only when scoped to it)',
+  ManageOwnKeys: 'Register and revoke your own signing keys (every account holds it; a token only when scoped to it)',
 };
 
 export function describePermission(permission: string): string | undefined {

@@ -1,13 +1,10 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
-import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { revokeKeyAction } from '@/app/(dashboard)/keys/actions';
-import { QueryErrorState } from '@/components/auth/query-error-state';
 import { ConfirmDialog } from '@/components/forms/confirm-dialog';
-import { TableSkeleton } from '@/components/tables/table-skeleton';
+import { OwnedResourcePage, useEveryoneView } from '@/components/layout/owned-resource-page';
 import { Button } from '@/components/ui/button';
 import { CommandSnippet } from '@/components/ui/command-snippet';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -19,7 +16,7 @@ import { RegisterKeyDialog } from './register-key-dialog';
 
 const SIGNING_COMMANDS = [
   'torsh keygen -o signing-key.pem',
-  'torsh keys register signing-key.pem.pub --name laptop',
+  'torsh keys register signing-key.pem --name laptop',
   'torsh publish model.torshpkg --sign signing-key.pem',
 ].join('\n');
 
@@ -27,10 +24,9 @@ type Outcome = { kind: 'registered'; key: KeyRow } | { kind: 'revoked'; key: Key
 
 /** Own signing keys, or with ?all=1 everyone's (ManageSecurity); "Register key" and "Revoke". */
 export function KeysPage() {
-  const all = useSearchParams().get('all') === '1';
+  const all = useEveryoneView();
   const { data: me } = useMe();
   const user = me?.user ?? null;
-  const canSeeAll = hasPermission(user, 'ManageSecurity');
   const keys = useKeys({ all });
   const queryClient = useQueryClient();
   const [registering, setRegistering] = useState(false);
@@ -54,28 +50,34 @@ export function KeysPage() {
   };
 
   return (
-    <div className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        {canSeeAll ? <KeyTabs all={all} /> : <span />}
-        {user && (
-          <Button variant="primary" onClick={openRegister}>
-            Register key
-          </Button>
-        )}
-      </div>
-
-      <OutcomeMessage outcome={outcome} />
-
-      <KeyList
-        all={all}
-        keys={keys}
-        onRegister={openRegister}
-        onRevoke={(key) => {
-          revoke.reset();
-          setRevoking(key);
-        }}
-      />
-
+    <OwnedResourcePage
+      all={all}
+      path="/keys"
+      tabs={{ label: 'Key lists', mine: 'My keys', all: 'All keys', shown: hasPermission(user, 'ManageSecurity') }}
+      action={user && { label: 'Register key', onClick: openRegister }}
+      notice={<OutcomeMessage outcome={outcome} />}
+      query={keys}
+      items={(data) => data.keys}
+      loading={{ label: 'Loading signing keys…', columns: 5 }}
+      error={{
+        title: 'Could not load signing keys',
+        forbidden: { mine: 'You do not have permission to use signing keys', all: 'You do not have permission to see everyone’s keys' },
+      }}
+      empty={{
+        all: <EmptyState title="No signing keys yet">Nobody has registered a signing key.</EmptyState>,
+        mine: <NoKeys onRegister={openRegister} />,
+      }}
+      table={(rows) => (
+        <KeyTable
+          keys={rows}
+          showOwner={all}
+          onRevoke={(key) => {
+            revoke.reset();
+            setRevoking(key);
+          }}
+        />
+      )}
+    >
       <RegisterKeyDialog
         open={registering}
         onClose={() => setRegistering(false)}
@@ -106,7 +108,7 @@ export function KeysPage() {
           </div>
         )}
       </ConfirmDialog>
-    </div>
+    </OwnedResourcePage>
   );
 }
 
@@ -135,62 +137,23 @@ function OutcomeText({ outcome }: { outcome: Outcome }) {
   );
 }
 
-function KeyTabs({ all }: { all: boolean }) {
-  const tab = (active: boolean) =>
-    `-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
-      active ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900'
-    }`;
+function NoKeys({ onRegister }: { onRegister: () => void }) {
   return (
-    <nav aria-label="Key lists" className="flex border-b border-slate-200">
-      <Link href="/keys" aria-current={!all ? 'page' : undefined} className={tab(!all)}>
-        My keys
-      </Link>
-      <Link href="/keys?all=1" aria-current={all ? 'page' : undefined} className={tab(all)}>
-        All keys
-      </Link>
-    </nav>
+    <EmptyState title="You have no signing keys" action={<Button variant="primary" onClick={onRegister}>Register your first key</Button>}>
+      <p>
+        Signing proves a package came from you and was not altered. Create a key pair with{' '}
+        <code className="font-mono">torsh keygen</code>, register it with <code className="font-mono">torsh keys register</code>{' '}
+        (or “Register key” here: you sign a challenge with the key to prove it is yours), then sign what you publish with{' '}
+        <code className="font-mono">torsh publish --sign</code>:
+      </p>
+      <div className="mt-3 text-left">
+        <CommandSnippet command={SIGNING_COMMANDS} label="Copy commands" />
+      </div>
+      <p className="mt-3">
+        <code className="font-mono">torsh keygen</code> writes the private key (keep it secret) and{' '}
+        <code className="font-mono">signing-key.pem.pub</code>. The private key never leaves your machine: the registry only
+        stores the public key.
+      </p>
+    </EmptyState>
   );
-}
-
-type KeyListProps = {
-  all: boolean;
-  keys: ReturnType<typeof useKeys>;
-  onRegister: () => void;
-  onRevoke: (key: KeyRow) => void;
-};
-
-function KeyList({ all, keys, onRegister, onRevoke }: KeyListProps) {
-  if (keys.isPending) return <TableSkeleton label="Loading signing keys…" columns={5} />;
-  if (keys.error) {
-    return (
-      <QueryErrorState
-        error={keys.error}
-        title="Could not load signing keys"
-        forbidden={all ? 'You do not have permission to see everyone’s keys' : 'You do not have permission to use signing keys'}
-      />
-    );
-  }
-  if (keys.data.keys.length === 0) {
-    return all ? (
-      <EmptyState title="No signing keys yet">Nobody has registered a signing key.</EmptyState>
-    ) : (
-      <EmptyState title="You have no signing keys" action={<Button variant="primary" onClick={onRegister}>Register your first key</Button>}>
-        <p>
-          Signing proves a package came from you and was not altered. Create a key pair with{' '}
-          <code className="font-mono">torsh keygen</code>, register its public key with{' '}
-          <code className="font-mono">torsh keys register</code> (or “Register key” here), then sign what you publish with{' '}
-          <code className="font-mono">torsh publish --sign</code>:
-        </p>
-        <div className="mt-3 text-left">
-          <CommandSnippet command={SIGNING_COMMANDS} label="Copy commands" />
-        </div>
-        <p className="mt-3">
-          <code className="font-mono">torsh keygen</code> writes the private key (keep it secret) and{' '}
-          <code className="font-mono">signing-key.pem.pub</code>. The private key never leaves your machine: the registry only
-          stores the public key.
-        </p>
-      </EmptyState>
-    );
-  }
-  return <KeyTable keys={keys.data.keys} showOwner={all} onRevoke={onRevoke} />;
 }

@@ -101,7 +101,7 @@ function NewTokenForm({ permissions, onCancel, onPendingChange, onCreated }: New
       <div className="max-h-64 overflow-y-auto rounded-md border border-slate-200 p-3">
         <CheckboxList
           legend="Scopes"
-          hint="What the token may do. It never exceeds your own permissions, even if your roles change later."
+          hint="What the token may do. It never exceeds your own permissions, even if your roles change later. Without ManageOwnTokens and ManageOwnKeys it cannot create or revoke tokens nor change your signing keys: leave them off for CI."
           options={permissions.map((permission) => ({ value: permission, label: permission, description: describePermission(permission) }))}
           selected={scopes}
           bulk

@@ -1,5 +1,6 @@
 import { generateSigningKey, signDigest, verifyDigest } from '../../lib/engine/security/signing';
 import { expect, test } from '../support/fixtures';
+import { provenKeyBody } from '../support/key-proof';
 import { blobFiles, publish, samplePackage, uniqueName, userWithToken } from '../support/registry';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -9,10 +10,13 @@ test.describe('signing', () => {
     const username = uniqueName('signer');
     const { token } = await userWithToken(api, request, { username, roles: ['contributor'] });
     const key = generateSigningKey();
-    const reg = await request.post('/api/v1/keys', { data: { name: 'ci', public_key: key.publicKey }, headers: bearer(token) });
+    const unproven = await request.post('/api/v1/keys', { data: { name: 'ci', public_key: key.publicKey }, headers: bearer(token) });
+    expect(unproven.status()).toBe(422);
+    expect((await unproven.json()).error.code).toBe('KEY_PROOF_INVALID');
+    const reg = await request.post('/api/v1/keys', { data: await provenKeyBody(request, bearer(token), key, 'ci'), headers: bearer(token) });
     expect(reg.status()).toBe(201);
     expect(await reg.json()).toMatchObject({ key_id: key.keyId, owner: username, revoked_at: null });
-    const dup = await request.post('/api/v1/keys', { data: { name: 'again', public_key: key.publicKey }, headers: bearer(token) });
+    const dup = await request.post('/api/v1/keys', { data: await provenKeyBody(request, bearer(token), key, 'again'), headers: bearer(token) });
     expect(dup.status()).toBe(409);
     const junk = await request.post('/api/v1/keys', { data: { name: 'junk', public_key: 'not-a-key' }, headers: bearer(token) });
     expect(junk.status()).toBe(400);

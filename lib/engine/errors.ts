@@ -68,6 +68,8 @@ export type ErrorCode =
   | 'SIGNATURE_REQUIRED'
   | 'KEY_EXISTS'
   | 'KEY_NOT_FOUND'
+  | 'KEY_PROOF_INVALID'
+  | 'KEY_CHALLENGE_INVALID'
   // package encryption (lib/engine/security/encryption)
   | 'DECRYPT_FAILED'
   | 'ENCRYPTED_FORMAT_INVALID'

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import net from 'node:net';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -10,6 +9,7 @@ import { publishVersion } from '@/lib/engine/registry';
 import { getPolicy } from '@/lib/engine/security/policy';
 import { SESSION_COOKIE } from './session-cookie';
 import { startApiTestServer, type ApiTestServer } from './test-support/api-test-server';
+import { rawRequest } from './test-support/raw-request';
 
 let t: ApiTestServer;
 let viewer: { token: string; session: string };
@@ -19,21 +19,6 @@ async function publish(name: string, version: string) {
   const file = await writeSamplePackage({ name, version });
   const { size } = await stat(file);
   await publishVersion(t.engine, ANONYMOUS, { name, version, source: { kind: 'stream', body: createReadStream(file), contentLength: size } });
-}
-
-/** One raw HTTP request: headers sent at once, the body only when given (so a test can hold it back). */
-function rawRequest(opts: { method: string; path: string; headers: Record<string, string>; body?: Buffer }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: t.port, method: opts.method, path: opts.path, headers: opts.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    if (opts.body) req.end(opts.body);
-    else req.flushHeaders(); // the body never comes: only an answer before reading it can arrive
-  });
 }
 
 beforeAll(async () => {
@@ -78,7 +63,7 @@ describe('the origin router', () => {
   });
 
   it('refuses malformed percent-encoding with a clear 400', async () => {
-    const res = await rawRequest({ method: 'GET', path: '/api/v1/packages/%E0%A4%A', headers: {}, body: Buffer.alloc(0) });
+    const res = await rawRequest(t.port, { method: 'GET', path: '/api/v1/packages/%E0%A4%A', headers: {}, body: Buffer.alloc(0) });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body).error.code).toBe('INVALID_INPUT');
   });
@@ -112,7 +97,7 @@ describe('shared caches never store non-public data', () => {
 
 describe('bounded request bodies', () => {
   it('refuses a JSON body whose Content-Length is over the limit before reading it (413)', async () => {
-    const res = await rawRequest({
+    const res = await rawRequest(t.port, {
       method: 'POST',
       path: '/api/v1/auth/tokens',
       headers: { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) },
@@ -149,7 +134,7 @@ describe('bounded request bodies', () => {
   });
 
   it('authorises a package-scoped route before reading its body', async () => {
-    const res = await rawRequest({
+    const res = await rawRequest(t.port, {
       method: 'PATCH',
       path: '/api/v1/packages/pub/access',
       headers: { authorization: `Bearer ${viewer.token}`, 'content-type': 'application/json', 'content-length': '1000' },

@@ -4,7 +4,7 @@ import { issueTokenHandler, listRolesHandler, listTokensHandler, listUsersHandle
 import { auditHandler } from './handlers/audit';
 import { downloadHandler } from './handlers/download';
 import { healthHandler } from './handlers/health';
-import { listKeysHandler, registerKeyHandler, revokeKeyHandler, trustedKeysHandler } from './handlers/keys';
+import { keyChallengeHandler, listKeysHandler, registerKeyHandler, revokeKeyHandler, trustedKeysHandler } from './handlers/keys';
 import { getAccessHandler, setGrantHandler, updateAccessHandler } from './handlers/package-access';
 import { getVersionHandler, publishVersionHandler } from './handlers/package-version';
 import { getPackageHandler } from './handlers/packages';
@@ -59,6 +59,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'PUT', path: '/api/v1/policies', handler: setPolicyHandler },
   { method: 'GET', path: '/api/v1/keys', handler: listKeysHandler },
   { method: 'POST', path: '/api/v1/keys', handler: registerKeyHandler },
+  { method: 'POST', path: '/api/v1/keys/challenge', handler: keyChallengeHandler },
   { method: 'GET', path: '/api/v1/keys/trusted', handler: trustedKeysHandler },
   { method: 'DELETE', path: '/api/v1/keys/:keyId', handler: revokeKeyHandler },
   { method: 'GET', path: PKG, handler: getPackageHandler },

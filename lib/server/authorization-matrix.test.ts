@@ -1,24 +1,29 @@
 /**
  * Every mutating API route and server action, checked against every built-in role and
- * anonymous: allowed or denied exactly as the permission table (BUILT_IN_ROLES) says, and
- * audited either way. The list of mutations is read from the code (the API route table and
- * every actions.ts under app/), so a new mutation
- * fails this test until it gets a row below.
+ * anonymous: allowed or denied exactly as the permission table (BUILT_IN_ROLES, plus the
+ * self-service permissions every account holds) says, and audited either way. An allowed call
+ * must succeed, or fail with the one domain error its row names (`expect`); each call leaves
+ * exactly one audit row of its action, whose result says what happened. The list of mutations
+ * is read from the code (the API route table and every actions.ts under app/), so a new
+ * mutation fails this test until it gets a row below.
  */
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_IN_ROLES, type BuiltInRole } from '@/lib/engine/access/permissions';
+import { BUILT_IN_ROLES, withSelfService, type BuiltInRole } from '@/lib/engine/access/permissions';
 import { actorForUser } from '@/lib/engine/access/actor-for-user';
 import { bootstrapAccounts } from '@/lib/engine/access/bootstrap';
 import { createSession } from '@/lib/engine/access/sessions';
 import { createToken } from '@/lib/engine/access/tokens';
 import { createUser, getUser } from '@/lib/engine/access/users';
 import { createRole } from '@/lib/engine/access/roles';
-import { registerKey } from '@/lib/engine/security/keys';
+import type { ErrorCode } from '@/lib/engine/errors';
+import { issueKeyChallenge } from '@/lib/engine/security/key-challenges';
 import { generateSigningKey } from '@/lib/engine/security/signing';
+import { registerProvenKey } from '@/lib/engine/test-support/key-proof';
+import { signChallenge } from '@/lib/engine/test-support/sign-challenge';
 import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-package';
 import { tempEngine } from '@/lib/engine/test-support/temp-engine';
 import { installEngine } from './engine';
@@ -43,8 +48,13 @@ type Caller = {
   userId: number | null;
   username: string | null;
 };
-/** `alsoNeeds`: the grant rules (nobody grants what they do not hold) ask for these too. */
-type Row = { permission: Requirement; alsoNeeds?: Requirement[]; call: (c: Caller) => Promise<Outcome> };
+/**
+ * One mutation: the permission it declares, and a call made as each caller. An allowed call
+ * must succeed, unless `expect` names the one domain error it must fail with instead (audited
+ * as 'error' with that code). `alsoNeeds`: the grant rules (nobody grants what they do not hold)
+ * ask for these too; without them the call is denied.
+ */
+type Row = { permission: Requirement; alsoNeeds?: Requirement[]; call: (c: Caller) => Promise<Outcome>; expect?: ErrorCode };
 
 type Mutation = { id: string; meta: GuardMeta | undefined; fn: (...args: never[]) => unknown };
 
@@ -180,9 +190,10 @@ const TABLE: Record<string, Row> = {
       JSON.stringify({ permissions: ['Download'] }),
     ),
   },
+  ['POST /api/v1/keys/challenge']: { permission: 'ManageOwnKeys', call: routeCall('POST /api/v1/keys/challenge', 'POST', '/api/v1/keys/challenge', {}) },
   ['POST /api/v1/keys']: {
-    permission: 'authenticated',
-    call: (c) => routeCall('POST /api/v1/keys', 'POST', '/api/v1/keys', {}, JSON.stringify({ name: `k-${c.tag}`, public_key: generateSigningKey().publicKey }))(c),
+    permission: 'ManageOwnKeys',
+    call: (c) => routeCall('POST /api/v1/keys', 'POST', '/api/v1/keys', {}, JSON.stringify(provenKey(c, `k-${c.tag}`)))(c),
   },
   ['DELETE /api/v1/keys/:keyId']: {
     permission: 'authenticated',
@@ -195,9 +206,10 @@ const TABLE: Record<string, Row> = {
     permission: 'ManageSecurity',
     call: routeCall('PUT /api/v1/policies', 'PUT', '/api/v1/policies', {}, JSON.stringify({ sign_browser_publishes: true })),
   },
+  ['app/(dashboard)/keys/actions.ts#keyChallengeAction']: { permission: 'ManageOwnKeys', call: actionCall('app/(dashboard)/keys/actions.ts#keyChallengeAction', () => ({})) },
   ['app/(dashboard)/keys/actions.ts#registerKeyAction']: {
-    permission: 'authenticated',
-    call: actionCall('app/(dashboard)/keys/actions.ts#registerKeyAction', (c) => ({ name: `ka-${c.tag}`, public_key: generateSigningKey().publicKey })),
+    permission: 'ManageOwnKeys',
+    call: actionCall('app/(dashboard)/keys/actions.ts#registerKeyAction', (c) => provenKey(c, `ka-${c.tag}`)),
   },
   ['app/(dashboard)/keys/actions.ts#revokeKeyAction']: {
     permission: 'authenticated',
@@ -223,7 +235,12 @@ const TABLE: Record<string, Row> = {
       return actionCall(`${A}#logoutAction`, () => ({}))({ ...c, headers });
     },
   },
-  [`${A}#setupAction`]: { permission: 'public', call: actionCall(`${A}#setupAction`, (c) => ({ username: `s-${c.tag}`, email: `s-${c.tag}@x.test`, password: PW })) },
+  // Users exist, so setup is closed for everyone; its success path runs in its own test below.
+  [`${A}#setupAction`]: {
+    permission: 'public',
+    expect: 'SETUP_DONE',
+    call: actionCall(`${A}#setupAction`, (c) => ({ username: `s-${c.tag}`, email: `s-${c.tag}@x.test`, password: PW })),
+  },
   [`${U}#createUserAction`]: {
     permission: 'ManageUsers',
     call: actionCall(`${U}#createUserAction`, (c) => ({ username: `n-${c.tag}`, email: `n-${c.tag}@x.test`, password: PW, roles: ['viewer'] })),
@@ -237,13 +254,12 @@ const TABLE: Record<string, Row> = {
     permission: 'ManageRoles',
     call: (c) => actionCall(`${R}#deleteRoleAction`, () => ({ roleId: createRole(engine, { name: `d-${c.tag}`, permissions: [] }).id }))(c),
   },
-  [`${T}#createTokenAction`]: { permission: 'authenticated', call: actionCall(`${T}#createTokenAction`, (c) => ({ name: `t-${c.tag}`, scopes: ['Download'] })) },
+  [`${T}#createTokenAction`]: { permission: 'ManageOwnTokens', call: actionCall(`${T}#createTokenAction`, (c) => ({ name: `t-${c.tag}`, scopes: ['Download'] })) },
   [`${T}#revokeTokenAction`]: {
     permission: 'authenticated',
     call: (c) => {
       // Each caller revokes a token of its own (an anonymous caller names the owner's).
-      const actor = actorForUser(engine, getUser(engine, c.userId ?? target('owner')), { sessionId: 'fixture' });
-      const { id } = createToken(engine, actor, { name: `own-${c.tag}`, scopes: ['Download'] });
+      const { id } = createToken(engine, fixtureActor(c), { name: `own-${c.tag}`, scopes: ['Download'] });
       return actionCall(`${T}#revokeTokenAction`, () => ({ tokenId: id }))(c);
     },
   },
@@ -268,10 +284,19 @@ const TABLE: Record<string, Row> = {
   [`${P}#setGrantAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#setGrantAction`, () => ({ name: 'shared', username: 'victim', permissions: ['Download'] })) },
 };
 
+/** The caller as a signed-in user (an anonymous caller stands in for the owner), for fixtures. */
+const fixtureActor = (c: Caller) => actorForUser(engine, getUser(engine, c.userId ?? target('owner')), { sessionId: 'fixture' });
+
 /** A key of the caller's own (an anonymous caller names the owner's), for revoke rows. */
 function ownKey(c: Caller): string {
-  const actor = actorForUser(engine, getUser(engine, c.userId ?? target('owner')), { sessionId: 'fixture' });
-  return registerKey(engine, actor, { name: `own-${c.tag}-${Math.random()}`, publicKey: generateSigningKey().publicKey }).key_id;
+  return registerProvenKey(engine, fixtureActor(c), generateSigningKey(), `own-${c.tag}-${Math.random()}`).key_id;
+}
+
+/** A registration body with a valid proof: a fresh key signing a challenge issued to the caller (the owner's for anonymous). */
+function provenKey(c: Caller, name: string) {
+  const key = generateSigningKey();
+  const { challenge } = issueKeyChallenge(engine, fixtureActor(c));
+  return { name, public_key: key.publicKey, challenge, signature: signChallenge(key.privateKeyPem, challenge) };
 }
 
 const targets = new Map<string, number>();
@@ -281,8 +306,13 @@ function allowed(who: Who, permission: Requirement): boolean {
   if (permission === 'public') return true;
   if (who === 'anonymous') return false;
   if (permission === 'authenticated') return true;
-  return (BUILT_IN_ROLES[who].permissions as readonly string[]).includes(permission);
+  return withSelfService(BUILT_IN_ROLES[who].permissions).has(permission);
 }
+
+type AuditRow = { result: string; error_code: string | null };
+const lastAuditId = () => engine.db.get<{ id: number | null }>(sql`SELECT max(id) AS id FROM audit_events`).id ?? 0;
+const auditRowsSince = (id: number, action: string) =>
+  engine.db.all<AuditRow>(sql`SELECT result, error_code FROM audit_events WHERE id > ${id} AND action = ${action} ORDER BY id`);
 
 beforeAll(async () => {
   engine = await tempEngine();
@@ -347,17 +377,49 @@ describe('authorisation matrix', () => {
       for (const [id, row] of Object.entries(TABLE)) {
         const cred = callers.get(who)!;
         const headers = new Headers(cred.session ? { cookie: `${SESSION_COOKIE}=${cred.session}` } : {});
-        const before = engine.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events`).n;
+        const before = lastAuditId();
         const outcome = await row.call({ who, tag: `${who}-${id.length}`, headers, userId: cred.userId, username: cred.username });
-        const denied = outcome.code === 'UNAUTHENTICATED' || outcome.code === 'FORBIDDEN';
-        if (allowed(who, row.permission) && (row.alsoNeeds ?? []).every((p) => allowed(who, p))) {
-          expect(denied, `${who} should pass ${id} but got ${outcome.code}`).toBe(false);
+        let audit: AuditRow;
+        if (!allowed(who, row.permission) || !(row.alsoNeeds ?? []).every((p) => allowed(who, p))) {
+          const denial = who === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+          expect(outcome, `${who} should be denied ${id}`).toEqual({ ok: false, code: denial });
+          audit = { result: 'denied', error_code: denial };
+        } else if (row.expect) {
+          expect(outcome, `${who} should get ${row.expect} from ${id}`).toEqual({ ok: false, code: row.expect });
+          audit = { result: 'error', error_code: row.expect };
         } else {
-          expect(outcome.code, `${who} should be denied ${id}`).toBe(who === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+          expect(outcome, `${who} should succeed at ${id}`).toEqual({ ok: true, code: null });
+          audit = { result: 'ok', error_code: null };
         }
-        const after = engine.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events`).n;
-        expect(after - before, `${id} by ${who} left no audit row`).toBeGreaterThanOrEqual(1);
+        const action = mutations.find((m) => m.id === id)!.meta!.audit!;
+        expect(auditRowsSince(before, action), `${id} by ${who}: one audit row saying what happened`).toEqual([audit]);
       }
     });
   }
+
+  it('setup creates the first admin on a fresh registry, signs them in and audits it; then it is closed', async () => {
+    const fresh = await tempEngine();
+    const cookies: string[] = [];
+    const setup = mutations.find((m) => m.id === `${A}#setupAction`)!.fn as unknown as {
+      runWith: (req: { headers: Headers; cookies: CookieJar }, raw: unknown) => Promise<{ ok: boolean; data?: unknown; error?: { code: string } }>;
+    };
+    const req = { headers: new Headers(), cookies: { set: (name: string) => void cookies.push(name), delete: () => {} } };
+    try {
+      await bootstrapAccounts(fresh, undefined);
+      installEngine(fresh);
+      const first = await setup.runWith(req, { username: 'first', email: 'first@x.test', password: PW });
+      expect(first).toEqual({ ok: true, data: { username: 'first' } });
+      expect(cookies).toEqual([SESSION_COOKIE]);
+      const user = fresh.db.get<{ id: number }>(sql`SELECT id FROM users WHERE username = 'first'`);
+      expect(actorForUser(fresh, getUser(fresh, user.id), { sessionId: 'check' }).isAdmin).toBe(true);
+      expect(fresh.db.all(sql`SELECT actor, result, error_code FROM audit_events WHERE action = 'auth.setup'`)).toEqual([
+        { actor: 'user:first', result: 'ok', error_code: null },
+      ]);
+      expect(await setup.runWith(req, { username: 'second', email: 'second@x.test', password: PW })).toMatchObject({ ok: false, error: { code: 'SETUP_DONE' } });
+      expect(fresh.db.all(sql`SELECT username FROM users`)).toEqual([{ username: 'first' }]);
+    } finally {
+      installEngine(engine);
+      await fresh.cleanup();
+    }
+  });
 });

@@ -80,9 +80,12 @@ export const ZAuditQuery = z.object({
 });
 
 export const ZKeyId = z.string().regex(/^[a-f0-9]{16}$/, 'key ids are 16 lowercase hex characters');
+/** The proof fields are checked by the engine, so a client that omits them learns how to prove the key (KEY_PROOF_INVALID). */
 export const ZRegisterKeyInput = z.object({
   name: z.string().trim().min(1, 'give the key a name').max(100),
   public_key: z.string().trim().min(1).max(2000),
+  challenge: z.string().trim().max(200).optional(),
+  signature: z.string().trim().max(200).optional(),
 });
 export const ZRevokeKeyInput = z.object({ keyId: ZKeyId });
 export const ZPolicyInput = z.object({

@@ -183,7 +183,7 @@ describe('accounts and access', () => {
     const { token } = createToken(engine, alice, { name: 'ci' });
     setUserRoles(engine, SYSTEM, { userId: alice.userId!, roles: ['viewer'] });
     const r = resolveToken(engine, token);
-    expect(r.ok && [...r.actor.permissions].sort()).toEqual(['Download', 'ReadMetadata', 'ViewStats']);
+    expect(r.ok && [...r.actor.permissions].sort()).toEqual(['Download', 'ManageOwnKeys', 'ManageOwnTokens', 'ReadMetadata', 'ViewStats']);
   });
 
   it('roles: custom roles are created and edited; built-in ones cannot be deleted; unknown permissions are refused', () => {

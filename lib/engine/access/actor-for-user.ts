@@ -1,16 +1,20 @@
 import type { UserRow } from '@/db/schema';
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
-import type { Permission } from './permissions';
+import { withSelfService, type Permission } from './permissions';
 import { rolesOfUser } from './roles';
 
-/** The actor for a signed-in user, or for one of their tokens (scopes narrow the permissions). */
+/**
+ * The actor for a signed-in user, or for one of their tokens: the roles' permissions plus the
+ * self-service ones every account holds, narrowed to the scopes for a scoped token.
+ */
 export function actorForUser(
   engine: Engine,
   user: UserRow,
   via: { sessionId: string } | { tokenId: number; tokenName: string; scopes: Permission[] | null },
 ): Actor {
-  const { roles, permissions } = rolesOfUser(engine, user.id);
+  const { roles, permissions: granted } = rolesOfUser(engine, user.id);
+  const permissions = withSelfService(granted);
   if ('sessionId' in via) {
     return { kind: 'user', name: user.username, userId: user.id, permissions, scopes: null, isAdmin: roles.includes('admin'), sessionId: via.sessionId };
   }

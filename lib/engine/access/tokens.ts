@@ -6,7 +6,8 @@ import type { Engine } from '../engine';
 import { AppError } from '../errors';
 import { prepared } from '../prepared';
 import { actorForUser } from './actor-for-user';
-import { PERMISSIONS, isPermission, type Permission } from './permissions';
+import { authorize } from './authorize';
+import { PERMISSIONS, isPermission, withSelfService, type Permission } from './permissions';
 import { rolesOfUser } from './roles';
 
 export type TokenView = {
@@ -14,7 +15,7 @@ export type TokenView = {
   name: string;
   username: string;
   prefix: string;
-  /** What the token may use; for a full-access token, its user's current permissions. */
+  /** What the token may use; for a full-access token, its user's current permissions (self-service ones included). */
   scopes: Permission[];
   /** No scopes given at creation: acts with everything its user may do (ownership included). */
   full_access: boolean;
@@ -35,6 +36,8 @@ function parseScopes(text: string): Permission[] | null {
   return raw === null ? null : raw.filter(isPermission);
 }
 
+const inOrder = (set: ReadonlySet<Permission>) => PERMISSIONS.filter((p) => set.has(p));
+
 function toView(engine: Engine, row: ApiTokenRow, username: string): TokenView {
   const scopes = parseScopes(row.scopes);
   return {
@@ -42,7 +45,7 @@ function toView(engine: Engine, row: ApiTokenRow, username: string): TokenView {
     name: row.name,
     username,
     prefix: `torsh_${row.publicId}`,
-    scopes: scopes ?? PERMISSIONS.filter((p) => rolesOfUser(engine, row.userId).permissions.has(p)),
+    scopes: scopes ?? inOrder(withSelfService(rolesOfUser(engine, row.userId).permissions)),
     full_access: scopes === null,
     created_at: row.createdAt,
     expires_at: row.expiresAt,
@@ -52,20 +55,25 @@ function toView(engine: Engine, row: ApiTokenRow, username: string): TokenView {
 }
 
 /**
- * A new token for the actor's own user. Scopes may not exceed the user's permissions; without
- * scopes the token acts as its user. The secret is returned once; only its sha256 is stored.
+ * A new token for the actor's own user (needs ManageOwnTokens). Its scopes may not exceed what
+ * the actor may do now: a scoped token can only mint narrower tokens. Without scopes the new
+ * token has the caller's: a session's or full-access token's caller gets a full-access token
+ * (it acts as its user), a scoped token's caller one with the same scopes. The secret is returned
+ * once; only its sha256 is stored.
  */
 export function createToken(
   engine: Engine,
   actor: Actor,
   input: { name: string; scopes?: string[]; expiresInDays?: number },
 ): { id: number; token: string } {
+  authorize(actor, 'ManageOwnTokens');
   if (actor.userId === null) throw new AppError('UNAUTHENTICATED', 'sign in to create API tokens');
   const requested = input.scopes ?? [];
   const unknown = requested.filter((s) => !isPermission(s));
   if (unknown.length > 0) throw new AppError('UNKNOWN_PERMISSION', `unknown permission: ${unknown.join(', ')}`);
   const beyond = requested.filter((s) => !actor.permissions.has(s as Permission));
   if (beyond.length > 0) throw new AppError('FORBIDDEN', `a token cannot have permissions you do not hold: ${beyond.join(', ')}`);
+  const scopes = input.scopes ? inOrder(new Set(requested as Permission[])) : actor.scopes === null ? null : inOrder(actor.permissions);
   const publicId = randomBytes(6).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const now = Date.now();
@@ -76,7 +84,7 @@ export function createToken(
       userId: actor.userId,
       name: input.name.trim(),
       secretHash: sha256(secret).toString('hex'),
-      scopes: JSON.stringify(input.scopes ? [...new Set(requested)] : null),
+      scopes: JSON.stringify(scopes),
       createdAt: now,
       expiresAt: input.expiresInDays ? now + input.expiresInDays * 24 * 3600 * 1000 : null,
     })
@@ -106,22 +114,28 @@ export function resolveToken(engine: Engine, token: string): TokenCheck {
   return { ok: true, actor: actorForUser(engine, row.user, { tokenId: row.token.id, tokenName: row.token.name, scopes }) };
 }
 
-export function listTokens(engine: Engine, filter: { userId: number } | { all: true }): TokenView[] {
+/** The actor's own tokens (ManageOwnTokens), or with `all` everyone's (ManageTokens). Secrets are never listed. */
+export function listTokens(engine: Engine, actor: Actor, opts: { all: boolean }): TokenView[] {
+  authorize(actor, opts.all ? 'ManageTokens' : 'ManageOwnTokens');
   const rows = engine.db
     .select({ token: apiTokens, username: users.username })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where('userId' in filter ? eq(apiTokens.userId, filter.userId) : undefined)
+    .where(opts.all ? undefined : eq(apiTokens.userId, actor.userId!))
     .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
     .all();
   return rows.map((r) => toView(engine, r.token, r.username));
 }
 
-/** Revoke one's own token; holders of ManageTokens may revoke anyone's. */
+/**
+ * Revoke a token: one's own with ManageOwnTokens, anyone's with ManageTokens. Someone else's
+ * token is "not found" to a caller who may not manage it.
+ */
 export function revokeToken(engine: Engine, actor: Actor, tokenId: number): { name: string } {
+  const mayManageAll = actor.permissions.has('ManageTokens');
+  if (!mayManageAll) authorize(actor, 'ManageOwnTokens');
   const row = engine.db.select().from(apiTokens).where(eq(apiTokens.id, tokenId)).get();
-  const mayManage = actor.permissions.has('ManageTokens');
-  if (!row || (row.userId !== actor.userId && !mayManage)) throw new AppError('TOKEN_NOT_FOUND', `token ${tokenId} does not exist`);
+  if (!row || (row.userId !== actor.userId && !mayManageAll)) throw new AppError('TOKEN_NOT_FOUND', `token ${tokenId} does not exist`);
   if (row.revokedAt === null) engine.db.update(apiTokens).set({ revokedAt: Date.now() }).where(eq(apiTokens.id, row.id)).run();
   return { name: row.name };
 }

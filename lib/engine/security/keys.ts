@@ -1,8 +1,10 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { signingKeys, users, versions, type SigningKeyRow } from '@/db/schema';
 import type { Actor } from '../actor';
+import { authorize } from '../access/authorize';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { checkKeyProof, consumeKeyChallenge, type KeyProof } from './key-challenges';
 import { fingerprintOf, keyIdOf, parsePublicKey, publicKeyBase64 } from './signing';
 
 export type KeyView = {
@@ -29,19 +31,25 @@ function toView(row: SigningKeyRow, owner: string | null): KeyView {
   };
 }
 
-/** Register an Ed25519 public key for the actor's user. */
-export function registerKey(engine: Engine, actor: Actor, input: { name: string; publicKey: string }): KeyView {
-  if (actor.userId === null) throw new AppError('UNAUTHENTICATED', 'sign in to register signing keys');
+/**
+ * Register an Ed25519 public key for the actor's user (ManageOwnKeys), proven by its signature
+ * over a challenge issued to that user: nobody can claim a key they do not hold. The registry's
+ * own key is stored by registry-key.ts and needs no proof.
+ */
+export function registerKey(engine: Engine, actor: Actor, input: { name: string; publicKey: string } & KeyProof, now = Date.now()): KeyView {
+  authorize(actor, 'ManageOwnKeys');
+  const userId = actor.userId;
+  if (userId === null) throw new AppError('UNAUTHENTICATED', 'sign in to register signing keys');
   const key = parsePublicKey(input.publicKey);
+  const challengeId = checkKeyProof(engine, userId, key, input, now);
   const keyId = keyIdOf(key);
   if (engine.db.select({ id: signingKeys.id }).from(signingKeys).where(eq(signingKeys.keyId, keyId)).get()) {
     throw new AppError('KEY_EXISTS', `the key ${keyId} is already registered`);
   }
-  const row = engine.db
-    .insert(signingKeys)
-    .values({ keyId, userId: actor.userId, name: input.name.trim(), publicKey: publicKeyBase64(key), createdAt: Date.now() })
-    .returning()
-    .get();
+  const row = engine.db.transaction((tx) => {
+    consumeKeyChallenge(tx, challengeId, userId, now);
+    return tx.insert(signingKeys).values({ keyId, userId, name: input.name.trim(), publicKey: publicKeyBase64(key), createdAt: now }).returning().get();
+  });
   return toView(row, actor.name);
 }
 
@@ -72,13 +80,14 @@ export function findKey(engine: Engine, keyId: string): (SigningKeyRow & { owner
 }
 
 /**
- * Revoke a key (its owner, or a holder of ManageSecurity). Every version it signed is flagged
- * `revoked`: its signature no longer counts as verified.
+ * Revoke a key: one's own with ManageOwnKeys, anyone's with ManageSecurity. Every version it
+ * signed is flagged `revoked`: its signature no longer counts as verified.
  */
 export function revokeKey(engine: Engine, actor: Actor, keyId: string): { flaggedVersions: number } {
+  const mayManageAll = actor.permissions.has('ManageSecurity');
+  if (!mayManageAll) authorize(actor, 'ManageOwnKeys');
   const key = findKey(engine, keyId);
-  const mayManage = actor.permissions.has('ManageSecurity');
-  if (!key || (key.userId !== actor.userId && !mayManage)) throw new AppError('KEY_NOT_FOUND', `key ${keyId} does not exist`);
+  if (!key || (key.userId !== actor.userId && !mayManageAll)) throw new AppError('KEY_NOT_FOUND', `key ${keyId} does not exist`);
   // It signs every browser publish; replacing it needs a rotation, not a revocation.
   if (key.userId === null) throw new AppError('FORBIDDEN', 'the registry key cannot be revoked');
   return engine.db.transaction((tx) => {

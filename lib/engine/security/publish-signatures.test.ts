@@ -8,8 +8,9 @@ import { createUser, getUser } from '../access/users';
 import { ANONYMOUS, type Actor } from '../actor';
 import { writeSamplePackage } from '../format/test-support/sample-package';
 import { getVersion, publishVersion } from '../registry';
+import { registerProvenKey } from '../test-support/key-proof';
 import { listBlobFiles, tempEngine } from '../test-support/temp-engine';
-import { registerKey, revokeKey, trustedKeys } from './keys';
+import { revokeKey, trustedKeys } from './keys';
 import { setPackageRequireSignature, setPolicy } from './policy';
 import { registryKey } from './registry-key';
 import { generateSigningKey, signDigest, verifyDigest } from './signing';
@@ -43,7 +44,7 @@ describe('signatures at publish', () => {
 
   it('verifies a signature by one of the publisher’s registered keys and records key and result', async () => {
     const key = generateSigningKey();
-    registerKey(engine, alice, { name: 'laptop', publicKey: key.publicKey });
+    registerProvenKey(engine, alice, key, 'laptop');
     const p = await pkg('signed');
     await publish(alice, 'signed', p.bytes, { signature: { value: signDigest(key.privateKeyPem, p.digest), keyId: key.keyId } });
     expect(getVersion(engine, 'signed', '1.0.0').signature).toMatchObject({ key_id: key.keyId, status: 'verified', signer: 'alice' });
@@ -51,7 +52,7 @@ describe('signatures at publish', () => {
 
   it('records invalid signatures and keys that are not the publisher’s; refuses them when a signature is required', async () => {
     const key = generateSigningKey();
-    registerKey(engine, alice, { name: 'laptop', publicKey: key.publicKey });
+    registerProvenKey(engine, alice, key, 'laptop');
     const p1 = await pkg('badsig');
     await publish(alice, 'badsig', p1.bytes, { signature: { value: signDigest(key.privateKeyPem, 'a'.repeat(64)), keyId: key.keyId } });
     expect(getVersion(engine, 'badsig', '1.0.0').signature!.status).toBe('invalid');
@@ -111,7 +112,7 @@ describe('signatures at publish', () => {
 
   it('revoking a key flags every version it signed', async () => {
     const key = generateSigningKey();
-    registerKey(engine, alice, { name: 'old', publicKey: key.publicKey });
+    registerProvenKey(engine, alice, key, 'old');
     for (const v of ['1.0.0', '1.1.0']) {
       const p = await pkg('revoked-model', v);
       await publish(alice, 'revoked-model', p.bytes, { signature: { value: signDigest(key.privateKeyPem, p.digest), keyId: key.keyId } }, v);
@@ -120,7 +121,7 @@ describe('signatures at publish', () => {
     expect(revokeKey(engine, alice, key.keyId)).toEqual({ flaggedVersions: 2 });
     expect(getVersion(engine, 'revoked-model', '1.0.0').signature!.status).toBe('revoked');
     expect(trustedKeys(engine).find((k) => k.key_id === key.keyId)!.revoked).toBe(true);
-    expect(() => registerKey(engine, bob, { name: 'dup', publicKey: key.publicKey })).toThrowError(expect.objectContaining({ code: 'KEY_EXISTS' }));
+    expect(() => registerProvenKey(engine, bob, key, 'dup')).toThrowError(expect.objectContaining({ code: 'KEY_EXISTS' }));
   });
 });
 

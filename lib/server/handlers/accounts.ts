@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { authorize } from '@/lib/engine/access/authorize';
 import { issueTokenForCredentials } from '@/lib/engine/access/issue-token';
-import { PERMISSIONS } from '@/lib/engine/access/permissions';
+import { ROLE_PERMISSIONS } from '@/lib/engine/access/permissions';
 import { listRoles } from '@/lib/engine/access/roles';
 import { listTokens } from '@/lib/engine/access/tokens';
 import { createUserBy, getUser, listUsers, toUserView } from '@/lib/engine/access/users';
@@ -28,16 +27,12 @@ export const issueTokenHandler = route({
   },
 });
 
-/** GET /api/v1/tokens: own tokens; `?all=1` lists everyone's for holders of ManageTokens. Secrets are never listed. */
+/** GET /api/v1/tokens: own tokens (ManageOwnTokens); `?all=1` lists everyone's (ManageTokens). Secrets are never listed. */
 export const listTokensHandler = route({
   permission: 'authenticated',
   params: z.object({}),
   query: z.object({ all: z.enum(['0', '1']).default('0') }),
-  run: ({ query, ctx }) => {
-    if (query.all === '1') authorize(ctx.actor, 'ManageTokens');
-    const filter = query.all === '1' ? { all: true as const } : { userId: ctx.actor.userId! };
-    return Response.json({ tokens: listTokens(ctx.engine, filter) });
-  },
+  run: ({ query, ctx }) => Response.json({ tokens: listTokens(ctx.engine, ctx.actor, { all: query.all === '1' }) }),
 });
 
 /** GET /api/v1/users */
@@ -63,9 +58,12 @@ export const createUserHandler = route({
   },
 });
 
-/** GET /api/v1/roles: roles and every permission name; readable by anyone signed in (nothing secret). */
+/**
+ * GET /api/v1/roles: roles and the permissions a role can grant (the self-service ones every
+ * account holds are not among them); readable by anyone signed in (nothing secret).
+ */
 export const listRolesHandler = route({
   permission: 'authenticated',
   params: z.object({}),
-  run: ({ ctx }) => Response.json({ permissions: PERMISSIONS, roles: listRoles(ctx.engine) }),
+  run: ({ ctx }) => Response.json({ permissions: ROLE_PERMISSIONS, roles: listRoles(ctx.engine) }),
 });

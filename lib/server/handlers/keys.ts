@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authorize } from '@/lib/engine/access/authorize';
+import { issueKeyChallenge } from '@/lib/engine/security/key-challenges';
 import { listKeys, registerKey, revokeKey, trustedKeys } from '@/lib/engine/security/keys';
 import { registryKey } from '@/lib/engine/security/registry-key';
 import { ZKeyId, ZRegisterKeyInput } from '@/lib/validations/accounts';
@@ -16,16 +17,31 @@ export const listKeysHandler = route({
   },
 });
 
-/** POST /api/v1/keys: register an Ed25519 public key `{ "name": "ci", "public_key": "<base64 raw key or SPKI PEM>" }`. */
+/** POST /api/v1/keys/challenge: `{ challenge, expires_at }`, single use, to be signed by the key being registered. */
+export const keyChallengeHandler = route({
+  permission: 'ManageOwnKeys',
+  params: z.object({}),
+  audit: { action: 'key.challenge', target: () => 'signing key' },
+  run: ({ ctx }) => Response.json(issueKeyChallenge(ctx.engine, ctx.actor)),
+});
+
+/**
+ * POST /api/v1/keys: register an Ed25519 public key with proof,
+ * `{ "name", "public_key": "<base64 raw key or SPKI PEM>", "challenge", "signature": "<base64 Ed25519 over the challenge>" }`.
+ * A token without the ManageOwnKeys scope is refused before its body is read.
+ */
 export const registerKeyHandler = route({
-  permission: 'authenticated',
+  permission: 'ManageOwnKeys',
   params: z.object({}),
   json: ZRegisterKeyInput,
   audit: { action: 'key.register', target: (_p, json) => json.name },
-  run: ({ json, ctx }) => Response.json(registerKey(ctx.engine, ctx.actor, { name: json.name, publicKey: json.public_key }), { status: 201 }),
+  run: ({ json, ctx }) =>
+    Response.json(registerKey(ctx.engine, ctx.actor, { name: json.name, publicKey: json.public_key, challenge: json.challenge, signature: json.signature }), {
+      status: 201,
+    }),
 });
 
-/** DELETE /api/v1/keys/{keyId}: revoke a key (its owner, or ManageSecurity); every version it signed is flagged. */
+/** DELETE /api/v1/keys/{keyId}: revoke one's own key (ManageOwnKeys) or anyone's (ManageSecurity); every version it signed is flagged. */
 export const revokeKeyHandler = route({
   permission: 'authenticated',
   params: z.object({ keyId: ZKeyId }),
