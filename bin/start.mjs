@@ -28,7 +28,7 @@ function buildIsStale() {
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
-process.env.TORSH_APP_ROOT ??= root;
+process.env.TORSH_APP_ROOT = root; // where db/migrations and the default ./data live, whatever the working directory
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 const dev = process.env.TORSH_DEV === '1';
 if (!dev && process.env.TORSH_SKIP_BUILD !== '1' && buildIsStale()) {

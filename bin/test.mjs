@@ -2,7 +2,7 @@
 // `npm test`: the whole suite. Typecheck, unit tests (vitest), production build, then API and
 // browser tests (Playwright in Debian's Chromium against `next start` on a temp data dir).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -44,6 +44,7 @@ ensureChromium();
 if (only !== 'e2e') {
   run('typecheck', bin('tsc'), ['--noEmit']);
   run('unit tests', bin('vitest'), ['run']);
+  run('benchmark harness tests', bin('tsx'), ['--test', ...readdirSync(path.join(root, 'bench', 'lib')).filter((f) => f.endsWith('.test.ts')).map((f) => path.join('bench', 'lib', f))]);
 }
 if (only !== 'unit') {
   run('build', bin('next'), ['build']);

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, like, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { auditEvents } from '@/db/schema';
 import type { Engine } from '../engine';
 
@@ -73,12 +73,34 @@ function csvCell(v: string | number | null): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-/** Every matching event as CSV, streamed page by page (memory stays flat however long the log). */
+type Cursor = { createdAt: number; id: number };
+
+/** The page after `cursor` in the log's order (newest first): a keyset seek, never OFFSET. */
+function pageAfter(engine: Engine, f: AuditFilter, cursor: Cursor | null, size: number): AuditEventView[] {
+  const after = cursor
+    ? or(lt(auditEvents.createdAt, cursor.createdAt), and(eq(auditEvents.createdAt, cursor.createdAt), lt(auditEvents.id, cursor.id)))
+    : undefined;
+  return engine.db
+    .select()
+    .from(auditEvents)
+    .where(and(where(f), after))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(size)
+    .all()
+    .map(toView);
+}
+
+/**
+ * Every matching event as CSV, streamed page by page with a keyset cursor: each page costs the
+ * same however deep into the log it is, and memory stays flat however long the log.
+ */
 export async function* auditCsv(engine: Engine, f: AuditFilter, pageSize = 1000): AsyncGenerator<string> {
   yield `${CSV_COLUMNS.join(',')}\n`;
-  for (let page = 1; ; page++) {
-    const { events } = listAudit(engine, f, page, pageSize);
+  for (let cursor: Cursor | null = null; ; ) {
+    const events = pageAfter(engine, f, cursor, pageSize);
     if (events.length === 0) return;
+    const last = events[events.length - 1];
+    cursor = { createdAt: last.created_at, id: last.id };
     yield events
       .map((e) =>
         [e.id, new Date(e.created_at).toISOString(), e.actor, e.action, e.target, e.result, e.error_code, e.client_addr].map(csvCell).join(','),
