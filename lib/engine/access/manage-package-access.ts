@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { packageGrants, packageOwners, packages, users, type Visibility } from '@/db/schema';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { recordChange } from '../registry/record-change';
 import { findPackageRef } from './package-access';
 import { PACKAGE_PERMISSIONS, type Permission } from './permissions';
 import { requireUserByUsername } from './users';
@@ -48,9 +49,14 @@ export function getPackageAccess(engine: Engine, name: string): PackageAccessVie
   };
 }
 
+/** A change of visibility is also a row of the change feed (mirrors start or stop serving it). */
 export function setVisibility(engine: Engine, input: { name: string; visibility: Visibility }): void {
-  const pkg = requirePackage(engine, input.name);
-  engine.db.update(packages).set({ visibility: input.visibility }).where(eq(packages.id, pkg.id)).run();
+  engine.db.transaction((tx) => {
+    const pkg = requirePackage(engine, input.name);
+    if (pkg.visibility === input.visibility) return;
+    tx.update(packages).set({ visibility: input.visibility }).where(eq(packages.id, pkg.id)).run();
+    recordChange(tx, { kind: 'visibility', name: pkg.name, data: { from: pkg.visibility, to: input.visibility } });
+  });
 }
 
 export function addOwner(engine: Engine, input: { name: string; username: string }): void {

@@ -1,10 +1,12 @@
 import { asc, eq } from 'drizzle-orm';
 import { resources, type PackageRow, type VersionRow } from '@/db/schema';
+import { SYSTEM, type Actor } from '../actor';
 import type { Engine } from '../engine';
 import { findKey } from '../security/keys';
 import { fingerprintOf } from '../security/signing';
 import { countVersionDownloads } from './count-downloads';
-import { findVersionRow } from './find-version';
+import { resolveVersionRow } from './find-version';
+import { canViewStats } from './stats-access';
 import { digestRef, downloadUrl, type VersionView } from './views';
 
 function keyFingerprint(engine: Engine, keyId: string | null): string | null {
@@ -12,7 +14,7 @@ function keyFingerprint(engine: Engine, keyId: string | null): string | null {
   return key ? fingerprintOf(key.publicKey) : null;
 }
 
-export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow): VersionView {
+export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow, viewer: Actor = SYSTEM): VersionView {
   const res = engine.db.select().from(resources).where(eq(resources.versionId, row.id)).orderBy(asc(resources.path)).all();
   return {
     name: pkg.name,
@@ -34,7 +36,7 @@ export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow):
           fingerprint: keyFingerprint(engine, row.signatureKeyId),
         }
       : null,
-    downloads: countVersionDownloads(engine, [row.id]).get(row.id) ?? 0,
+    downloads: canViewStats(engine, viewer, pkg) ? (countVersionDownloads(engine, [row.id]).get(row.id) ?? 0) : null,
     download_url: downloadUrl(pkg.name, row.version),
     encrypted: row.encrypted,
     manifest: JSON.parse(row.manifest),
@@ -51,7 +53,11 @@ export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow):
   };
 }
 
-export function getVersion(engine: Engine, name: string, version: string): VersionView {
-  const { pkg, row } = findVersionRow(engine, name, version);
-  return toVersionView(engine, pkg, row);
+/**
+ * `ref`: an exact version, `latest` or a channel name (the view names the version it resolved to).
+ * `viewer`: whose rights shape the answer (see getPackage).
+ */
+export function getVersion(engine: Engine, name: string, ref: string, viewer: Actor = SYSTEM): VersionView {
+  const { pkg, row } = resolveVersionRow(engine, name, ref);
+  return toVersionView(engine, pkg, row, viewer);
 }

@@ -10,7 +10,9 @@ import { readEncryptedHeader } from '../security/encryption';
 import { createZipStreamScanner } from '../format/zip-stream-scanner';
 import { evaluateSignature, type SignatureRecord } from '../security/evaluate-signature';
 import { checkCoordinates } from './check-coordinates';
+import { recordChange } from './record-change';
 import { refreshPackageSummary } from './refresh-package-summary';
+import { assertNotTombstoned } from './tombstones';
 import { digestRef, type PublishResult } from './views';
 
 export type PublishInput = {
@@ -98,6 +100,7 @@ function registerVersion(
         .run();
     }
     refreshPackageSummary(tx, pkg.id, input.name, now);
+    recordChange(tx, { kind: 'publish', name: input.name, version: input.version, digest: blob.digest, size: blob.size }, now);
   });
 }
 
@@ -135,6 +138,7 @@ export async function publishVersion(engine: Engine, actor: Actor, input: Publis
   if (versionExists(engine, input.name, input.version)) {
     throw new AppError('PACKAGE_VERSION_EXISTS', `${input.name}@${input.version} is already published; versions are immutable`);
   }
+  assertNotTombstoned(engine, input.name, input.version);
 
   // Stored entries (model weights) are digested while the bytes arrive: one pass, not two.
   const scanner = createZipStreamScanner();
