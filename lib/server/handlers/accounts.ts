@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authorize } from '@/lib/engine/access/authorize';
 import { issueTokenForCredentials } from '@/lib/engine/access/issue-token';
+import { PERMISSIONS_INFO } from '@/lib/engine/access/permission-areas';
 import { PERMISSIONS } from '@/lib/engine/access/permissions';
 import { listRoles } from '@/lib/engine/access/roles';
 import { listTokens } from '@/lib/engine/access/tokens';
@@ -67,5 +68,5 @@ export const createUserHandler = route({
 export const listRolesHandler = route({
   permission: 'authenticated',
   params: z.object({}),
-  run: ({ ctx }) => Response.json({ permissions: PERMISSIONS, roles: listRoles(ctx.engine) }),
+  run: ({ ctx }) => Response.json({ permissions: PERMISSIONS, permissions_info: PERMISSIONS_INFO, roles: listRoles(ctx.engine) }),
 });
