@@ -1,10 +1,10 @@
 import { AppError } from '../errors';
 
 /** Starts with a letter, so never a semantic version (those start with a digit). */
-export const CHANNEL_NAME_RE = /^[a-z][a-z0-9-]{0,31}$/;
+const CHANNEL_NAME_RE = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** Words the read routes give a meaning of their own (`/packages/{name}/{word}`…). */
-export const RESERVED_CHANNEL_NAMES: ReadonlySet<string> = new Set(['latest', 'channels', 'access', 'grants', 'download', 'locations', 'replicas']);
+const RESERVED_CHANNEL_NAMES: ReadonlySet<string> = new Set(['latest', 'channels', 'access', 'grants', 'download', 'locations', 'replicas']);
 
 export function isValidChannelName(name: string): boolean {
   return CHANNEL_NAME_RE.test(name) && !RESERVED_CHANNEL_NAMES.has(name);
