@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { PageHeader } from '@/components/layout/page-header';
-import { VersionsTable } from '@/components/tables/versions-table';
+import { VersionTable } from '@/components/tables/version-table';
 import { TagList } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -45,7 +45,7 @@ export function PackageDetail({ name }: { name: string }) {
             <h2 id="versions-heading" className="text-sm font-semibold text-slate-900">
               Versions ({pkg.versions.length})
             </h2>
-            <VersionsTable name={pkg.name} versions={pkg.versions} latest={pkg.latest} selected={selected} />
+            <VersionTable name={pkg.name} versions={pkg.versions} latest={pkg.latest} selected={selected} />
           </section>
           {selected && <VersionPanel key={selected} name={pkg.name} version={selected} latest={pkg.latest} />}
           <PackageAccess name={pkg.name} />

@@ -2,7 +2,7 @@
 
 import { FactList, type Fact } from '@/components/ui/fact-list';
 import { useId } from 'react';
-import { ResourcesTable } from '@/components/tables/resources-table';
+import { ResourceTable } from '@/components/tables/resource-table';
 import { Badge } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -75,7 +75,7 @@ export function VersionPanel({ name, version, latest }: VersionPanelProps) {
         ) : (
           <div>
             <h3 className="mb-2 text-sm font-semibold text-slate-900">Resources ({data.resources.length})</h3>
-            <ResourcesTable resources={data.resources} />
+            <ResourceTable resources={data.resources} />
           </div>
         )}
         <details className="rounded-md border border-slate-200">

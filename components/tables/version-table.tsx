@@ -7,14 +7,14 @@ import { formatBytes } from '@/lib/ui/format-bytes';
 import { formatCount } from '@/lib/ui/format-count';
 import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
 
-type VersionsTableProps = {
+type VersionTableProps = {
   name: string;
   versions: VersionSummary[];
   latest: string | null;
   selected: string | null;
 };
 
-export function VersionsTable({ name, versions, latest, selected }: VersionsTableProps) {
+export function VersionTable({ name, versions, latest, selected }: VersionTableProps) {
   return (
     <div className={TABLE_WRAPPER}>
       <table className={TABLE}>
