@@ -15,14 +15,15 @@ import type { VersionDetail } from '@/lib/queries/api-types';
 import { usePackageVersion } from '@/lib/queries/use-package-version';
 import { digestHex } from '@/lib/ui/digest';
 import { formatBytes } from '@/lib/ui/format-bytes';
-import { formatCount } from '@/lib/ui/format-count';
+import { DeleteVersionButton } from './delete-controls';
+import { DownloadCount } from './download-count';
 import { SignatureSummary } from './signature-badge';
 import { YankControls } from './yank-controls';
 
-type VersionPanelProps = { name: string; version: string; latest: string | null };
+type VersionPanelProps = { name: string; version: string; latest: string | null; canDelete: boolean };
 
 /** Details of the selected version: signature, download, checksum, yank, resources and manifest. */
-export function VersionPanel({ name, version, latest }: VersionPanelProps) {
+export function VersionPanel({ name, version, latest, canDelete }: VersionPanelProps) {
   const { data, error, isPending } = usePackageVersion(name, version);
   const title = (
     <span className="flex flex-wrap items-center gap-2">
@@ -54,6 +55,7 @@ export function VersionPanel({ name, version, latest }: VersionPanelProps) {
       actions={
         <div className="flex items-start gap-2">
           <YankControls name={name} version={version} yanked={data.yanked} />
+          {canDelete && <DeleteVersionButton name={name} version={version} />}
           <a href={data.download_url} download className={buttonClasses('primary')}>
             <Icon name="download" />
             Download
@@ -123,7 +125,7 @@ function VersionFacts({ detail }: { detail: VersionDetail }) {
     ['Published', <RelativeTime key="published" ms={detail.published_at} />],
     ['Publisher', detail.publisher],
     ['Size', formatBytes(detail.size)],
-    ['Downloads', formatCount(detail.downloads)],
+    ['Downloads', <DownloadCount key="downloads" value={detail.downloads} />],
     ['Format version', detail.format_version],
   ];
   return <FactList facts={facts} />;

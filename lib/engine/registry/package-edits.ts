@@ -1,9 +1,6 @@
 import { z } from 'zod';
+import { MAX_DESCRIPTION_CHARS, MAX_HOMEPAGE_CHARS, MAX_README_BYTES } from './package-edit-limits';
 import { MAX_TAGS, TAG_RE } from './parse-tags';
-
-export const MAX_DESCRIPTION_CHARS = 2000;
-export const MAX_README_BYTES = 256 * 1024;
-const MAX_HOMEPAGE_CHARS = 2000;
 
 /** "" and null both mean "none" for optional text fields. */
 const emptyToNull = (v: string | null) => (v === '' ? null : v);
