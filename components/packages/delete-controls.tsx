@@ -2,113 +2,93 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { deletePackageAction, deleteVersionAction } from '@/app/(dashboard)/packages/[name]/actions';
+import { ConfirmDialog } from '@/components/forms/confirm-dialog';
 import { Button } from '@/components/ui/button';
+import type { ActionResult } from '@/lib/server/action';
 import { packageKey } from '@/lib/queries/use-package';
 import { searchKey } from '@/lib/queries/use-search-packages';
 import { statsKey } from '@/lib/queries/use-stats';
 import { unwrapAction } from '@/lib/ui/unwrap-action';
-import { TypedConfirmDialog } from './typed-confirm-dialog';
 
-function useInvalidateRegistry() {
-  const queryClient = useQueryClient();
-  return (name: string) =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: packageKey(name) }),
-      queryClient.invalidateQueries({ queryKey: searchKey }),
-      queryClient.invalidateQueries({ queryKey: statsKey }),
-    ]);
-}
+type DeleteButtonProps = {
+  name: string;
+  /** What must be typed to confirm: the package name, or name@version. */
+  phrase: string;
+  label: string;
+  run: () => Promise<ActionResult<unknown>>;
+  /** Where to go afterwards (the deleted thing's page no longer exists as it was). */
+  then: string;
+  children: ReactNode;
+};
 
-const NEVER_AGAIN = 'Deleting cannot be undone.';
-
-/** "Delete version", behind a typed confirmation (shown to holders of Delete; the server decides). */
-export function DeleteVersionButton({ name, version }: { name: string; version: string }) {
+/** A delete behind a typed confirmation (shown to holders of Delete; the server decides). */
+function DeleteButton({ name, phrase, label, run, then, children }: DeleteButtonProps) {
   const [open, setOpen] = useState(false);
   const router = useRouter();
-  const invalidate = useInvalidateRegistry();
+  const queryClient = useQueryClient();
   const remove = useMutation({
-    mutationFn: () => unwrapAction(deleteVersionAction({ name, version })),
+    mutationFn: () => unwrapAction(run()),
     onSuccess: async () => {
       setOpen(false);
-      router.replace(`/packages/${encodeURIComponent(name)}`, { scroll: false });
-      await invalidate(name);
+      router.replace(then, { scroll: false });
+      await Promise.all([packageKey(name), searchKey, statsKey].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
     },
   });
-  const phrase = `${name}@${version}`;
   return (
     <>
-      <Button variant="danger-outline" onClick={() => {
+      <Button
+        variant="danger-outline"
+        onClick={() => {
           remove.reset();
           setOpen(true);
-        }}>
-        Delete version
+        }}
+      >
+        {label}
       </Button>
-      <TypedConfirmDialog
+      <ConfirmDialog
         open={open}
         title={`Delete ${phrase}?`}
         phrase={phrase}
-        confirmLabel="Delete version"
+        confirmLabel={label}
         pending={remove.isPending}
         error={remove.error}
-        errorTitle="Could not delete this version"
+        errorTitle={`Could not delete ${phrase}`}
         onConfirm={() => remove.mutate()}
         onClose={() => setOpen(false)}
       >
-        <p>
-          {NEVER_AGAIN} <code className="font-mono">{phrase}</code> disappears: downloads and lockfiles naming it will fail, and
-          channels pointing at it are removed.
-        </p>
-        <p className="font-medium text-slate-900">
-          Version {version} can never be published again under this name, with any bytes. To hide a version from new installs
-          while keeping it downloadable, yank it instead.
-        </p>
-      </TypedConfirmDialog>
+        <p>Deleting cannot be undone.</p>
+        {children}
+      </ConfirmDialog>
     </>
   );
 }
 
-/** "Delete package": every version, behind a typed confirmation of the package name. */
-export function DeletePackageButton({ name, versions }: { name: string; versions: number }) {
-  const [open, setOpen] = useState(false);
-  const router = useRouter();
-  const invalidate = useInvalidateRegistry();
-  const remove = useMutation({
-    mutationFn: () => unwrapAction(deletePackageAction({ name })),
-    onSuccess: async () => {
-      setOpen(false);
-      router.push('/packages');
-      await invalidate(name);
-    },
-  });
+export function DeleteVersionButton({ name, version }: { name: string; version: string }) {
+  const phrase = `${name}@${version}`;
   return (
-    <>
-      <Button variant="danger-outline" onClick={() => {
-          remove.reset();
-          setOpen(true);
-        }}>
-        Delete package
-      </Button>
-      <TypedConfirmDialog
-        open={open}
-        title={`Delete ${name}?`}
-        phrase={name}
-        confirmLabel="Delete package"
-        pending={remove.isPending}
-        error={remove.error}
-        errorTitle="Could not delete this package"
-        onConfirm={() => remove.mutate()}
-        onClose={() => setOpen(false)}
-      >
-        <p>
-          {NEVER_AGAIN} All {versions} {versions === 1 ? 'version' : 'versions'} of <code className="font-mono">{name}</code>{' '}
-          disappear, with its owners, grants, channels, README and settings.
-        </p>
-        <p className="font-medium text-slate-900">
-          None of these versions can ever be published again under this name, with any bytes.
-        </p>
-      </TypedConfirmDialog>
-    </>
+    <DeleteButton name={name} phrase={phrase} label="Delete version" run={() => deleteVersionAction({ name, version })} then={`/packages/${encodeURIComponent(name)}`}>
+      <p>
+        <code className="font-mono">{phrase}</code> disappears: downloads and lockfiles naming it will fail, and channels pointing at it
+        are removed.
+      </p>
+      <p className="font-medium text-slate-900">
+        Version {version} can never be published again under this name, with any bytes. To hide a version from new installs while
+        keeping it downloadable, yank it instead.
+      </p>
+    </DeleteButton>
+  );
+}
+
+export function DeletePackageButton({ name, versions }: { name: string; versions: number }) {
+  return (
+    <DeleteButton name={name} phrase={name} label="Delete package" run={() => deletePackageAction({ name })} then="/packages">
+      <p>
+        All {versions} {versions === 1 ? 'version' : 'versions'} of <code className="font-mono">{name}</code> disappear, with its
+        owners, grants, channels, README and settings.
+      </p>
+      <p className="font-medium text-slate-900">None of these versions can ever be published again under this name, with any bytes.</p>
+    </DeleteButton>
   );
 }

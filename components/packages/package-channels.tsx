@@ -1,12 +1,11 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
 import { useId, useState } from 'react';
 import { removeChannelAction, setChannelAction } from '@/app/(dashboard)/packages/[name]/actions';
 import { ConfirmDialog } from '@/components/forms/confirm-dialog';
 import { INPUT_CLASSES, TextField } from '@/components/forms/text-field';
-import { TABLE, TD, TH, THEAD } from '@/components/tables/table-styles';
+import { ChannelTable } from '@/components/tables/channel-table';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
@@ -49,45 +48,12 @@ export function PackageChannels({ name, versions, canManage }: PackageChannelsPr
         {channels.length === 0 ? (
           <p className="text-sm text-slate-600">No channels yet.</p>
         ) : (
-          <table className={TABLE}>
-            <thead className={THEAD}>
-              <tr>
-                <th scope="col" className={TH}>Channel</th>
-                <th scope="col" className={TH}>Version</th>
-                <th scope="col" className={TH}>Moved</th>
-                <th scope="col" className={`${TH} text-right`}>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {channels.map((c) => (
-                <tr key={c.name}>
-                  <td className={`${TD} font-mono font-medium`}>{c.name}</td>
-                  <td className={TD}>
-                    <Link href={`/packages/${encodeURIComponent(name)}?version=${encodeURIComponent(c.version)}`} scroll={false} className="font-mono text-indigo-700 hover:underline">
-                      {c.version}
-                    </Link>
-                  </td>
-                  <td className={`${TD} text-slate-600`}>
-                    <RelativeTime ms={c.updated_at} /> by {c.updated_by}
-                  </td>
-                  <td className={`${TD} text-right whitespace-nowrap`}>
-                    <div className="flex justify-end gap-2">
-                      <Button size="sm" onClick={() => setHistoryOf(c.name)} aria-label={`History of ${c.name}`}>
-                        History
-                      </Button>
-                      {canManage && (
-                        <Button size="sm" variant="danger-outline" onClick={() => setRemoving(c)} aria-label={`Remove ${c.name}`}>
-                          Remove
-                        </Button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ChannelTable
+            name={name}
+            channels={channels}
+            onHistory={setHistoryOf}
+            onRemove={canManage ? setRemoving : undefined}
+          />
         )}
         {canManage && <MoveChannelForm name={name} versions={versions} channels={channels} onMoved={invalidate} />}
       </div>
