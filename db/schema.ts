@@ -24,6 +24,9 @@ export const packages = sqliteTable(
     homepage: text('homepage'),
     /** Markdown, rendered without raw HTML. */
     readme: text('readme'),
+    /** Description / tags set through Update: later publishes' manifests no longer replace them. */
+    descriptionEdited: integer('description_edited', { mode: 'boolean' }).notNull().default(false),
+    tagsEdited: integer('tags_edited', { mode: 'boolean' }).notNull().default(false),
     /** Full (200) downloads of every version, maintained as download events are written. */
     downloadCount: integer('download_count').notNull().default(0),
     /** Bytes sent by every download response of every version (ranges included), maintained likewise. */

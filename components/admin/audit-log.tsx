@@ -11,7 +11,7 @@ import { Icon } from '@/components/ui/icon';
 import { Pagination } from '@/components/ui/pagination';
 import { auditSearchParams, useAudit, type AuditFilters, type AuditResult } from '@/lib/queries/use-audit';
 import { toPage } from '@/lib/ui/use-url-search';
-import { AuditTable } from './audit-table';
+import { AuditTable } from '@/components/tables/audit-table';
 
 const PER_PAGE = 50;
 const DEBOUNCE_MS = 300;

@@ -1,3 +1,4 @@
+import { NOT_YET_ENABLED } from '@/lib/engine/access/permission-areas';
 import type { Permission } from '@/lib/engine/access/permissions';
 
 /** One-line explanations shown next to permission names. */
@@ -5,13 +6,13 @@ export const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   ReadMetadata: 'See packages, versions and manifests',
   Download: 'Download package files',
   Publish: 'Publish new packages and versions',
-  Update: 'Edit package metadata',
-  Delete: 'Delete packages',
-  ManageVersions: 'Manage versions of a package',
+  Update: 'Edit a package’s description, tags, homepage and README',
+  Delete: 'Delete versions and packages (a deleted version can never be published again)',
+  ManageVersions: 'Move channels (stable, production…) between versions',
   Yank: 'Yank versions',
   Unyank: 'Unyank versions',
   ManageOwners: 'Change owners, grants and visibility of packages',
-  ViewStats: 'See download statistics',
+  ViewStats: 'See download statistics of restricted and private packages (public figures are public)',
   ManageSecurity: 'Manage signing keys and security policies',
   ManageUsers: 'Create, disable and edit users',
   ManageRoles: 'Create and edit roles',
@@ -27,5 +28,10 @@ export const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
 };
 
 export function describePermission(permission: string): string | undefined {
-  return (PERMISSION_DESCRIPTIONS as Record<string, string | undefined>)[permission];
+  const text = (PERMISSION_DESCRIPTIONS as Record<string, string | undefined>)[permission];
+  return isNotYetEnabled(permission) ? `${text}. Governs an area not yet enabled: holding it grants nothing yet` : text;
+}
+
+export function isNotYetEnabled(permission: string): boolean {
+  return (NOT_YET_ENABLED as ReadonlySet<string>).has(permission);
 }

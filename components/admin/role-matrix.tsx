@@ -3,7 +3,7 @@ import { Button } from '@/components/ui/button';
 import { TABLE_WRAPPER } from '@/components/tables/table-styles';
 import type { Permission } from '@/lib/engine/access/permissions';
 import { ADMIN_ROLE, type RoleRow } from '@/lib/queries/use-roles';
-import { describePermission } from './permission-info';
+import { describePermission, isNotYetEnabled } from './permission-info';
 
 type RoleMatrixProps = {
   permissions: Permission[];
@@ -84,6 +84,11 @@ export function RoleMatrix({ permissions, roles, drafts, saving, onToggle, onSav
             <tr key={permission} className="group hover:bg-slate-50">
               <th scope="row" className="sticky left-0 z-10 bg-white px-4 py-2 text-left font-normal group-hover:bg-slate-50">
                 <span className="font-medium text-slate-900">{permission}</span>
+                {isNotYetEnabled(permission) && (
+                  <span className="ml-1.5">
+                    <Badge tone="warning">Not yet enabled</Badge>
+                  </span>
+                )}
                 {describePermission(permission) && <span className="block text-xs text-slate-500">{describePermission(permission)}</span>}
               </th>
               {roles.map((role) => {

@@ -19,7 +19,7 @@ import { useUrlSearch } from '@/lib/ui/use-url-search';
 import { EditRolesDialog } from './edit-roles-dialog';
 import { NewUserDialog } from './new-user-dialog';
 import { ResetPasswordDialog } from './reset-password-dialog';
-import { UserTable } from './user-table';
+import { UserTable } from '@/components/tables/user-table';
 
 const PER_PAGE = 20;
 export type UserDialog = { kind: 'roles' | 'password' | 'disable'; user: UserRow };

@@ -11,7 +11,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { hasPermission, useMe } from '@/lib/queries/use-me';
 import { allPackagesKey, keysKey, useKeys, type KeyRow } from '@/lib/queries/use-keys';
 import { unwrapAction } from '@/lib/ui/unwrap-action';
-import { KeyTable } from './key-table';
+import { KeyTable } from '@/components/tables/key-table';
 import { RegisterKeyDialog } from './register-key-dialog';
 
 const SIGNING_COMMANDS = [

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { PageHeader } from '@/components/layout/page-header';
-import { VersionsTable } from '@/components/tables/versions-table';
+import { VersionTable } from '@/components/tables/version-table';
 import { TagList } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -13,9 +13,13 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import { Skeleton } from '@/components/ui/skeleton';
 import { isNotFound } from '@/lib/queries/api-error';
 import type { PackageDetail as Package } from '@/lib/queries/api-types';
-import { usePackage } from '@/lib/queries/use-package';
-import { formatCount } from '@/lib/ui/format-count';
+import { canOn, usePackage } from '@/lib/queries/use-package';
+import { DeletePackageButton } from './delete-controls';
+import { DownloadCount } from './download-count';
+import { EditPackageButton } from './edit-package-dialog';
 import { PackageAccess } from './package-access';
+import { PackageChannels } from './package-channels';
+import { PackageReadme } from './package-readme';
 import { VersionPanel } from './version-panel';
 
 /** A package page; `?version=` selects the version shown in detail (default: latest). */
@@ -36,18 +40,27 @@ export function PackageDetail({ name }: { name: string }) {
 
   const selected = searchParams.get('version') ?? pkg.latest ?? pkg.versions[0]?.version ?? null;
 
+  const actions = (
+    <>
+      {canOn(pkg, 'Update') && <EditPackageButton pkg={pkg} />}
+      {canOn(pkg, 'Delete') && <DeletePackageButton name={pkg.name} versions={pkg.versions.length} />}
+    </>
+  );
+
   return (
     <>
-      <PageHeader title={pkg.name} subtitle={pkg.description} />
+      <PageHeader title={pkg.name} subtitle={pkg.description} actions={actions} />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_17rem]">
         <div className="min-w-0 space-y-6">
           <section aria-labelledby="versions-heading" className="space-y-2">
             <h2 id="versions-heading" className="text-sm font-semibold text-slate-900">
               Versions ({pkg.versions.length})
             </h2>
-            <VersionsTable name={pkg.name} versions={pkg.versions} latest={pkg.latest} selected={selected} />
+            <VersionTable name={pkg.name} versions={pkg.versions} latest={pkg.latest} selected={selected} />
           </section>
-          {selected && <VersionPanel key={selected} name={pkg.name} version={selected} latest={pkg.latest} />}
+          {selected && <VersionPanel key={selected} name={pkg.name} version={selected} latest={pkg.latest} canDelete={canOn(pkg, 'Delete')} />}
+          <PackageChannels name={pkg.name} versions={pkg.versions} canManage={canOn(pkg, 'ManageVersions')} />
+          <PackageReadme readme={pkg.readme} canEdit={canOn(pkg, 'Update')} />
           <PackageAccess name={pkg.name} />
         </div>
         <PackageAbout pkg={pkg} />
@@ -58,10 +71,11 @@ export function PackageDetail({ name }: { name: string }) {
 
 function PackageAbout({ pkg }: { pkg: Package }) {
   const facts: [string, ReactNode][] = [
-    ['Latest version', pkg.latest ? <span className="font-mono">{pkg.latest}</span> : 'none (all versions yanked)'],
+    ['Latest version', pkg.latest ? <span className="font-mono">{pkg.latest}</span> : pkg.versions.length > 0 ? 'none (all versions yanked)' : 'none (no versions)'],
     ['Author', pkg.author ?? '—'],
     ['License', pkg.license ?? '—'],
-    ['Downloads', formatCount(pkg.downloads)],
+    ['Homepage', pkg.homepage ? <ExternalLink key="homepage" href={pkg.homepage} /> : '—'],
+    ['Downloads', <DownloadCount key="downloads" value={pkg.downloads} />],
     ['Created', <RelativeTime key="created" ms={pkg.created_at} />],
     ['Updated', <RelativeTime key="updated" ms={pkg.updated_at} />],
   ];
@@ -84,6 +98,15 @@ function PackageAbout({ pkg }: { pkg: Package }) {
         )}
       </dl>
     </Card>
+  );
+}
+
+/** A link off the registry (only http(s) URLs are accepted as homepages). */
+function ExternalLink({ href }: { href: string }) {
+  return (
+    <a href={href} rel="noopener noreferrer nofollow" target="_blank" className="text-indigo-700 hover:underline">
+      {href.replace(/^https?:\/\//, '')}
+    </a>
   );
 }
 

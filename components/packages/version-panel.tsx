@@ -2,7 +2,7 @@
 
 import { FactList, type Fact } from '@/components/ui/fact-list';
 import { useId } from 'react';
-import { ResourcesTable } from '@/components/tables/resources-table';
+import { ResourceTable } from '@/components/tables/resource-table';
 import { Badge } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -15,14 +15,15 @@ import type { VersionDetail } from '@/lib/queries/api-types';
 import { usePackageVersion } from '@/lib/queries/use-package-version';
 import { digestHex } from '@/lib/ui/digest';
 import { formatBytes } from '@/lib/ui/format-bytes';
-import { formatCount } from '@/lib/ui/format-count';
+import { DeleteVersionButton } from './delete-controls';
+import { DownloadCount } from './download-count';
 import { SignatureSummary } from './signature-badge';
 import { YankControls } from './yank-controls';
 
-type VersionPanelProps = { name: string; version: string; latest: string | null };
+type VersionPanelProps = { name: string; version: string; latest: string | null; canDelete: boolean };
 
 /** Details of the selected version: signature, download, checksum, yank, resources and manifest. */
-export function VersionPanel({ name, version, latest }: VersionPanelProps) {
+export function VersionPanel({ name, version, latest, canDelete }: VersionPanelProps) {
   const { data, error, isPending } = usePackageVersion(name, version);
   const title = (
     <span className="flex flex-wrap items-center gap-2">
@@ -54,6 +55,7 @@ export function VersionPanel({ name, version, latest }: VersionPanelProps) {
       actions={
         <div className="flex items-start gap-2">
           <YankControls name={name} version={version} yanked={data.yanked} />
+          {canDelete && <DeleteVersionButton name={name} version={version} />}
           <a href={data.download_url} download className={buttonClasses('primary')}>
             <Icon name="download" />
             Download
@@ -75,7 +77,7 @@ export function VersionPanel({ name, version, latest }: VersionPanelProps) {
         ) : (
           <div>
             <h3 className="mb-2 text-sm font-semibold text-slate-900">Resources ({data.resources.length})</h3>
-            <ResourcesTable resources={data.resources} />
+            <ResourceTable resources={data.resources} />
           </div>
         )}
         <details className="rounded-md border border-slate-200">
@@ -123,7 +125,7 @@ function VersionFacts({ detail }: { detail: VersionDetail }) {
     ['Published', <RelativeTime key="published" ms={detail.published_at} />],
     ['Publisher', detail.publisher],
     ['Size', formatBytes(detail.size)],
-    ['Downloads', formatCount(detail.downloads)],
+    ['Downloads', <DownloadCount key="downloads" value={detail.downloads} />],
     ['Format version', detail.format_version],
   ];
   return <FactList facts={facts} />;

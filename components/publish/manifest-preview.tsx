@@ -1,5 +1,5 @@
 import { FactList, type Fact } from '@/components/ui/fact-list';
-import { ZipEntriesTable } from '@/components/tables/zip-entries-table';
+import { ZipEntryTable } from '@/components/tables/zip-entry-table';
 import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from '@/components/tables/table-styles';
 import { formatBytes } from '@/lib/ui/format-bytes';
 import { formatCount } from '@/lib/ui/format-count';
@@ -79,7 +79,7 @@ export function ManifestPreview({ preview, fileSize, name, version }: ManifestPr
       </div>
       <div>
         <h3 className="mb-2 text-sm font-semibold text-slate-900">Archive entries ({formatCount(entries.length)})</h3>
-        <ZipEntriesTable entries={entries} />
+        <ZipEntryTable entries={entries} />
       </div>
     </section>
   );

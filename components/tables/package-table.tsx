@@ -1,10 +1,10 @@
 import Link from 'next/link';
+import { DownloadCount } from '@/components/packages/download-count';
 import { TagList } from '@/components/ui/badge';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Skeleton } from '@/components/ui/skeleton';
 import type { SearchHit } from '@/lib/queries/api-types';
 import { formatBytes } from '@/lib/ui/format-bytes';
-import { formatCount } from '@/lib/ui/format-count';
 import { TABLE, TD, TH, THEAD, TABLE_WRAPPER } from './table-styles';
 
 const COLUMNS = ['Name', 'Latest version', 'Size', 'Downloads', 'Updated'];
@@ -44,7 +44,7 @@ export function PackageTable({ packages }: { packages: SearchHit[] }) {
               </td>
               <td className={`${TD} font-mono text-xs`}>{pkg.latest ?? <span className="text-slate-500">all yanked</span>}</td>
               <td className={`${TD} text-right tabular-nums`}>{pkg.size === null ? '—' : formatBytes(pkg.size)}</td>
-              <td className={`${TD} text-right tabular-nums`}>{formatCount(pkg.downloads)}</td>
+              <td className={`${TD} text-right tabular-nums`}><DownloadCount value={pkg.downloads} /></td>
               <td className={`${TD} text-right whitespace-nowrap text-slate-600`}>
                 <RelativeTime ms={pkg.updated_at} />
               </td>

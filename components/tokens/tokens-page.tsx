@@ -11,7 +11,7 @@ import { hasPermission, useMe } from '@/lib/queries/use-me';
 import { tokensKey, useTokens, type TokenRow } from '@/lib/queries/use-tokens';
 import { unwrapAction } from '@/lib/ui/unwrap-action';
 import { NewTokenDialog } from './new-token-dialog';
-import { TokenTable } from './token-table';
+import { TokenTable } from '@/components/tables/token-table';
 
 /** Own tokens, or with ?all=1 everyone's (ManageTokens); "New token" and "Revoke". */
 export function TokensPage() {

@@ -80,14 +80,18 @@ test.describe('download', () => {
     expect(res.headers()['etag']).toBe(`"sha256:${digest}"`);
   });
 
-  test('404 for unknown package or version, 400 for an invalid version', async ({ api, request }) => {
+  test('404 for unknown package, version or channel, 400 for an invalid version; latest resolves', async ({ api, request }) => {
     const unknownPkg = await request.get(`/api/v1/packages/${uniqueName('nope')}/1.0.0/download`);
     expect(unknownPkg.status()).toBe(404);
     expect((await unknownPkg.json()).error.code).toBe('PACKAGE_NOT_FOUND');
     const unknownVer = await request.get(`/api/v1/packages/${name}/9.9.9/download`);
     expect(unknownVer.status()).toBe(404);
     expect((await unknownVer.json()).error.code).toBe('VERSION_NOT_FOUND');
-    expect((await request.get(`/api/v1/packages/${name}/latest/download`)).status()).toBe(400);
+    const latest = await request.head(`/api/v1/packages/${name}/latest/download`);
+    expect(latest.status()).toBe(200);
+    expect(latest.headers()['x-torsh-version']).toBeTruthy();
+    expect((await request.get(`/api/v1/packages/${name}/nightly/download`)).status()).toBe(404);
+    expect((await request.get(`/api/v1/packages/${name}/Latest/download`)).status()).toBe(400);
   });
 });
 

@@ -1,12 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
+import type { PermissionInfo } from '@/lib/engine/access/permission-areas';
 import type { Permission } from '@/lib/engine/access/permissions';
 import type { RoleView } from '@/lib/engine/access/roles';
 import { fetchJson } from './api-error';
 
 export type RoleRow = RoleView;
 
-/** `permissions` lists every permission name, in display order. */
-export type RoleList = { permissions: Permission[]; roles: RoleRow[] };
+/** `permissions` lists every permission name, in display order; `permissions_info` says which govern an area not yet enabled. */
+export type RoleList = { permissions: Permission[]; permissions_info: PermissionInfo[]; roles: RoleRow[] };
 
 export const rolesKey = ['roles'] as const;
 

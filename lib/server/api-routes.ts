@@ -2,11 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GuardMeta } from './guard';
 import { issueTokenHandler, listRolesHandler, listTokensHandler, listUsersHandler, meHandler, createUserHandler } from './handlers/accounts';
 import { auditHandler } from './handlers/audit';
+import { channelHistoryHandler, listChannelsHandler, removeChannelHandler, setChannelHandler } from './handlers/channels';
+import { deletePackageHandler, deleteVersionHandler } from './handlers/delete';
 import { downloadHandler } from './handlers/download';
 import { healthHandler } from './handlers/health';
 import { keyChallengeHandler, listKeysHandler, registerKeyHandler, revokeKeyHandler, trustedKeysHandler } from './handlers/keys';
 import { getAccessHandler, setGrantHandler, updateAccessHandler } from './handlers/package-access';
 import { getVersionHandler, publishVersionHandler } from './handlers/package-version';
+import { updatePackageHandler } from './handlers/package-edits';
 import { getPackageHandler } from './handlers/packages';
 import { getPolicyHandler, setPolicyHandler } from './handlers/policies';
 import { searchHandler, statsHandler } from './handlers/search';
@@ -66,8 +69,16 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'GET', path: `${PKG}/access`, handler: getAccessHandler },
   { method: 'PATCH', path: `${PKG}/access`, handler: updateAccessHandler },
   { method: 'PUT', path: `${PKG}/grants/:username`, handler: setGrantHandler },
+  { method: 'PATCH', path: PKG, handler: updatePackageHandler },
+  { method: 'DELETE', path: PKG, handler: deletePackageHandler },
+  // Before the version rows: `channels` is a route word, never a version.
+  { method: 'GET', path: `${PKG}/channels`, handler: listChannelsHandler },
+  { method: 'PUT', path: `${PKG}/channels/:channel`, handler: setChannelHandler },
+  { method: 'DELETE', path: `${PKG}/channels/:channel`, handler: removeChannelHandler },
+  { method: 'GET', path: `${PKG}/channels/:channel/history`, handler: channelHistoryHandler },
   { method: 'GET', path: VER, handler: getVersionHandler },
   { method: 'PUT', path: VER, handler: publishVersionHandler },
+  { method: 'DELETE', path: VER, handler: deleteVersionHandler },
   { method: 'GET', path: `${VER}/download`, handler: downloadHandler },
   { method: 'HEAD', path: `${VER}/download`, handler: downloadHandler },
   { method: 'POST', path: `${VER}/yank`, handler: yankHandler },

@@ -26,6 +26,9 @@ import { registerProvenKey } from '@/lib/engine/test-support/key-proof';
 import { signChallenge } from '@/lib/engine/test-support/sign-challenge';
 import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-package';
 import { tempEngine } from '@/lib/engine/test-support/temp-engine';
+import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
+import { setChannel } from '@/lib/engine/registry';
+import { SYSTEM } from '@/lib/engine/actor';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';
 import type { GuardMeta, Requirement } from './guard';
@@ -154,6 +157,7 @@ const R = 'app/(dashboard)/admin/roles/actions.ts';
 const T = 'app/(dashboard)/tokens/actions.ts';
 const A = 'app/(auth)/actions.ts';
 const V = '/api/v1/packages/:name/:version';
+const PK = '/api/v1/packages/:name';
 
 /** One row per mutation in the code base. The shared package `shared` is public and owned by `owner`. */
 const TABLE: Record<string, Row> = {
@@ -282,6 +286,73 @@ const TABLE: Record<string, Row> = {
   [`${P}#addOwnerAction`]: { permission: 'ManageOwners', alsoNeeds: ['Delete'], call: actionCall(`${P}#addOwnerAction`, () => ({ name: 'shared', username: 'owner' })) },
   [`${P}#removeOwnerAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#removeOwnerAction`, () => ({ name: 'shared', username: 'victim' })) },
   [`${P}#setGrantAction`]: { permission: 'ManageOwners', call: actionCall(`${P}#setGrantAction`, () => ({ name: 'shared', username: 'victim', permissions: ['Download'] })) },
+  [`DELETE ${V}`]: {
+    permission: 'Delete',
+    call: async (c) => {
+      await publishSample(engine, `dv-${c.tag}`, '1.0.0');
+      return routeCall(`DELETE ${V}`, 'DELETE', `/api/v1/packages/dv-${c.tag}/1.0.0`, { name: `dv-${c.tag}`, version: '1.0.0' })(c);
+    },
+  },
+  [`DELETE ${PK}`]: {
+    permission: 'Delete',
+    call: async (c) => {
+      await publishSample(engine, `dp-${c.tag}`, '1.0.0');
+      return routeCall(`DELETE ${PK}`, 'DELETE', `/api/v1/packages/dp-${c.tag}`, { name: `dp-${c.tag}` })(c);
+    },
+  },
+  [`PATCH ${PK}`]: {
+    permission: 'Update',
+    call: routeCall(`PATCH ${PK}`, 'PATCH', '/api/v1/packages/shared', { name: 'shared' }, JSON.stringify({ description: 'edited by the matrix' })),
+  },
+  [`PUT ${PK}/channels/:channel`]: {
+    permission: 'ManageVersions',
+    call: async (c) => {
+      await publishSample(engine, `ch-${c.tag}`, '1.0.0');
+      const params = { name: `ch-${c.tag}`, channel: 'production' };
+      return routeCall(`PUT ${PK}/channels/:channel`, 'PUT', `/api/v1/packages/ch-${c.tag}/channels/production`, params, JSON.stringify({ version: '1.0.0' }))(c);
+    },
+  },
+  [`DELETE ${PK}/channels/:channel`]: {
+    permission: 'ManageVersions',
+    call: async (c) => {
+      await publishSample(engine, `cr-${c.tag}`, '1.0.0');
+      setChannel(engine, SYSTEM, { name: `cr-${c.tag}`, channel: 'staging', version: '1.0.0' });
+      return routeCall(`DELETE ${PK}/channels/:channel`, 'DELETE', `/api/v1/packages/cr-${c.tag}/channels/staging`, { name: `cr-${c.tag}`, channel: 'staging' })(c);
+    },
+  },
+  [`${P}#deleteVersionAction`]: {
+    permission: 'Delete',
+    call: async (c) => {
+      await publishSample(engine, `adv-${c.tag}`, '1.0.0');
+      return actionCall(`${P}#deleteVersionAction`, () => ({ name: `adv-${c.tag}`, version: '1.0.0' }))(c);
+    },
+  },
+  [`${P}#deletePackageAction`]: {
+    permission: 'Delete',
+    call: async (c) => {
+      await publishSample(engine, `adp-${c.tag}`, '1.0.0');
+      return actionCall(`${P}#deletePackageAction`, () => ({ name: `adp-${c.tag}` }))(c);
+    },
+  },
+  [`${P}#updatePackageAction`]: {
+    permission: 'Update',
+    call: actionCall(`${P}#updatePackageAction`, () => ({ name: 'shared', edits: { readme: '# edited by the matrix' } })),
+  },
+  [`${P}#setChannelAction`]: {
+    permission: 'ManageVersions',
+    call: async (c) => {
+      await publishSample(engine, `ach-${c.tag}`, '1.0.0');
+      return actionCall(`${P}#setChannelAction`, () => ({ name: `ach-${c.tag}`, channel: 'stable', version: '1.0.0' }))(c);
+    },
+  },
+  [`${P}#removeChannelAction`]: {
+    permission: 'ManageVersions',
+    call: async (c) => {
+      await publishSample(engine, `acr-${c.tag}`, '1.0.0');
+      setChannel(engine, SYSTEM, { name: `acr-${c.tag}`, channel: 'stable', version: '1.0.0' });
+      return actionCall(`${P}#removeChannelAction`, () => ({ name: `acr-${c.tag}`, channel: 'stable' }))(c);
+    },
+  },
 };
 
 /** The caller as a signed-in user (an anonymous caller stands in for the owner), for fixtures. */

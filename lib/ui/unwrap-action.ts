@@ -19,7 +19,9 @@ export async function unwrapAction<T>(pending: Promise<ActionResult<T>>): Promis
   return result.data;
 }
 
-/** Messages a failed action attached to one input field, if any. */
+/** Messages a failed action attached to one input field (and its items, `tags.0`…), if any. */
 export function fieldErrors(error: unknown, field: string): string[] | undefined {
-  return error instanceof ActionError ? error.fields?.[field] : undefined;
+  if (!(error instanceof ActionError) || !error.fields) return undefined;
+  const messages = Object.entries(error.fields).flatMap(([key, list]) => (key === field || key.startsWith(`${field}.`) ? list : []));
+  return messages.length > 0 ? messages : undefined;
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PACKAGE_NAME_RE, isValidVersion } from '@/lib/engine/format/manifest-schema';
+import { isValidChannelName } from '@/lib/engine/registry/channel-name';
+import { ZPackageEdits } from '@/lib/engine/registry/package-edits';
 
 export const ZPackageName = z
   .string()
@@ -9,13 +11,29 @@ export const ZVersion = z.string().max(256).refine(isValidVersion, 'versions are
 export const ZPackageParams = z.object({ name: ZPackageName });
 export const ZVersionParams = z.object({ name: ZPackageName, version: ZVersion });
 
+/** Read routes: `{version}` is an exact version, `latest` or a channel name. */
+export const ZVersionRef = z
+  .string()
+  .max(256)
+  .refine((v) => isValidVersion(v) || v === 'latest' || isValidChannelName(v), 'a version (e.g. 1.0.0), "latest" or a channel name (e.g. production)');
+export const ZVersionRefParams = z.object({ name: ZPackageName, version: ZVersionRef });
+
+/** The engine checks channel names itself (INVALID_CHANNEL_NAME with the rule in its message). */
+export const ZChannelName = z.string().min(1).max(64);
+export const ZChannelParams = z.object({ name: ZPackageName, channel: ZChannelName });
+export const ZChannelMoveInput = ZChannelParams.extend({ version: ZVersion });
+
+export const ZPackageEditsInput = z.object({ name: ZPackageName, edits: ZPackageEdits });
+
 export const ZYankInput = ZVersionParams.extend({ reason: z.string().trim().max(500).optional() });
 
-export const ZSearchQuery = z.object({
-  q: z.string().max(200).default(''),
+/** `?page=&per_page=` of paginated lists. */
+export const ZPageQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   per_page: z.coerce.number().int().min(1).max(100).default(20),
 });
+
+export const ZSearchQuery = ZPageQuery.extend({ q: z.string().max(200).default('') });
 
 /** X-Torsh-Signature: base64 of a 64-byte Ed25519 signature; X-Torsh-Key-Id: a short id. */
 export const ZSignatureHeaders = z.object({

@@ -9,7 +9,7 @@ type SearchAnswer = {
   total: number;
   page: number;
   per_page: number;
-  packages: { name: string; description: string | null; latest: string | null; size: number | null; downloads: number; tags: string[] }[];
+  packages: { name: string; description: string | null; latest: string | null; size: number | null; downloads: number | null; tags: string[] }[];
 };
 
 const positive = (what: string) => (value: string) => {
@@ -37,7 +37,7 @@ export function registerSearch(program: Command): void {
       }
       const rows = [
         ['NAME', 'LATEST', 'SIZE', 'DOWNLOADS', 'DESCRIPTION'],
-        ...body.packages.map((p) => [p.name, p.latest ?? '-', p.size === null ? '-' : formatSize(p.size), String(p.downloads), (p.description ?? '').slice(0, 60)]),
+        ...body.packages.map((p) => [p.name, p.latest ?? '-', p.size === null ? '-' : formatSize(p.size), p.downloads === null ? '-' : String(p.downloads), (p.description ?? '').slice(0, 60)]),
       ];
       say(`${table(rows)}\n`);
       const pages = Math.max(1, Math.ceil(body.total / body.per_page));

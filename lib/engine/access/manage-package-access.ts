@@ -3,6 +3,7 @@ import { packageGrants, packageOwners, packages, users, type Visibility } from '
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { recordChange } from '../registry/record-change';
 import { assertHolds } from './grant-rules';
 import { canOnPackage, findPackageRef, grantsOf } from './package-access';
 import { PACKAGE_PERMISSIONS, type Permission } from './permissions';
@@ -50,9 +51,14 @@ export function getPackageAccess(engine: Engine, name: string): PackageAccessVie
   };
 }
 
+/** A change of visibility is also a row of the change feed (mirrors start or stop serving it). */
 export function setVisibility(engine: Engine, input: { name: string; visibility: Visibility }): void {
-  const pkg = requirePackage(engine, input.name);
-  engine.db.update(packages).set({ visibility: input.visibility }).where(eq(packages.id, pkg.id)).run();
+  engine.db.transaction((tx) => {
+    const pkg = requirePackage(engine, input.name);
+    if (pkg.visibility === input.visibility) return;
+    tx.update(packages).set({ visibility: input.visibility }).where(eq(packages.id, pkg.id)).run();
+    recordChange(tx, { kind: 'visibility', name: pkg.name, data: { from: pkg.visibility, to: input.visibility } });
+  });
 }
 
 /** Owners hold every package permission, so only someone who holds them all on the package adds one. */

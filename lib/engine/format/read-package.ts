@@ -2,7 +2,7 @@ import { AppError } from '../errors';
 import { DEFAULT_LIMITS, type PackageLimits } from '../limits';
 import { digestEntry, scannedDigest } from './digest-entry';
 import type { ScannedEntry } from './zip-stream-scanner';
-import { formatBytes } from './format-bytes';
+import { formatExactBytes } from './format-exact-bytes';
 import type { Manifest } from './manifest-schema';
 import { matchResources } from './match-resources';
 import { isSideFile, METADATA_SUFFIX, parseEntryMetadata } from './parse-entry-metadata';
@@ -53,7 +53,7 @@ function byteBudget(limit: number) {
       if (total > limit) {
         throw new AppError(
           'UNCOMPRESSED_SIZE_EXCEEDED',
-          `package expands to more than ${formatBytes(limit)} (the limit), reached while reading entry ${JSON.stringify(path)}`,
+          `package expands to more than ${formatExactBytes(limit)} (the limit), reached while reading entry ${JSON.stringify(path)}`,
         );
       }
     },
@@ -72,7 +72,7 @@ async function readSmallEntry(
   if (entry.uncompressedSize > maxBytes) {
     throw new AppError(
       'MANIFEST_INVALID',
-      `${JSON.stringify(path)} is ${formatBytes(entry.uncompressedSize)}; the limit is ${formatBytes(maxBytes)}`,
+      `${JSON.stringify(path)} is ${formatExactBytes(entry.uncompressedSize)}; the limit is ${formatExactBytes(maxBytes)}`,
     );
   }
   const chunks: Buffer[] = [];

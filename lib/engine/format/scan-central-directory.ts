@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import type { PackageLimits } from '../limits';
 import { checkEntryPath, entryKey } from './check-entry-path';
-import { formatBytes } from './format-bytes';
+import { formatExactBytes } from './format-exact-bytes';
 import { corrupt, entryFileName, type ZipEntry, type ZipReader } from './zip-reader';
 
 const S_IFMT = 0o170000;
@@ -54,14 +54,14 @@ export async function scanCentralDirectory(zip: ZipReader, limits: PackageLimits
     if (declaredTotal > limits.maxUncompressedBytes) {
       throw new AppError(
         'UNCOMPRESSED_SIZE_EXCEEDED',
-        `package expands to more than ${formatBytes(limits.maxUncompressedBytes)} (the limit), reached at entry ${shown}`,
+        `package expands to more than ${formatExactBytes(limits.maxUncompressedBytes)} (the limit), reached at entry ${shown}`,
       );
     }
     const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
     if (entry.uncompressedSize >= limits.ratioCheckMinBytes && ratio > limits.maxCompressionRatio) {
       throw new AppError(
         'COMPRESSION_RATIO_EXCEEDED',
-        `entry ${shown} expands ${formatBytes(entry.compressedSize)} to ${formatBytes(entry.uncompressedSize)} ` +
+        `entry ${shown} expands ${formatExactBytes(entry.compressedSize)} to ${formatExactBytes(entry.uncompressedSize)} ` +
           `(ratio ${Math.round(ratio)}:1); the limit is ${limits.maxCompressionRatio}:1`,
       );
     }

@@ -2,9 +2,13 @@ import { sql } from 'drizzle-orm';
 import { visiblePackagesSql } from '../access/package-access';
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
+import { statsVisibleSql } from './stats-access';
 import type { RegistryStats } from './views';
 
-/** Totals over the packages the actor may see. */
+/**
+ * Totals over the packages the actor may see; the download figures only over those whose
+ * statistics the actor may see (public ones, and non-public ones with ViewStats).
+ */
 export function getStats(engine: Engine, actor: Actor, recent = 8): RegistryStats {
   const db = engine.db;
   const visible = visiblePackagesSql(actor);
@@ -15,7 +19,7 @@ export function getStats(engine: Engine, actor: Actor, recent = 8): RegistryStat
   // Maintained counters (written with each batch of download events), not a scan of the events.
   engine.downloads.flush();
   const d = db.get<{ n: number; bytes: number }>(
-    sql`SELECT coalesce(sum(p.download_count), 0) AS n, coalesce(sum(p.bytes_served), 0) AS bytes FROM packages p WHERE ${visible}`,
+    sql`SELECT coalesce(sum(p.download_count), 0) AS n, coalesce(sum(p.bytes_served), 0) AS bytes FROM packages p WHERE ${visible} AND ${statsVisibleSql(actor)}`,
   );
   const recentRows = db.all<RegistryStats['recent_versions'][number]>(sql`
     SELECT p.name AS name, v.version AS version, v.size AS size, v.published_at AS published_at

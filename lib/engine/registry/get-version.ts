@@ -1,10 +1,12 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { resources, type PackageRow, type VersionRow } from '@/db/schema';
+import { SYSTEM, type Actor } from '../actor';
 import type { Engine } from '../engine';
 import { findKey } from '../security/keys';
 import { fingerprintOf } from '../security/signing';
 import { prepared } from '../prepared';
-import { findVersionRow } from './find-version';
+import { resolveVersionRow } from './find-version';
+import { canViewStats } from './stats-access';
 import { digestRef, downloadUrl, type VersionView } from './views';
 
 function keyFingerprint(engine: Engine, keyId: string | null): string | null {
@@ -12,7 +14,7 @@ function keyFingerprint(engine: Engine, keyId: string | null): string | null {
   return key ? fingerprintOf(key.publicKey) : null;
 }
 
-export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow): VersionView {
+export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow, viewer: Actor = SYSTEM): VersionView {
   const res = prepared(engine.db, 'resources-of-version', (db) =>
     db.select().from(resources).where(eq(resources.versionId, sql.placeholder('versionId'))).orderBy(asc(resources.path)).prepare(),
   ).all({ versionId: row.id });
@@ -36,7 +38,7 @@ export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow):
           fingerprint: keyFingerprint(engine, row.signatureKeyId),
         }
       : null,
-    downloads: row.downloadCount + engine.downloads.pendingVersion(row.id),
+    downloads: canViewStats(engine, viewer, pkg) ? row.downloadCount + engine.downloads.pendingVersion(row.id) : null,
     download_url: downloadUrl(pkg.name, row.version),
     encrypted: row.encrypted,
     manifest: JSON.parse(row.manifest),
@@ -53,7 +55,11 @@ export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow):
   };
 }
 
-export function getVersion(engine: Engine, name: string, version: string): VersionView {
-  const { pkg, row } = findVersionRow(engine, name, version);
-  return toVersionView(engine, pkg, row);
+/**
+ * `ref`: an exact version, `latest` or a channel name (the view names the version it resolved to).
+ * `viewer`: whose rights shape the answer (see getPackage).
+ */
+export function getVersion(engine: Engine, name: string, ref: string, viewer: Actor = SYSTEM): VersionView {
+  const { pkg, row } = resolveVersionRow(engine, name, ref);
+  return toVersionView(engine, pkg, row, viewer);
 }

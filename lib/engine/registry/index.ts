@@ -8,4 +8,10 @@ export { findDownload, openDownload, type DownloadTarget } from './open-download
 export { recordDownload, type DownloadEvent } from './record-download';
 export { getStats } from './get-stats';
 export { collectGarbage, type GarbageOptions, type GarbageReport } from './collect-garbage';
+export { deletePackage, deleteVersion } from './delete-version';
+export { assertNotTombstoned } from './tombstones';
+export { removeChannel, setChannel } from './move-channel';
+export { listChannelHistory, listChannels } from './list-channels';
+export { updatePackage } from './update-package';
+export { listChanges } from './list-changes';
 export * from './views';

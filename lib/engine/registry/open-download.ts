@@ -3,13 +3,13 @@ import type { PackageRow, VersionRow } from '@/db/schema';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
 import type { ByteRange } from '../storage/blob-store';
-import { findVersionRow } from './find-version';
+import { resolveVersionRow } from './find-version';
 
 export type DownloadTarget = { pkg: PackageRow; row: VersionRow };
 
-/** Resolve name@version to its stored package (404s for unknown ones). */
-export function findDownload(engine: Engine, name: string, version: string): DownloadTarget {
-  return findVersionRow(engine, name, version);
+/** Resolve name@ref (a version, `latest` or a channel) to its stored package (404s for unknown ones). */
+export function findDownload(engine: Engine, name: string, ref: string): DownloadTarget {
+  return resolveVersionRow(engine, name, ref);
 }
 
 /** A stream of the package bytes (or an inclusive range of them). */

@@ -1,5 +1,5 @@
-const TAG_RE = /^[a-z0-9][a-z0-9._+-]{0,31}$/;
-const MAX_TAGS = 20;
+export const TAG_RE = /^[a-z0-9][a-z0-9._+-]{0,31}$/;
+export const MAX_TAGS = 20;
 
 /**
  * Package tags come from the manifest's string metadata: `tags` (or `keywords`), comma separated.

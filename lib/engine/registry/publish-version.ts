@@ -14,7 +14,9 @@ import { holdBlob, type BlobHold } from './blob-holds';
 import { checkCoordinates } from './check-coordinates';
 import { commitDurably } from './commit-durably';
 import { alreadyPublished, assertUnpublished } from './find-version';
+import { recordChange } from './record-change';
 import { refreshPackageSummary } from './refresh-package-summary';
+import { assertNotTombstoned } from './tombstones';
 import { digestRef, type PublishResult } from './views';
 
 export type PublishInput = {
@@ -40,6 +42,11 @@ export type PublishStep = 'staged' | 'stored' | 'registered';
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function isTombstoneTrigger(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'SQLITE_CONSTRAINT_TRIGGER' && String(e.message).startsWith('VERSION_TOMBSTONED');
 }
 
 function registerVersion(
@@ -98,6 +105,7 @@ function registerVersion(
         .run();
     }
     refreshPackageSummary(tx, pkg.id, input.name, now);
+    recordChange(tx, { kind: 'publish', name: input.name, version: input.version, digest: blob.digest, size: blob.size }, now);
   });
 }
 
@@ -135,6 +143,7 @@ export async function publishVersion(engine: Engine, actor: Actor, input: Publis
     throw new AppError('BODY_TOO_LARGE', `package is ${source.contentLength} bytes; the limit is ${maxUploadBytes} bytes`);
   }
   assertUnpublished(engine, input.name, input.version);
+  assertNotTombstoned(engine, input.name, input.version);
   const hold = holdBlob(engine);
   try {
     return await storeAndRegister(engine, actor, input, hold);
@@ -182,6 +191,8 @@ async function storeAndRegister(engine: Engine, actor: Actor, input: PublishInpu
     } catch (err) {
       // A concurrent publish of the same version won the race.
       if (isUniqueViolation(err)) throw alreadyPublished(input.name, input.version);
+      // The version was deleted (tombstoned) while this publish was validating.
+      if (isTombstoneTrigger(err)) assertNotTombstoned(engine, input.name, input.version);
       throw err;
     }
     await input.onStep?.('registered');

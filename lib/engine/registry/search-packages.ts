@@ -1,9 +1,10 @@
 import { inArray, sql } from 'drizzle-orm';
-import { tags } from '@/db/schema';
+import { tags, type Visibility } from '@/db/schema';
 import { visiblePackagesSql } from '../access/package-access';
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { countPackageDownloads } from './count-downloads';
+import { canViewStats } from './stats-access';
 import type { SearchResult } from './views';
 
 export type SearchInput = { q?: string; page?: number; perPage?: number };
@@ -20,7 +21,16 @@ export function toFtsQuery(q: string): string | null {
   return words.slice(0, 16).map((w) => `"${w}"*`).join(' ');
 }
 
-type Row = { id: number; name: string; description: string | null; author: string | null; latest: string | null; updatedAt: number; size: number | null };
+type Row = {
+  id: number;
+  name: string;
+  visibility: Visibility;
+  description: string | null;
+  author: string | null;
+  latest: string | null;
+  updatedAt: number;
+  size: number | null;
+};
 
 /** Only packages the actor may see are counted and listed. */
 export function searchPackages(engine: Engine, actor: Actor, input: SearchInput): SearchResult {
@@ -32,7 +42,7 @@ export function searchPackages(engine: Engine, actor: Actor, input: SearchInput)
   const visible = visiblePackagesSql(actor);
 
   // Raw SQL with explicit aliases: the size comes from a correlated subquery on the latest version.
-  const columns = sql.raw(`p.id, p.name, p.description, p.author, p.latest_version AS latest, p.updated_at AS updatedAt,
+  const columns = sql.raw(`p.id, p.name, p.visibility, p.description, p.author, p.latest_version AS latest, p.updated_at AS updatedAt,
       (SELECT v.size FROM versions v WHERE v.package_id = p.id AND v.version = p.latest_version) AS size`);
   let total: number;
   let rows: Row[];
@@ -50,12 +60,12 @@ export function searchPackages(engine: Engine, actor: Actor, input: SearchInput)
     rows = db.all<Row>(sql`
       SELECT ${columns} FROM packages_fts f JOIN packages p ON p.id = f.rowid
       WHERE packages_fts MATCH ${match} AND ${visible}
-      ORDER BY bm25(packages_fts, 10.0, 1.0, 2.0, 5.0), p.name
+      ORDER BY bm25(packages_fts, 10.0, 1.0, 2.0, 5.0, 0.5), p.name
       LIMIT ${perPage} OFFSET ${offset}`);
   }
 
   const ids = rows.map((r) => r.id);
-  const downloads = countPackageDownloads(engine, ids);
+  const downloads = countPackageDownloads(engine, rows.filter((r) => canViewStats(engine, actor, r)).map((r) => r.id));
   const tagRows = ids.length
     ? db.select({ packageId: tags.packageId, tag: tags.tag }).from(tags).where(inArray(tags.packageId, ids)).orderBy(tags.id).all()
     : [];
@@ -69,7 +79,7 @@ export function searchPackages(engine: Engine, actor: Actor, input: SearchInput)
       author: r.author,
       latest: r.latest,
       size: r.size,
-      downloads: downloads.get(r.id) ?? 0,
+      downloads: downloads.get(r.id) ?? null,
       updated_at: r.updatedAt,
       tags: tagRows.filter((t) => t.packageId === r.id).map((t) => t.tag),
     })),

@@ -4,6 +4,7 @@ import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { findVersionRow } from './find-version';
 import { getVersion } from './get-version';
+import { recordChange } from './record-change';
 import { refreshPackageSummary } from './refresh-package-summary';
 import type { VersionView } from './views';
 
@@ -13,7 +14,7 @@ import type { VersionView } from './views';
  */
 export function setYanked(
   engine: Engine,
-  _actor: Actor,
+  actor: Actor,
   input: { name: string; version: string; yanked: boolean; reason?: string },
 ): VersionView {
   const { pkg, row } = findVersionRow(engine, input.name, input.version);
@@ -29,7 +30,19 @@ export function setYanked(
         .where(eq(versions.id, row.id))
         .run();
       refreshPackageSummary(tx, pkg.id, pkg.name, now);
+      recordChange(
+        tx,
+        {
+          kind: input.yanked ? 'yank' : 'unyank',
+          name: pkg.name,
+          version: row.version,
+          digest: row.digest,
+          size: row.size,
+          data: input.yanked ? { reason: input.reason?.trim() || null } : undefined,
+        },
+        now,
+      );
     });
   }
-  return getVersion(engine, input.name, input.version);
+  return getVersion(engine, input.name, input.version, actor);
 }

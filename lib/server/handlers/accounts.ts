@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { issueTokenForCredentials } from '@/lib/engine/access/issue-token';
+import { PERMISSIONS_INFO } from '@/lib/engine/access/permission-areas';
 import { ROLE_PERMISSIONS } from '@/lib/engine/access/permissions';
 import { listRoles } from '@/lib/engine/access/roles';
 import { listTokens } from '@/lib/engine/access/tokens';
@@ -65,5 +66,5 @@ export const createUserHandler = route({
 export const listRolesHandler = route({
   permission: 'authenticated',
   params: z.object({}),
-  run: ({ ctx }) => Response.json({ permissions: ROLE_PERMISSIONS, roles: listRoles(ctx.engine) }),
+  run: ({ ctx }) => Response.json({ permissions: ROLE_PERMISSIONS, permissions_info: PERMISSIONS_INFO.filter((p) => (ROLE_PERMISSIONS as readonly string[]).includes(p.name)), roles: listRoles(ctx.engine) }),
 });

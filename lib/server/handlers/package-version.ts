@@ -1,7 +1,7 @@
 import { getVersion, publishVersion } from '@/lib/engine/registry';
 import { requestBody } from '../node-streams';
 import { route } from '../route';
-import { ZEncryptedHeaders, ZSignatureHeaders, ZVersionParams } from '@/lib/validations/package';
+import { ZEncryptedHeaders, ZSignatureHeaders, ZVersionParams, ZVersionRefParams } from '@/lib/validations/package';
 
 function signatureFrom(headers: Headers) {
   const signature = headers.get('x-torsh-signature');
@@ -25,12 +25,15 @@ function encryptedFrom(headers: Headers) {
   return { description: parsed.description };
 }
 
-/** GET /api/v1/packages/{name}/{version} */
+/** GET /api/v1/packages/{name}/{version}: `{version}` may also be `latest` or a channel name. */
 export const getVersionHandler = route({
   permission: 'ReadMetadata',
-  params: ZVersionParams,
+  params: ZVersionRefParams,
   package: (p) => p.name,
-  run: ({ params, ctx }) => Response.json(getVersion(ctx.engine, params.name, params.version)),
+  run: ({ params, ctx }) => {
+    const view = getVersion(ctx.engine, params.name, params.version, ctx.actor);
+    return Response.json(view, { headers: { 'X-Torsh-Version': view.version } });
+  },
 });
 
 /** PUT /api/v1/packages/{name}/{version}: the body is the package, streamed to the blob store. */

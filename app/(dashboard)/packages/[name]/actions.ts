@@ -1,11 +1,11 @@
 'use server';
 
 import { addOwnerBy, removeOwner, setGrantBy, setVisibility } from '@/lib/engine/access/manage-package-access';
-import { setYanked } from '@/lib/engine/registry';
+import { deletePackage, deleteVersion, removeChannel, setChannel, setYanked, updatePackage } from '@/lib/engine/registry';
 import { setPackageRequireSignature } from '@/lib/engine/security/policy';
 import { action } from '@/lib/server/action';
 import { ZGrantInput, ZOwnerInput, ZPackageSignaturePolicyInput, ZVisibilityInput } from '@/lib/validations/accounts';
-import { ZVersionParams, ZYankInput } from '@/lib/validations/package';
+import { ZChannelMoveInput, ZChannelParams, ZPackageEditsInput, ZPackageParams, ZVersionParams, ZYankInput } from '@/lib/validations/package';
 
 export const yankVersionAction = action({
   permission: 'Yank',
@@ -61,4 +61,44 @@ export const setPackageSignaturePolicyAction = action({
   package: (i) => i.name,
   audit: { action: 'package.set-signature-policy', target: (i) => `${i.name} require_signature=${i.require_signature}` },
   run: (i, ctx) => (setPackageRequireSignature(ctx.engine, ctx.actor, i.name, i.require_signature), {}),
+});
+
+export const deleteVersionAction = action({
+  permission: 'Delete',
+  input: ZVersionParams,
+  package: (i) => i.name,
+  audit: { action: 'version.delete', target: (i) => `${i.name}@${i.version}` },
+  run: (i, ctx) => deleteVersion(ctx.engine, ctx.actor, i),
+});
+
+export const deletePackageAction = action({
+  permission: 'Delete',
+  input: ZPackageParams,
+  package: (i) => i.name,
+  audit: { action: 'package.delete', target: (i) => i.name },
+  run: (i, ctx) => deletePackage(ctx.engine, ctx.actor, i.name),
+});
+
+export const updatePackageAction = action({
+  permission: 'Update',
+  input: ZPackageEditsInput,
+  package: (i) => i.name,
+  audit: { action: 'package.update', target: (i) => `${i.name} fields=${Object.keys(i.edits).join(',')}` },
+  run: (i, ctx) => (updatePackage(ctx.engine, ctx.actor, i.name, i.edits), {}),
+});
+
+export const setChannelAction = action({
+  permission: 'ManageVersions',
+  input: ZChannelMoveInput,
+  package: (i) => i.name,
+  audit: { action: 'channel.set', target: (i) => `${i.name} ${i.channel}=${i.version}` },
+  run: (i, ctx) => setChannel(ctx.engine, ctx.actor, i),
+});
+
+export const removeChannelAction = action({
+  permission: 'ManageVersions',
+  input: ZChannelParams,
+  package: (i) => i.name,
+  audit: { action: 'channel.remove', target: (i) => `${i.name} ${i.channel}` },
+  run: (i, ctx) => removeChannel(ctx.engine, ctx.actor, i),
 });

@@ -1,9 +1,9 @@
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { RelativeTime } from '@/components/ui/relative-time';
-import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from '@/components/tables/table-styles';
+import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
 import type { UserRow } from '@/lib/queries/use-users';
-import type { UserDialog } from './users-admin';
+import type { UserDialog } from '@/components/admin/users-admin';
 
 type UserTableProps = {
   users: UserRow[];

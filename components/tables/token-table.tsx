@@ -1,7 +1,7 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { RelativeTime } from '@/components/ui/relative-time';
-import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from '@/components/tables/table-styles';
+import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
 import { tokenStatus, type TokenRow, type TokenStatus } from '@/lib/queries/use-tokens';
 
 const STATUS_TONE: Record<TokenStatus, BadgeTone> = { Active: 'success', Expired: 'warning', Revoked: 'neutral' };

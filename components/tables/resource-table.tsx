@@ -3,7 +3,7 @@ import { shortHex } from '@/lib/ui/digest';
 import { formatBytes } from '@/lib/ui/format-bytes';
 import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
 
-export function ResourcesTable({ resources }: { resources: VersionResource[] }) {
+export function ResourceTable({ resources }: { resources: VersionResource[] }) {
   if (resources.length === 0) return <p className="text-sm text-slate-600">This version has no resources.</p>;
   return (
     <div className={TABLE_WRAPPER}>

@@ -6,7 +6,7 @@ import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
 // An archive may hold up to 10,000 entries; the first few hundred are enough for a preview.
 const MAX_ROWS = 300;
 
-export function ZipEntriesTable({ entries }: { entries: ZipEntryInfo[] }) {
+export function ZipEntryTable({ entries }: { entries: ZipEntryInfo[] }) {
   const shown = entries.slice(0, MAX_ROWS);
   return (
     <div className={`${TABLE_WRAPPER} max-h-96 overflow-y-auto`}>

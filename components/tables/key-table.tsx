@@ -1,9 +1,9 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { RelativeTime } from '@/components/ui/relative-time';
-import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from '@/components/tables/table-styles';
+import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
 import { keyStatus, REGISTRY_OWNER, type KeyRow, type KeyStatus } from '@/lib/queries/use-keys';
-import { Fingerprint } from './fingerprint';
+import { Fingerprint } from '@/components/keys/fingerprint';
 
 const STATUS_TONE: Record<KeyStatus, BadgeTone> = { Active: 'success', Revoked: 'neutral' };
 

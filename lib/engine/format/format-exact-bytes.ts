@@ -1,7 +1,7 @@
 const UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
 
 /** "5242880 bytes (5.0 MiB)" — exact for people comparing against a configured limit. */
-export function formatBytes(bytes: number): string {
+export function formatExactBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   let value = bytes;
   let unit = -1;

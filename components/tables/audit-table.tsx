@@ -1,6 +1,6 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { RelativeTime } from '@/components/ui/relative-time';
-import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from '@/components/tables/table-styles';
+import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
 import type { AuditEvent, AuditResult } from '@/lib/queries/use-audit';
 
 const RESULT_TONE: Record<AuditResult, BadgeTone> = { ok: 'success', denied: 'warning', error: 'danger' };

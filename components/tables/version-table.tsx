@@ -1,20 +1,20 @@
 import Link from 'next/link';
+import { DownloadCount } from '@/components/packages/download-count';
 import { Badge } from '@/components/ui/badge';
 import { RelativeTime } from '@/components/ui/relative-time';
 import type { VersionSummary } from '@/lib/queries/api-types';
 import { digestHex, shortHex } from '@/lib/ui/digest';
 import { formatBytes } from '@/lib/ui/format-bytes';
-import { formatCount } from '@/lib/ui/format-count';
 import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
 
-type VersionsTableProps = {
+type VersionTableProps = {
   name: string;
   versions: VersionSummary[];
   latest: string | null;
   selected: string | null;
 };
 
-export function VersionsTable({ name, versions, latest, selected }: VersionsTableProps) {
+export function VersionTable({ name, versions, latest, selected }: VersionTableProps) {
   return (
     <div className={TABLE_WRAPPER}>
       <table className={TABLE}>
@@ -50,7 +50,7 @@ export function VersionsTable({ name, versions, latest, selected }: VersionsTabl
                   <RelativeTime ms={v.published_at} />
                 </td>
                 <td className={`${TD} text-right tabular-nums`}>{formatBytes(v.size)}</td>
-                <td className={`${TD} text-right tabular-nums`}>{formatCount(v.downloads)}</td>
+                <td className={`${TD} text-right tabular-nums`}><DownloadCount value={v.downloads} /></td>
                 <td className={TD}>
                   <code title={digestHex(v.digest)} className="font-mono text-xs text-slate-600">
                     {shortHex(v.digest)}…
