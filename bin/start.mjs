@@ -41,6 +41,8 @@ if (!dev && process.env.TORSH_SKIP_BUILD !== '1' && buildIsStale()) {
 // TypeScript entry on the fly, as `node --import tsx bin/origin.ts` would.
 process.env.NODE_ENV ??= dev ? 'development' : 'production';
 process.env.NEXT_TELEMETRY_DISABLED = '1';
+// The `@/` imports resolve through the install's tsconfig, whatever the working directory.
+process.env.TSX_TSCONFIG_PATH ??= path.join(root, 'tsconfig.json');
 const { register: registerCjs } = await import('tsx/cjs/api');
 const { register: registerEsm } = await import('tsx/esm/api');
 registerCjs();

@@ -3,6 +3,13 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+// `torsh … | head`: a reader that stops early is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+// The `@/` imports resolve through the install's tsconfig, whatever the working directory.
+process.env.TSX_TSCONFIG_PATH ??= path.join(path.join(import.meta.dirname, '..'), 'tsconfig.json');
 const { register: registerCjs } = await import('tsx/cjs/api');
 const { register: registerEsm } = await import('tsx/esm/api');
 registerCjs();

@@ -1,17 +1,7 @@
 import type { Db } from '@/db';
+import type { DownloadEvent } from './record-download';
 
-export type PendingDownload = {
-  packageId: number;
-  versionId: number;
-  status: number;
-  bytesSent: number;
-  durationMs: number;
-  isRange: boolean;
-  completed: boolean;
-  clientAddr: string | null;
-  userAgent: string | null;
-  createdAt: number;
-};
+export type PendingDownload = DownloadEvent & { packageId: number; versionId: number; createdAt: number };
 
 export type DownloadWriter = {
   add(ev: PendingDownload): void;
