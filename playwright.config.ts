@@ -34,7 +34,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node bin/start.mjs`,
+    command: `npm start`,
     url: `${process.env.E2E_BASE_URL}/api/v1/health`,
     reuseExistingServer: false,
     timeout: 180_000,

@@ -1,8 +1,16 @@
-// Starts the registry the way users do (`node bin/start.mjs`, which builds first when stale).
+// Starts the registry the way users do (`npm start`: node with the flags of package.json's start
+// script, then bin/start.mjs, which builds first when stale).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, startService, type Service } from './service';
 
 export type Server = Service;
+
+/** The node flags of `npm start` (the V8 heap cap), read from package.json so both stay one. */
+function startFlags(root: string): string[] {
+  const script: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
+  return script.split(/\s+/).filter((word) => word.startsWith('--'));
+}
 
 export async function startServer(opts: {
   root: string;
@@ -19,7 +27,7 @@ export async function startServer(opts: {
   return startService({
     name: 'the registry (bin/start.mjs)',
     cmd: process.execPath,
-    args: [path.join(opts.root, 'bin', 'start.mjs')],
+    args: [...startFlags(opts.root), path.join(opts.root, 'bin', 'start.mjs')],
     cwd: opts.root,
     env,
     port,

@@ -3,6 +3,7 @@ import { openDatabase, type Db } from '@/db';
 import { DEFAULT_LIMITS, type PackageLimits } from './limits';
 import { createDownloadWriter, type DownloadWriter } from './registry/download-writer';
 import type { BlobStore } from './storage/blob-store';
+import { withMemoryCache, type BlobCacheOptions } from './storage/memory-cached-blob-store';
 import { createLocalBlobStore } from './storage/local-blob-store';
 
 /** Everything an engine operation needs, passed explicitly (no module-level state). */
@@ -22,8 +23,14 @@ export type EngineOptions = {
   dataDir: string;
   limits?: PackageLimits;
   blobs?: BlobStore;
+  /** Serve small blobs from memory (off unless given). */
+  blobCache?: BlobCacheOptions;
   clock?: () => number;
 };
+
+function withBlobCache(store: BlobStore, opts: BlobCacheOptions | undefined): BlobStore {
+  return opts && opts.maxBytes > 0 ? withMemoryCache(store, opts) : store;
+}
 
 export function createEngine(opts: EngineOptions): Engine {
   const dataDir = path.resolve(opts.dataDir);
@@ -31,7 +38,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const downloads = createDownloadWriter(db);
   return {
     db,
-    blobs: opts.blobs ?? createLocalBlobStore(path.join(dataDir, 'blobs')),
+    blobs: withBlobCache(opts.blobs ?? createLocalBlobStore(path.join(dataDir, 'blobs')), opts.blobCache),
     limits: opts.limits ?? DEFAULT_LIMITS,
     dataDir,
     downloads,

@@ -1,4 +1,5 @@
 import { defaultDataDir } from '@/lib/engine/app-root';
+import { blobCacheFromEnv } from '@/lib/engine/storage/memory-cached-blob-store';
 import { bootstrapAccounts } from '@/lib/engine/access/bootstrap';
 import { pruneLoginAttempts } from '@/lib/engine/access/login';
 import { deleteExpiredSessions } from '@/lib/engine/access/sessions';
@@ -44,7 +45,7 @@ export function installEngine(engine: Engine, ready: Promise<void> = Promise.res
  */
 export function getEngine(): Engine {
   if (holder.__torshEngine) return holder.__torshEngine;
-  const engine = createEngine({ dataDir: defaultDataDir(), limits: limitsFromEnv() });
+  const engine = createEngine({ dataDir: defaultDataDir(), limits: limitsFromEnv(), blobCache: blobCacheFromEnv() });
   installEngine(engine, bootstrapAccounts(engine, process.env.TORSH_ADMIN_PASSWORD));
   housekeeping(engine);
   return engine;

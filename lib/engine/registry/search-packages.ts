@@ -1,9 +1,8 @@
-import { inArray, sql } from 'drizzle-orm';
-import { tags, type Visibility } from '@/db/schema';
+import { sql } from 'drizzle-orm';
+import type { Visibility } from '@/db/schema';
 import { visiblePackagesSql } from '../access/package-access';
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
-import { countPackageDownloads } from './count-downloads';
 import { canViewStats } from './stats-access';
 import type { SearchResult } from './views';
 
@@ -30,6 +29,9 @@ type Row = {
   latest: string | null;
   updatedAt: number;
   size: number | null;
+  downloads: number;
+  /** JSON array, in the order they were added. */
+  tags: string;
 };
 
 /** Only packages the actor may see are counted and listed. */
@@ -43,7 +45,9 @@ export function searchPackages(engine: Engine, actor: Actor, input: SearchInput)
 
   // Raw SQL with explicit aliases: the size comes from a correlated subquery on the latest version.
   const columns = sql.raw(`p.id, p.name, p.visibility, p.description, p.author, p.latest_version AS latest, p.updated_at AS updatedAt,
-      (SELECT v.size FROM versions v WHERE v.package_id = p.id AND v.version = p.latest_version) AS size`);
+      p.download_count AS downloads,
+      (SELECT v.size FROM versions v WHERE v.package_id = p.id AND v.version = p.latest_version) AS size,
+      (SELECT json_group_array(tag) FROM (SELECT t.tag FROM tags t WHERE t.package_id = p.id ORDER BY t.id)) AS tags`);
   let total: number;
   let rows: Row[];
   if (match === null) {
@@ -64,11 +68,6 @@ export function searchPackages(engine: Engine, actor: Actor, input: SearchInput)
       LIMIT ${perPage} OFFSET ${offset}`);
   }
 
-  const ids = rows.map((r) => r.id);
-  const downloads = countPackageDownloads(engine, rows.filter((r) => canViewStats(engine, actor, r)).map((r) => r.id));
-  const tagRows = ids.length
-    ? db.select({ packageId: tags.packageId, tag: tags.tag }).from(tags).where(inArray(tags.packageId, ids)).orderBy(tags.id).all()
-    : [];
   return {
     total,
     page,
@@ -79,9 +78,9 @@ export function searchPackages(engine: Engine, actor: Actor, input: SearchInput)
       author: r.author,
       latest: r.latest,
       size: r.size,
-      downloads: downloads.get(r.id) ?? null,
+      downloads: canViewStats(engine, actor, r) ? r.downloads + engine.downloads.pendingPackage(r.id).downloads : null,
       updated_at: r.updatedAt,
-      tags: tagRows.filter((t) => t.packageId === r.id).map((t) => t.tag),
+      tags: JSON.parse(r.tags) as string[],
     })),
   };
 }
