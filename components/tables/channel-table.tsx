@@ -2,7 +2,8 @@ import Link from 'next/link';
 import { Button } from '@/components/ui/button';
 import { RelativeTime } from '@/components/ui/relative-time';
 import type { Channel } from '@/lib/queries/use-channels';
-import { TABLE, TD, TH, THEAD } from './table-styles';
+import { DataTable } from './data-table';
+import { TD } from './table-styles';
 
 type ChannelTableProps = {
   name: string;
@@ -14,44 +15,32 @@ type ChannelTableProps = {
 
 export function ChannelTable({ name, channels, onHistory, onRemove }: ChannelTableProps) {
   return (
-    <table className={TABLE}>
-      <thead className={THEAD}>
-        <tr>
-          <th scope="col" className={TH}>Channel</th>
-          <th scope="col" className={TH}>Version</th>
-          <th scope="col" className={TH}>Moved</th>
-          <th scope="col" className={`${TH} text-right`}>
-            <span className="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {channels.map((c) => (
-          <tr key={c.name}>
-            <td className={`${TD} font-mono font-medium`}>{c.name}</td>
-            <td className={TD}>
-              <Link href={`/packages/${encodeURIComponent(name)}?version=${encodeURIComponent(c.version)}`} scroll={false} className="font-mono text-indigo-700 hover:underline">
-                {c.version}
-              </Link>
-            </td>
-            <td className={`${TD} text-slate-600`}>
-              <RelativeTime ms={c.updated_at} /> by {c.updated_by}
-            </td>
-            <td className={`${TD} text-right whitespace-nowrap`}>
-              <div className="flex justify-end gap-2">
-                <Button size="sm" onClick={() => onHistory(c.name)} aria-label={`History of ${c.name}`}>
-                  History
+    <DataTable columns={['Channel', 'Version', 'Moved', { label: 'Actions', align: 'right', srOnly: true }]} bare>
+      {channels.map((c) => (
+        <tr key={c.name}>
+          <td className={`${TD} font-mono font-medium`}>{c.name}</td>
+          <td className={TD}>
+            <Link href={`/packages/${encodeURIComponent(name)}?version=${encodeURIComponent(c.version)}`} scroll={false} className="font-mono text-indigo-700 hover:underline">
+              {c.version}
+            </Link>
+          </td>
+          <td className={`${TD} text-slate-600`}>
+            <RelativeTime ms={c.updated_at} /> by {c.updated_by}
+          </td>
+          <td className={`${TD} text-right whitespace-nowrap`}>
+            <div className="flex justify-end gap-2">
+              <Button size="sm" onClick={() => onHistory(c.name)} aria-label={`History of ${c.name}`}>
+                History
+              </Button>
+              {onRemove && (
+                <Button size="sm" variant="danger-outline" onClick={() => onRemove(c)} aria-label={`Remove ${c.name}`}>
+                  Remove
                 </Button>
-                {onRemove && (
-                  <Button size="sm" variant="danger-outline" onClick={() => onRemove(c)} aria-label={`Remove ${c.name}`}>
-                    Remove
-                  </Button>
-                )}
-              </div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+              )}
+            </div>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

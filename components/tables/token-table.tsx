@@ -1,7 +1,8 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { RelativeTime } from '@/components/ui/relative-time';
-import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
+import { DataTable } from './data-table';
+import { TD } from './table-styles';
 import { tokenStatus, type TokenRow, type TokenStatus } from '@/lib/queries/use-tokens';
 
 const STATUS_TONE: Record<TokenStatus, BadgeTone> = { Active: 'success', Expired: 'warning', Revoked: 'neutral' };
@@ -12,63 +13,44 @@ type TokenTableProps = { tokens: TokenRow[]; showUsername: boolean; onRevoke: (t
 export function TokenTable({ tokens, showUsername, onRevoke }: TokenTableProps) {
   const now = Date.now();
   return (
-    <div className={TABLE_WRAPPER}>
-      <table className={TABLE}>
-        <thead className={THEAD}>
-          <tr>
-            <th scope="col" className={TH}>Name</th>
-            {showUsername && <th scope="col" className={TH}>Username</th>}
-            <th scope="col" className={TH}>Prefix</th>
-            <th scope="col" className={TH}>Scopes</th>
-            <th scope="col" className={TH}>Created</th>
-            <th scope="col" className={TH}>Expires</th>
-            <th scope="col" className={TH}>Last used</th>
-            <th scope="col" className={TH}>Status</th>
-            <th scope="col" className={`${TH} text-right`}>
-              <span className="sr-only">Actions</span>
+    <DataTable columns={['Name', showUsername && 'Username', 'Prefix', 'Scopes', 'Created', 'Expires', 'Last used', 'Status', { label: 'Actions', align: 'right', srOnly: true }]}>
+      {tokens.map((token) => {
+        const status = tokenStatus(token, now);
+        return (
+          <tr key={token.id} className={`align-top ${status === 'Active' ? 'hover:bg-slate-50' : 'bg-slate-50/70 text-slate-500'}`}>
+            <th scope="row" className={`${TD} text-left font-semibold`}>
+              {token.name}
             </th>
+            {showUsername && <td className={TD}>{token.username}</td>}
+            <td className={TD}>
+              <code className="font-mono text-xs text-slate-700">{token.prefix}…</code>
+            </td>
+            <td className={TD}>
+              <Scopes scopes={token.scopes} />
+            </td>
+            <td className={`${TD} whitespace-nowrap text-slate-600`}>
+              <RelativeTime ms={token.created_at} />
+            </td>
+            <td className={`${TD} whitespace-nowrap text-slate-600`}>
+              {token.expires_at === null ? 'Never' : <RelativeTime ms={token.expires_at} />}
+            </td>
+            <td className={`${TD} whitespace-nowrap text-slate-600`}>
+              {token.last_used_at === null ? 'Never' : <RelativeTime ms={token.last_used_at} />}
+            </td>
+            <td className={TD}>
+              <Badge tone={STATUS_TONE[status]}>{status}</Badge>
+            </td>
+            <td className={`${TD} text-right`}>
+              {status === 'Active' && (
+                <Button size="sm" variant="danger-outline" onClick={() => onRevoke(token)}>
+                  Revoke
+                </Button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {tokens.map((token) => {
-            const status = tokenStatus(token, now);
-            return (
-              <tr key={token.id} className={`align-top ${status === 'Active' ? 'hover:bg-slate-50' : 'bg-slate-50/70 text-slate-500'}`}>
-                <th scope="row" className={`${TD} text-left font-semibold`}>
-                  {token.name}
-                </th>
-                {showUsername && <td className={TD}>{token.username}</td>}
-                <td className={TD}>
-                  <code className="font-mono text-xs text-slate-700">{token.prefix}…</code>
-                </td>
-                <td className={TD}>
-                  <Scopes scopes={token.scopes} />
-                </td>
-                <td className={`${TD} whitespace-nowrap text-slate-600`}>
-                  <RelativeTime ms={token.created_at} />
-                </td>
-                <td className={`${TD} whitespace-nowrap text-slate-600`}>
-                  {token.expires_at === null ? 'Never' : <RelativeTime ms={token.expires_at} />}
-                </td>
-                <td className={`${TD} whitespace-nowrap text-slate-600`}>
-                  {token.last_used_at === null ? 'Never' : <RelativeTime ms={token.last_used_at} />}
-                </td>
-                <td className={TD}>
-                  <Badge tone={STATUS_TONE[status]}>{status}</Badge>
-                </td>
-                <td className={`${TD} text-right`}>
-                  {status === 'Active' && (
-                    <Button size="sm" variant="danger-outline" onClick={() => onRevoke(token)}>
-                      Revoke
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
 

@@ -1,7 +1,8 @@
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { RelativeTime } from '@/components/ui/relative-time';
-import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
+import { DataTable } from './data-table';
+import { TD } from './table-styles';
 import type { UserRow } from '@/lib/queries/use-users';
 import type { UserDialog } from '@/components/admin/users-admin';
 
@@ -16,72 +17,55 @@ type UserTableProps = {
 
 export function UserTable({ users, currentUserId, enabling, onAction, onEnable }: UserTableProps) {
   return (
-    <div className={TABLE_WRAPPER}>
-      <table className={TABLE}>
-        <thead className={THEAD}>
-          <tr>
-            <th scope="col" className={TH}>Username</th>
-            <th scope="col" className={TH}>Email</th>
-            <th scope="col" className={TH}>Roles</th>
-            <th scope="col" className={TH}>Status</th>
-            <th scope="col" className={TH}>Created</th>
-            <th scope="col" className={TH}>Last sign-in</th>
-            <th scope="col" className={`${TH} text-right`}>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {users.map((user) => (
-            <tr key={user.id} className={`align-top ${user.disabled ? 'bg-slate-50/70' : 'hover:bg-slate-50'}`}>
-              <th scope="row" className={`${TD} text-left font-semibold whitespace-nowrap`}>
-                {user.username}
-                {user.id === currentUserId && <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span>}
-              </th>
-              <td className={`${TD} whitespace-nowrap text-slate-600`}>{user.email}</td>
-              <td className={TD}>
-                {user.roles.length === 0 ? (
-                  <span className="text-slate-500">none</span>
-                ) : (
-                  <ul aria-label="Roles" className="flex flex-wrap gap-1">
-                    {user.roles.map((role) => (
-                      <li key={role}>
-                        <Badge tone={role === 'admin' ? 'info' : 'neutral'}>{role}</Badge>
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </td>
-              <td className={TD}>{user.disabled ? <Badge tone="warning">Disabled</Badge> : <Badge tone="success">Active</Badge>}</td>
-              <td className={`${TD} whitespace-nowrap text-slate-600`}>
-                <RelativeTime ms={user.created_at} />
-              </td>
-              <td className={`${TD} whitespace-nowrap text-slate-600`}>
-                {user.last_login_at === null ? 'Never' : <RelativeTime ms={user.last_login_at} />}
-              </td>
-              <td className={`${TD} text-right`}>
-                <div className="flex justify-end gap-2">
-                  <Button size="sm" onClick={() => onAction({ kind: 'roles', user })}>
-                    Edit roles
-                  </Button>
-                  <Button size="sm" onClick={() => onAction({ kind: 'password', user })}>
-                    Reset password
-                  </Button>
-                  {user.disabled ? (
-                    <Button size="sm" onClick={() => onEnable(user)} disabled={enabling === user.id} aria-busy={enabling === user.id}>
-                      Enable
-                    </Button>
-                  ) : (
-                    <Button size="sm" variant="danger-outline" onClick={() => onAction({ kind: 'disable', user })}>
-                      Disable
-                    </Button>
-                  )}
-                </div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Username', 'Email', 'Roles', 'Status', 'Created', 'Last sign-in', { label: 'Actions', align: 'right', srOnly: true }]}>
+      {users.map((user) => (
+        <tr key={user.id} className={`align-top ${user.disabled ? 'bg-slate-50/70' : 'hover:bg-slate-50'}`}>
+          <th scope="row" className={`${TD} text-left font-semibold whitespace-nowrap`}>
+            {user.username}
+            {user.id === currentUserId && <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span>}
+          </th>
+          <td className={`${TD} whitespace-nowrap text-slate-600`}>{user.email}</td>
+          <td className={TD}>
+            {user.roles.length === 0 ? (
+              <span className="text-slate-500">none</span>
+            ) : (
+              <ul aria-label="Roles" className="flex flex-wrap gap-1">
+                {user.roles.map((role) => (
+                  <li key={role}>
+                    <Badge tone={role === 'admin' ? 'info' : 'neutral'}>{role}</Badge>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </td>
+          <td className={TD}>{user.disabled ? <Badge tone="warning">Disabled</Badge> : <Badge tone="success">Active</Badge>}</td>
+          <td className={`${TD} whitespace-nowrap text-slate-600`}>
+            <RelativeTime ms={user.created_at} />
+          </td>
+          <td className={`${TD} whitespace-nowrap text-slate-600`}>
+            {user.last_login_at === null ? 'Never' : <RelativeTime ms={user.last_login_at} />}
+          </td>
+          <td className={`${TD} text-right`}>
+            <div className="flex justify-end gap-2">
+              <Button size="sm" onClick={() => onAction({ kind: 'roles', user })}>
+                Edit roles
+              </Button>
+              <Button size="sm" onClick={() => onAction({ kind: 'password', user })}>
+                Reset password
+              </Button>
+              {user.disabled ? (
+                <Button size="sm" onClick={() => onEnable(user)} disabled={enabling === user.id} aria-busy={enabling === user.id}>
+                  Enable
+                </Button>
+              ) : (
+                <Button size="sm" variant="danger-outline" onClick={() => onAction({ kind: 'disable', user })}>
+                  Disable
+                </Button>
+              )}
+            </div>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -5,7 +5,8 @@ import { RelativeTime } from '@/components/ui/relative-time';
 import type { VersionSummary } from '@/lib/queries/api-types';
 import { digestHex, shortHex } from '@/lib/ui/digest';
 import { formatBytes } from '@/lib/ui/format-bytes';
-import { TABLE, TABLE_WRAPPER, TD, TH, THEAD } from './table-styles';
+import { DataTable } from './data-table';
+import { TD } from './table-styles';
 
 type VersionTableProps = {
   name: string;
@@ -16,51 +17,38 @@ type VersionTableProps = {
 
 export function VersionTable({ name, versions, latest, selected }: VersionTableProps) {
   return (
-    <div className={TABLE_WRAPPER}>
-      <table className={TABLE}>
-        <thead className={THEAD}>
-          <tr>
-            <th scope="col" className={TH}>Version</th>
-            <th scope="col" className={TH}>Published</th>
-            <th scope="col" className={`${TH} text-right`}>Size</th>
-            <th scope="col" className={`${TH} text-right`}>Downloads</th>
-            <th scope="col" className={TH}>Digest</th>
+    <DataTable columns={['Version', 'Published', { label: 'Size', align: 'right' }, { label: 'Downloads', align: 'right' }, 'Digest']}>
+      {versions.map((v) => {
+        const isSelected = v.version === selected;
+        return (
+          <tr key={v.version} className={isSelected ? 'bg-indigo-50/60' : 'hover:bg-slate-50'}>
+            <td className={TD}>
+              <div className="flex flex-wrap items-center gap-2">
+                <Link
+                  href={`/packages/${encodeURIComponent(name)}?version=${encodeURIComponent(v.version)}`}
+                  scroll={false}
+                  aria-current={isSelected ? 'true' : undefined}
+                  className={`font-mono text-sm hover:underline ${isSelected ? 'font-semibold text-indigo-800' : 'text-indigo-700'} ${v.yanked ? 'line-through decoration-slate-400' : ''}`}
+                >
+                  {v.version}
+                </Link>
+                {v.version === latest && <Badge tone="success">Latest</Badge>}
+                {v.yanked && <Badge tone="warning">Yanked</Badge>}
+              </div>
+            </td>
+            <td className={`${TD} whitespace-nowrap text-slate-600`}>
+              <RelativeTime ms={v.published_at} />
+            </td>
+            <td className={`${TD} text-right tabular-nums`}>{formatBytes(v.size)}</td>
+            <td className={`${TD} text-right tabular-nums`}><DownloadCount value={v.downloads} /></td>
+            <td className={TD}>
+              <code title={digestHex(v.digest)} className="font-mono text-xs text-slate-600">
+                {shortHex(v.digest)}…
+              </code>
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {versions.map((v) => {
-            const isSelected = v.version === selected;
-            return (
-              <tr key={v.version} className={isSelected ? 'bg-indigo-50/60' : 'hover:bg-slate-50'}>
-                <td className={TD}>
-                  <div className="flex flex-wrap items-center gap-2">
-                    <Link
-                      href={`/packages/${encodeURIComponent(name)}?version=${encodeURIComponent(v.version)}`}
-                      scroll={false}
-                      aria-current={isSelected ? 'true' : undefined}
-                      className={`font-mono text-sm hover:underline ${isSelected ? 'font-semibold text-indigo-800' : 'text-indigo-700'} ${v.yanked ? 'line-through decoration-slate-400' : ''}`}
-                    >
-                      {v.version}
-                    </Link>
-                    {v.version === latest && <Badge tone="success">Latest</Badge>}
-                    {v.yanked && <Badge tone="warning">Yanked</Badge>}
-                  </div>
-                </td>
-                <td className={`${TD} whitespace-nowrap text-slate-600`}>
-                  <RelativeTime ms={v.published_at} />
-                </td>
-                <td className={`${TD} text-right tabular-nums`}>{formatBytes(v.size)}</td>
-                <td className={`${TD} text-right tabular-nums`}><DownloadCount value={v.downloads} /></td>
-                <td className={TD}>
-                  <code title={digestHex(v.digest)} className="font-mono text-xs text-slate-600">
-                    {shortHex(v.digest)}…
-                  </code>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
