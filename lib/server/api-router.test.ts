@@ -1,11 +1,7 @@
 import net from 'node:net';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS } from '@/lib/engine/actor';
 import { setVisibility } from '@/lib/engine/access/manage-package-access';
-import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-package';
-import { publishVersion } from '@/lib/engine/registry';
+import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { getPolicy } from '@/lib/engine/security/policy';
 import { SESSION_COOKIE } from './session-cookie';
 import { startApiTestServer, type ApiTestServer } from './test-support/api-test-server';
@@ -15,11 +11,7 @@ let t: ApiTestServer;
 let viewer: { token: string; session: string };
 let admin: { token: string; session: string };
 
-async function publish(name: string, version: string) {
-  const file = await writeSamplePackage({ name, version });
-  const { size } = await stat(file);
-  await publishVersion(t.engine, ANONYMOUS, { name, version, source: { kind: 'stream', body: createReadStream(file), contentLength: size } });
-}
+const publish = (name: string, version: string) => publishSample(t.engine, name, version);
 
 beforeAll(async () => {
   t = await startApiTestServer();

@@ -1,11 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ANONYMOUS } from '@/lib/engine/actor';
-import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-package';
 import { errorCounts } from '@/lib/engine/observability/error-counter';
-import { findDownload, publishVersion } from '@/lib/engine/registry';
+import { findDownload } from '@/lib/engine/registry';
+import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { tempEngine } from '@/lib/engine/test-support/temp-engine';
 import { downloadResponse } from './download-response';
 import { nodeBodyOf } from './node-streams';
@@ -15,9 +12,7 @@ let engine: Awaited<ReturnType<typeof tempEngine>>;
 
 beforeEach(async () => {
   engine = await tempEngine();
-  const file = await writeSamplePackage({ name: 'm', version: '1.0.0', files: [{ path: 'models/w.bin', source: Buffer.alloc(200_000, 1) }] });
-  const { size } = await stat(file);
-  await publishVersion(engine, ANONYMOUS, { name: 'm', version: '1.0.0', source: { kind: 'stream', body: createReadStream(file), contentLength: size } });
+  await publishSample(engine, 'm', '1.0.0', { files: [{ path: 'models/w.bin', source: Buffer.alloc(200_000, 1) }] });
 });
 afterEach(async () => {
   await engine.cleanup();

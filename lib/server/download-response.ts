@@ -6,7 +6,22 @@ import { reportError } from '@/lib/engine/observability/error-counter';
 import { etagMatches, parseRange } from './http-range';
 import { streamResponse } from './node-streams';
 
-type Meta = { clientAddr: string | null; userAgent: string | null };
+type Meta = {
+  clientAddr: string | null;
+  userAgent: string | null;
+  /** How the request named the version: an exact version, or `latest` / a channel, which move. */
+  ref?: string;
+};
+
+/**
+ * Only public packages may sit in shared caches (nginx, CDNs, edges); others are per-user. A
+ * public package asked for by a name that moves (`latest`, a channel) may be kept but must be
+ * revalidated (by ETag) each time.
+ */
+function cacheControl(visibility: string, moving: boolean): string {
+  if (visibility !== 'public') return 'private, no-cache';
+  return moving ? 'public, no-cache' : 'public, max-age=31536000, immutable';
+}
 
 /** Counts bytes as they pass; reports once whether the consumer took every byte or went away. */
 function meter(onEnd: (bytesSent: number, completed: boolean) => void): Transform {
@@ -38,16 +53,16 @@ export async function downloadResponse(engine: Engine, target: DownloadTarget, r
   const etag = `"sha256:${row.digest}"`;
   const started = Date.now();
   const record = (ev: Omit<DownloadEvent, 'durationMs' | 'clientAddr' | 'userAgent'>) =>
-    recordDownload(engine, target, { ...ev, durationMs: Date.now() - started, ...meta });
+    recordDownload(engine, target, { ...ev, durationMs: Date.now() - started, clientAddr: meta.clientAddr, userAgent: meta.userAgent });
 
   const headers = new Headers({
     ETag: etag,
-    // Only public packages may sit in shared caches (nginx, CDNs, edges); others are per-user.
-    'Cache-Control': pkg.visibility === 'public' ? 'public, max-age=31536000, immutable' : 'private, no-cache',
+    'Cache-Control': cacheControl(pkg.visibility, meta.ref !== undefined && meta.ref !== row.version),
     'Accept-Ranges': 'bytes',
     'Content-Type': 'application/octet-stream',
     'Content-Disposition': `attachment; filename="${pkg.name}-${row.version}.torshpkg"`,
     'X-Torsh-Digest': `sha256:${row.digest}`,
+    'X-Torsh-Version': row.version,
   });
   if (pkg.visibility !== 'public') headers.set('Vary', 'Authorization, Cookie');
   if (row.yanked) headers.set('X-Torsh-Yanked', 'true');

@@ -1,24 +1,19 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../actor';
-import { writeSamplePackage } from '../format/test-support/sample-package';
+import { publishSample } from '../test-support/registry-fixtures';
 import { tempEngine } from '../test-support/temp-engine';
 import { createEngine } from '../engine';
 import { findDownload } from './open-download';
 import { getPackage } from './get-package';
 import { getVersion } from './get-version';
 import { getStats } from './get-stats';
-import { publishVersion } from './publish-version';
 import { recordDownload } from './record-download';
 
 let engine: Awaited<ReturnType<typeof tempEngine>>;
 
 async function publish(name: string, version: string) {
-  const file = await writeSamplePackage({ name, version });
-  const { size } = await stat(file);
-  await publishVersion(engine, ANONYMOUS, { name, version, source: { kind: 'stream', body: createReadStream(file), contentLength: size } });
+  await publishSample(engine, name, version);
   return findDownload(engine, name, version);
 }
 

@@ -47,6 +47,24 @@ describe('small blobs served from memory', () => {
     expect(cached.cachedBytes()).toBe(0);
   });
 
+  it('reads a blob once for parallel first requests, and stats a too-large blob only once', async () => {
+    const small = await put(Buffer.from('popular'));
+    const big = await put(Buffer.alloc(200, 1));
+    const calls = { get: 0, stat: 0 };
+    const counting = {
+      ...local,
+      get: (d: string, r?: { start: number; end: number }) => (calls.get++, local.get(d, r)),
+      stat: (d: string) => (calls.stat++, local.stat(d)),
+    };
+    const cached = withMemoryCache(counting, { maxBytes: 1024, maxItemBytes: 128 });
+    const bodies = await Promise.all(Array.from({ length: 8 }, () => read(cached.get(small))));
+    expect(bodies.every((b) => b.toString() === 'popular')).toBe(true);
+    expect(calls).toEqual({ get: 1, stat: 1 });
+    await read(cached.get(big));
+    await read(cached.get(big));
+    expect(calls).toEqual({ get: 3, stat: 2 }); // each big download streams; only the first asks its size
+  });
+
   it('evicts the least recently used blobs to stay within its bytes', async () => {
     const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((ch) => put(Buffer.alloc(100, ch))));
     const cached = withMemoryCache(local, { maxBytes: 250, maxItemBytes: 128 });

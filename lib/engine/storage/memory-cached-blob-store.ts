@@ -38,6 +38,11 @@ function bufferStream(buf: Buffer): Readable {
 export function withMemoryCache(store: BlobStore, opts: BlobCacheOptions): BlobStore & { cachedBytes(): number } {
   const cache = new Map<string, Buffer>(); // insertion order = recency
   let bytes = 0;
+  /** Loads in progress, so parallel first requests for one blob read it once. */
+  const loading = new Map<string, Promise<Buffer | null>>();
+  /** Blobs already seen to be too large, so each of their downloads costs no extra stat. */
+  const tooLarge = new Set<string>();
+  const TOO_LARGE_REMEMBERED = 10_000;
 
   const remember = (digest: string, buf: Buffer) => {
     cache.set(digest, buf);
@@ -62,9 +67,14 @@ export function withMemoryCache(store: BlobStore, opts: BlobCacheOptions): BlobS
     return buf.subarray(range.start, range.end + 1);
   };
 
-  async function load(digest: string): Promise<Buffer | null> {
+  async function read(digest: string): Promise<Buffer | null> {
     const info = await store.stat(digest);
-    if (!info || info.size > opts.maxItemBytes || info.size > opts.maxBytes) return null;
+    if (!info) return null;
+    if (info.size > opts.maxItemBytes || info.size > opts.maxBytes) {
+      if (tooLarge.size >= TOO_LARGE_REMEMBERED) tooLarge.clear();
+      tooLarge.add(digest);
+      return null;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of await store.get(digest)) chunks.push(chunk as Buffer);
     const buf = Buffer.concat(chunks);
@@ -73,10 +83,19 @@ export function withMemoryCache(store: BlobStore, opts: BlobCacheOptions): BlobS
     return buf;
   }
 
+  function load(digest: string): Promise<Buffer | null> {
+    let pending = loading.get(digest);
+    if (!pending) {
+      pending = read(digest).finally(() => loading.delete(digest));
+      loading.set(digest, pending);
+    }
+    return pending;
+  }
+
   return {
     ...store,
     async get(digest, range) {
-      if (opts.maxBytes <= 0) return store.get(digest, range);
+      if (opts.maxBytes <= 0 || tooLarge.has(digest)) return store.get(digest, range);
       let buf = cache.get(digest);
       if (buf) {
         cache.delete(digest);
