@@ -1,5 +1,5 @@
 import { relations } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Timestamps are integers (milliseconds since the epoch). */
 const ms = (name: string) => integer(name, { mode: 'number' });
@@ -27,10 +27,6 @@ export const packages = sqliteTable(
     /** Description / tags set through Update: later publishes' manifests no longer replace them. */
     descriptionEdited: integer('description_edited', { mode: 'boolean' }).notNull().default(false),
     tagsEdited: integer('tags_edited', { mode: 'boolean' }).notNull().default(false),
-    /** Full (200) downloads of every version, maintained as download events are written. */
-    downloadCount: integer('download_count').notNull().default(0),
-    /** Bytes sent by every download response of every version (ranges included), maintained likewise. */
-    bytesServed: integer('bytes_served').notNull().default(0),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
   },
@@ -62,8 +58,6 @@ export const versions = sqliteTable(
     signatureSigner: text('signature_signer'),
     /** Stored opaquely (AES-256-GCM stream format); the manifest was supplied at publish. */
     encrypted: integer('encrypted', { mode: 'boolean' }).notNull().default(false),
-    /** Full (200) downloads, maintained as download events are written. */
-    downloadCount: integer('download_count').notNull().default(0),
   },
   (t) => [
     uniqueIndex('versions_package_version_uq').on(t.packageId, t.version),
@@ -99,31 +93,6 @@ export const tags = sqliteTable(
     tag: text('tag').notNull(),
   },
   (t) => [uniqueIndex('tags_package_tag_uq').on(t.packageId, t.tag), index('tags_tag_idx').on(t.tag)],
-);
-
-export const downloadEvents = sqliteTable(
-  'download_events',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    packageId: packageRef(),
-    versionId: integer('version_id')
-      .notNull()
-      .references(() => versions.id, { onDelete: 'cascade' }),
-    status: integer('status').notNull(),
-    bytesSent: integer('bytes_sent').notNull(),
-    durationMs: integer('duration_ms').notNull(),
-    isRange: integer('is_range', { mode: 'boolean' }).notNull(),
-    /** false when the client went away before the last byte. */
-    completed: integer('completed', { mode: 'boolean' }).notNull(),
-    clientAddr: text('client_addr'),
-    userAgent: text('user_agent'),
-    createdAt: ms('created_at').notNull(),
-  },
-  (t) => [
-    index('download_events_version_idx').on(t.versionId),
-    index('download_events_package_idx').on(t.packageId),
-    index('download_events_created_idx').on(t.createdAt),
-  ],
 );
 
 /** Every mutation through the action/route wrappers leaves one row here. */
@@ -385,6 +354,199 @@ export const keyChallenges = sqliteTable(
   (t) => [index('key_challenges_expires_idx').on(t.expiresAt)],
 );
 
+/**
+ * Raw metric events (downloads, publishes, uploads, API requests, job runs, gauge samples), kept
+ * for TORSH_METRICS_RAW_RETENTION_DAYS and then pruned; the rollups below stay. No foreign keys:
+ * a deleted package's history stays in the figures.
+ */
+export const metricEvents = sqliteTable(
+  'metric_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    series: text('series').notNull(),
+    at: ms('at').notNull(),
+    /** The measured value: a duration in ms, or a gauge's reading. */
+    value: real('value'),
+    bytes: integer('bytes').notNull().default(0),
+    status: integer('status'),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    error: integer('error', { mode: 'boolean' }).notNull(),
+    /** The rollup dimensions this event counted under (JSON array), so a rebuild is possible. */
+    dims: text('dims').notNull(),
+    /** Series-specific detail (range, completed, client address, route…) as JSON. */
+    detail: text('detail'),
+  },
+  (t) => [index('metric_events_at_idx').on(t.at), index('metric_events_series_at_idx').on(t.series, t.at)],
+);
+
+/**
+ * Aggregates of metric events per series, dimension and time bucket: res = 60000 (minute),
+ * 3600000 (hour) or 0 (all time, bucket 0). Maintained as events arrive; every figure on a page
+ * comes from here.
+ */
+export const metricRollups = sqliteTable(
+  'metric_rollups',
+  {
+    series: text('series').notNull(),
+    /** '' for the whole series, else 'p:<packageId>', 'v:<versionId>', 'u:<userId>', 'route:…'… */
+    dim: text('dim').notNull(),
+    res: integer('res').notNull(),
+    bucket: ms('bucket').notNull(),
+    count: integer('count').notNull(),
+    /** Events that succeeded in the series' sense (a full download, a 2xx/3xx answer, a job run that succeeded). */
+    ok: integer('ok').notNull(),
+    errors: integer('errors').notNull(),
+    bytes: integer('bytes').notNull(),
+    /** Sum, min and max of the events' values (null when no event carried one). */
+    vsum: real('vsum').notNull(),
+    vmin: real('vmin'),
+    vmax: real('vmax'),
+    /** Log-bucket histogram of the values: JSON object {bucketIndex: count}. */
+    hist: text('hist').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.series, t.dim, t.res, t.bucket] }),
+    index('metric_rollups_series_res_bucket_idx').on(t.series, t.res, t.bucket),
+  ],
+);
+
+/** Durable background jobs (lib/engine/jobs): claimed with a lease, retried with backoff. */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    /** JSON. */
+    payload: text('payload').notNull(),
+    state: text('state', { enum: ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled'] }).notNull(),
+    priority: integer('priority').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    runAt: ms('run_at').notNull(),
+    leaseUntil: ms('lease_until'),
+    heartbeatAt: ms('heartbeat_at'),
+    workerId: text('worker_id'),
+    /** JSON {done, total, message} reported by the running handler. */
+    progress: text('progress'),
+    lastError: text('last_error'),
+    /** JSON result of a succeeded run. */
+    result: text('result'),
+    /** A second enqueue with the same key returns the first job instead of adding one. */
+    idempotencyKey: text('idempotency_key'),
+    /** The schedule that enqueued it, if any. */
+    scheduleName: text('schedule_name'),
+    createdAt: ms('created_at').notNull(),
+    startedAt: ms('started_at'),
+    finishedAt: ms('finished_at'),
+  },
+  (t) => [
+    uniqueIndex('jobs_idempotency_uq').on(t.idempotencyKey),
+    index('jobs_state_run_at_idx').on(t.state, t.runAt),
+    index('jobs_kind_state_idx').on(t.kind, t.state),
+    index('jobs_finished_idx').on(t.finishedAt),
+  ],
+);
+
+/** Recurring schedules: a cron expression that enqueues a job of a kind. */
+export const jobSchedules = sqliteTable('job_schedules', {
+  name: text('name').primaryKey(),
+  kind: text('kind').notNull(),
+  payload: text('payload').notNull(),
+  cron: text('cron').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  nextRunAt: ms('next_run_at').notNull(),
+  lastRunAt: ms('last_run_at'),
+  lastJobId: integer('last_job_id'),
+});
+
+/** Alert rules over a metric series (the crate's AlertThreshold kinds). */
+export const alertRules = sqliteTable('alert_rules', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  series: text('series').notNull(),
+  dim: text('dim').notNull().default(''),
+  /** Which figure of the window: count, bytes, errors, error_rate, mean, min, max, p50, p95, p99, last. */
+  stat: text('stat').notNull(),
+  kind: text('kind', { enum: ['maximum', 'max_count', 'max_bytes', 'max_percentage', 'minimum'] }).notNull(),
+  threshold: real('threshold').notNull(),
+  windowMs: integer('window_ms').notNull(),
+  /** The condition must hold this long before the alert fires. */
+  forMs: integer('for_ms').notNull().default(0),
+  severity: text('severity', { enum: ['info', 'warning', 'error', 'critical'] }).notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  silencedUntil: ms('silenced_until'),
+  createdBy: text('created_by').notNull(),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+/** The current state of each rule: ok → pending (condition holds, "for" not yet met) → firing. */
+export const alertStates = sqliteTable('alert_states', {
+  ruleId: integer('rule_id')
+    .primaryKey()
+    .references(() => alertRules.id, { onDelete: 'cascade' }),
+  state: text('state', { enum: ['ok', 'pending', 'firing'] }).notNull(),
+  since: ms('since').notNull(),
+  lastValue: real('last_value'),
+  lastEvaluatedAt: ms('last_evaluated_at'),
+  acknowledgedBy: text('acknowledged_by'),
+  acknowledgedAt: ms('acknowledged_at'),
+});
+
+/** Alert history: fired, resolved, acknowledged, silenced. */
+export const alertEvents = sqliteTable(
+  'alert_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ruleId: integer('rule_id').notNull(),
+    /** The rule's name and severity when it happened (the rule may change or go later). */
+    ruleName: text('rule_name').notNull(),
+    severity: text('severity').notNull(),
+    kind: text('kind', { enum: ['firing', 'resolved', 'acknowledged', 'silenced'] }).notNull(),
+    value: real('value'),
+    message: text('message').notNull(),
+    actor: text('actor'),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('alert_events_at_idx').on(t.at), index('alert_events_rule_idx').on(t.ruleId, t.at)],
+);
+
+/** Webhook endpoints that receive alert notifications (HMAC-SHA256 signed). */
+export const webhooks = sqliteTable('webhooks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  /** The signing secret; shown once at creation, never returned afterwards. */
+  secret: text('secret').notNull(),
+  minSeverity: text('min_severity', { enum: ['info', 'warning', 'error', 'critical'] }).notNull().default('info'),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  createdBy: text('created_by').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+/** Each attempt to deliver a notification, with the receiver's answer. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    alertEventId: integer('alert_event_id'),
+    jobId: integer('job_id'),
+    attempt: integer('attempt').notNull(),
+    /** JSON body as sent. */
+    body: text('body').notNull(),
+    statusCode: integer('status_code'),
+    /** The first 2 KiB of the receiver's answer. */
+    response: text('response'),
+    error: text('error'),
+    durationMs: integer('duration_ms'),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('webhook_deliveries_webhook_idx').on(t.webhookId, t.at)],
+);
+
 export const packagesRelations = relations(packages, ({ many }) => ({
   versions: many(versions),
   tags: many(tags),
@@ -406,7 +568,6 @@ export const tagsRelations = relations(tags, ({ one }) => ({
 export type PackageRow = typeof packages.$inferSelect;
 export type VersionRow = typeof versions.$inferSelect;
 export type ResourceRow = typeof resources.$inferSelect;
-export type DownloadEventRow = typeof downloadEvents.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type RoleRow = typeof roles.$inferSelect;
@@ -416,3 +577,11 @@ export type SigningKeyRow = typeof signingKeys.$inferSelect;
 export type ChannelRow = typeof channels.$inferSelect;
 export type ChangeRow = typeof changes.$inferSelect;
 export type TombstoneRow = typeof tombstones.$inferSelect;
+export type MetricRollupRow = typeof metricRollups.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;
+export type JobScheduleRow = typeof jobSchedules.$inferSelect;
+export type AlertRuleRow = typeof alertRules.$inferSelect;
+export type AlertStateRow = typeof alertStates.$inferSelect;
+export type AlertEventRow = typeof alertEvents.$inferSelect;
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

@@ -22,7 +22,9 @@ test.describe('download', () => {
   const url = () => `/api/v1/packages/${name}/1.0.0/download`;
   const events = () =>
     queryDb<{ status: number; bytes_sent: number; is_range: number; completed: number; user_agent: string; client_addr: string | null }>(
-      'SELECT status, bytes_sent, is_range, completed, user_agent, client_addr FROM download_events e JOIN packages p ON p.id = e.package_id WHERE p.name = ? ORDER BY e.id',
+      `SELECT e.status, e.bytes AS bytes_sent, json_extract(e.detail, '$.range') AS is_range, json_extract(e.detail, '$.completed') AS completed,
+         json_extract(e.detail, '$.ua') AS user_agent, json_extract(e.detail, '$.client') AS client_addr
+       FROM metric_events e JOIN packages p ON e.series = 'download' AND e.dims LIKE '%"p:' || p.id || '"%' WHERE p.name = ? ORDER BY e.id`,
       name,
     );
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { openDatabase, type Db } from '@/db';
 import { DEFAULT_LIMITS, type PackageLimits } from './limits';
-import { createDownloadWriter, type DownloadWriter } from './registry/download-writer';
+import { createMetricsWriter, type MetricsWriter } from './metrics/metrics-writer';
 import type { BlobStore } from './storage/blob-store';
 import { withMemoryCache, type BlobCacheOptions } from './storage/memory-cached-blob-store';
 import { createLocalBlobStore } from './storage/local-blob-store';
@@ -12,8 +12,8 @@ export type Engine = {
   blobs: BlobStore;
   limits: PackageLimits;
   dataDir: string;
-  /** Download events written behind the responses, in batches. */
-  downloads: DownloadWriter;
+  /** Metric events (downloads, publishes, API requests, job runs…) written behind the work, in batches. */
+  metrics: MetricsWriter;
   /** The time in ms since the epoch (injectable: tests move it instead of sleeping). */
   now: () => number;
   close(): void;
@@ -35,16 +35,16 @@ function withBlobCache(store: BlobStore, opts: BlobCacheOptions | undefined): Bl
 export function createEngine(opts: EngineOptions): Engine {
   const dataDir = path.resolve(opts.dataDir);
   const db = openDatabase(path.join(dataDir, 'torsh.db'));
-  const downloads = createDownloadWriter(db);
+  const metrics = createMetricsWriter(db);
   return {
     db,
     blobs: withBlobCache(opts.blobs ?? createLocalBlobStore(path.join(dataDir, 'blobs')), opts.blobCache),
     limits: opts.limits ?? DEFAULT_LIMITS,
     dataDir,
-    downloads,
+    metrics,
     now: opts.clock ?? Date.now,
     close: () => {
-      downloads.flush();
+      metrics.flush();
       db.$client.close();
     },
   };

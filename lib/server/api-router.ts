@@ -3,8 +3,10 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { AppError } from '@/lib/engine/errors';
+import { recordApiEvent } from '@/lib/engine/metrics/record';
 import { reportError } from '@/lib/engine/observability/error-counter';
 import { API_ROUTES, type ApiRoute } from './api-routes';
+import { getEngine } from './engine';
 import { httpStatusOf } from './http-status';
 import { headersFromNode } from './node-headers';
 import { attachNodeBody, nodeBodyOf } from './node-streams';
@@ -129,12 +131,34 @@ function sendError(res: ServerResponse, code: Parameters<typeof httpStatusOf>[0]
 }
 
 /**
+ * One API request event in the metrics store when the answer is done (or the client went away):
+ * the route's pattern, never the raw path, so the number of series stays bounded.
+ */
+function measureApiRequest(res: ServerResponse, method: string, route: string): void {
+  const started = performance.now();
+  res.once('close', () => {
+    try {
+      recordApiEvent(getEngine(), {
+        method,
+        route,
+        status: res.writableFinished ? res.statusCode : 499,
+        durationMs: performance.now() - started,
+        bytes: Number(res.getHeader('content-length') ?? 0) || 0,
+      });
+    } catch (err) {
+      reportError('metrics.api', err);
+    }
+  });
+}
+
+/**
  * Serve one /api/v1 request: match the route table, hand node req/res to node handlers (tus),
  * or run the web handler with the request body as a node stream and write its answer.
  */
 export async function serveApi(req: IncomingMessage, res: ServerResponse, pathname: string, match = matchApiRoute): Promise<void> {
   const method = req.method ?? 'GET';
   const found = match(method, pathname);
+  measureApiRequest(res, method, found.kind === 'route' ? found.route.path : '(unmatched)');
   if (found.kind === 'error') {
     req.resume();
     sendError(res, found.code, found.message, found.allow ? { allow: found.allow } : {});

@@ -15,19 +15,29 @@ const PRESETS = 'loopback, linklocal, uniquelocal';
  * throws there, before any request.
  */
 export function createClientAddress(setting: string | undefined): ClientAddress {
+  const trust = compileTrust(setting);
+  if (!trust) return (req) => req.socket.remoteAddress ?? null;
+  return (req) => proxyAddr(req, trust) ?? null;
+}
+
+/** Whether the socket's peer is one of the trusted proxies (never, when none is configured). */
+export function createProxyTrust(setting: string | undefined): (req: IncomingMessage) => boolean {
+  const trust = compileTrust(setting);
+  return (req) => trust !== null && req.socket.remoteAddress !== undefined && trust(req.socket.remoteAddress, 0);
+}
+
+function compileTrust(setting: string | undefined): ReturnType<typeof proxyAddr.compile> | null {
   const value = setting?.trim().toLowerCase() ?? '';
-  if (['', '0', 'false'].includes(value)) return (req) => req.socket.remoteAddress ?? null;
+  if (['', '0', 'false'].includes(value)) return null;
   const proxies = ['1', 'true'].includes(value)
     ? ['loopback']
     : value
         .split(',')
         .map((entry) => entry.trim())
         .filter(Boolean);
-  let trust: ReturnType<typeof proxyAddr.compile>;
   try {
-    trust = proxyAddr.compile(proxies);
+    return proxyAddr.compile(proxies);
   } catch (err) {
     throw new Error(`TORSH_TRUST_PROXY=${JSON.stringify(setting)}: ${(err as Error).message} (expected addresses, CIDRs or ${PRESETS})`);
   }
-  return (req) => proxyAddr(req, trust) ?? null;
 }

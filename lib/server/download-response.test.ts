@@ -49,8 +49,8 @@ describe('a blob read error in the middle of a download', () => {
       stderr.restore();
     }
     expect((await errorCounts())['download.stream']).toBe(before + 1);
-    engine.downloads.flush();
-    const ev = engine.db.$client.prepare('SELECT status, bytes_sent, completed FROM download_events').all();
-    expect(ev).toEqual([{ status: 200, bytes_sent: 1024, completed: 0 }]);
+    engine.metrics.flush();
+    const ev = engine.db.$client.prepare("SELECT status, bytes, json_extract(detail, '$.completed') AS completed FROM metric_events WHERE series = 'download'").all();
+    expect(ev).toEqual([{ status: 200, bytes: 1024, completed: 0 }]);
   });
 });

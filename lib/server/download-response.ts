@@ -9,6 +9,8 @@ import { streamResponse } from './node-streams';
 type Meta = {
   clientAddr: string | null;
   userAgent: string | null;
+  userId?: number | null;
+  region?: string | null;
   /** How the request named the version: an exact version, or `latest` / a channel, which move. */
   ref?: string;
 };
@@ -53,7 +55,7 @@ export async function downloadResponse(engine: Engine, target: DownloadTarget, r
   const etag = `"sha256:${row.digest}"`;
   const started = Date.now();
   const record = (ev: Omit<DownloadEvent, 'durationMs' | 'clientAddr' | 'userAgent'>) =>
-    recordDownload(engine, target, { ...ev, durationMs: Date.now() - started, clientAddr: meta.clientAddr, userAgent: meta.userAgent });
+    recordDownload(engine, target, { ...ev, durationMs: Date.now() - started, clientAddr: meta.clientAddr, userAgent: meta.userAgent, userId: meta.userId, region: meta.region });
 
   const headers = new Headers({
     ETag: etag,

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { reportError } from '@/lib/engine/observability/error-counter';
 import { matchApiRoute, serveApi } from './api-router';
-import { createClientAddress } from './client-address';
+import { createClientAddress, createProxyTrust } from './client-address';
+import { CLIENT_REGION_HEADER } from './client-region';
 import { SECURITY_HEADERS } from './security-headers';
 import { applyIdleTimeout, serverOptions, serverTimeoutsFromEnv, type ServerTimeouts } from './server-timeouts';
 
@@ -22,11 +23,14 @@ export type HttpServerOptions = {
 export function createHttpServer(opts: HttpServerOptions): http.Server {
   const timeouts = opts.timeouts ?? serverTimeoutsFromEnv();
   const clientAddressOf = createClientAddress(process.env.TORSH_TRUST_PROXY);
+  const fromTrustedProxy = createProxyTrust(process.env.TORSH_TRUST_PROXY);
   const server = http.createServer(serverOptions(timeouts), (req, res) => {
     // The client address the wrappers audit and rate-limit: the socket's, or the right-most
     // address not set by a trusted proxy (TORSH_TRUST_PROXY). Clients cannot spoof either header.
     req.headers['x-forwarded-for'] = clientAddressOf(req) ?? '';
     delete req.headers['x-real-ip'];
+    // The client's region is taken only from a trusted proxy or edge in front (TORSH_TRUST_PROXY).
+    if (!fromTrustedProxy(req)) delete req.headers[CLIENT_REGION_HEADER];
     for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
     const url = req.url ?? '/';
     const q = url.indexOf('?');

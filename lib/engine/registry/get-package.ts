@@ -1,3 +1,4 @@
+import { downloadTotals } from '../metrics/download-counts';
 import { asc, eq, sql } from 'drizzle-orm';
 import { tags, versions } from '@/db/schema';
 import { canOnPackage } from '../access/package-access';
@@ -23,7 +24,8 @@ export function getPackage(engine: Engine, name: string, viewer: Actor = SYSTEM,
     packageId: pkg.id,
   });
   const stats = canViewStats(engine, viewer, pkg);
-  const downloads = stats ? new Map(rows.map((r) => [r.id, r.downloadCount + engine.downloads.pendingVersion(r.id)])) : null;
+  const totals = stats ? downloadTotals(engine, [`p:${pkg.id}`, ...rows.map((r) => `v:${r.id}`)]) : null;
+  const downloads = totals ? new Map(rows.map((r) => [r.id, totals.get(`v:${r.id}`)!.downloads])) : null;
   const tagRows = prepared(engine.db, 'tags-of-package', (db) =>
     db.select({ tag: tags.tag }).from(tags).where(eq(tags.packageId, sql.placeholder('packageId'))).orderBy(asc(tags.id)).prepare(),
   ).all({ packageId: pkg.id });
@@ -39,7 +41,7 @@ export function getPackage(engine: Engine, name: string, viewer: Actor = SYSTEM,
     edited: { description: pkg.descriptionEdited, tags: pkg.tagsEdited },
     created_at: pkg.createdAt,
     updated_at: pkg.updatedAt,
-    downloads: downloads ? [...downloads.values()].reduce((a, b) => a + b, 0) : null,
+    downloads: totals ? totals.get(`p:${pkg.id}`)!.downloads : null,
     versions: sortVersionsDesc(rows).map((r) => ({
       version: r.version,
       digest: digestRef(r.digest),

@@ -1,3 +1,4 @@
+import { fullDownloadsSql } from '../metrics/download-counts';
 import { sql } from 'drizzle-orm';
 import { visiblePackagesSql } from '../access/package-access';
 import type { Actor } from '../actor';
@@ -16,10 +17,10 @@ export function getStats(engine: Engine, actor: Actor, recent = 8): RegistryStat
   const v = db.get<{ n: number; bytes: number }>(
     sql`SELECT count(*) AS n, coalesce(sum(v.size), 0) AS bytes FROM versions v JOIN packages p ON p.id = v.package_id WHERE ${visible}`,
   );
-  // Maintained counters (written with each batch of download events), not a scan of the events.
-  engine.downloads.flush();
+  // The metrics store's all-time rollups per package, not a scan of the events.
+  engine.metrics.flush();
   const d = db.get<{ n: number; bytes: number }>(
-    sql`SELECT coalesce(sum(p.download_count), 0) AS n, coalesce(sum(p.bytes_served), 0) AS bytes FROM packages p WHERE ${visible} AND ${statsVisibleSql(actor)}`,
+    sql`SELECT coalesce(sum(${fullDownloadsSql('p', 'p.id')}), 0) AS n, coalesce(sum(${fullDownloadsSql('p', 'p.id', 'bytes')}), 0) AS bytes FROM packages p WHERE ${visible} AND ${statsVisibleSql(actor)}`,
   );
   const recentRows = db.all<RegistryStats['recent_versions'][number]>(sql`
     SELECT p.name AS name, v.version AS version, v.size AS size, v.published_at AS published_at

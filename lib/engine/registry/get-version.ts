@@ -1,3 +1,4 @@
+import { downloadTotals } from '../metrics/download-counts';
 import { asc, eq, sql } from 'drizzle-orm';
 import { resources, type PackageRow, type VersionRow } from '@/db/schema';
 import { SYSTEM, type Actor } from '../actor';
@@ -38,7 +39,7 @@ export function toVersionView(engine: Engine, pkg: PackageRow, row: VersionRow, 
           fingerprint: keyFingerprint(engine, row.signatureKeyId),
         }
       : null,
-    downloads: canViewStats(engine, viewer, pkg) ? row.downloadCount + engine.downloads.pendingVersion(row.id) : null,
+    downloads: canViewStats(engine, viewer, pkg) ? downloadTotals(engine, [`v:${row.id}`]).get(`v:${row.id}`)!.downloads : null,
     download_url: downloadUrl(pkg.name, row.version),
     encrypted: row.encrypted,
     manifest: JSON.parse(row.manifest),

@@ -13,7 +13,8 @@ import { storageError } from '../storage/out-of-space';
 import { holdBlob, type BlobHold } from './blob-holds';
 import { checkCoordinates } from './check-coordinates';
 import { commitDurably } from './commit-durably';
-import { alreadyPublished, assertUnpublished } from './find-version';
+import { alreadyPublished, assertUnpublished, findPackageRow } from './find-version';
+import { recordPublishEvent } from '../metrics/record';
 import { recordChange } from './record-change';
 import { refreshPackageSummary } from './refresh-package-summary';
 import { assertNotTombstoned } from './tombstones';
@@ -38,6 +39,14 @@ export type PublishInput = {
 };
 
 /** staged: hashed into a held temp file; stored: renamed into the store; registered: the version row committed. */
+function packageIdOf(engine: Engine, name: string): number | null {
+  try {
+    return findPackageRow(engine, name).id;
+  } catch {
+    return null;
+  }
+}
+
 export type PublishStep = 'staged' | 'stored' | 'registered';
 
 function isUniqueViolation(err: unknown): boolean {
@@ -145,10 +154,24 @@ export async function publishVersion(engine: Engine, actor: Actor, input: Publis
   assertUnpublished(engine, input.name, input.version);
   assertNotTombstoned(engine, input.name, input.version);
   const hold = holdBlob(engine);
+  const started = performance.now();
+  const measure = (bytes: number, err?: unknown) =>
+    recordPublishEvent(engine, {
+      packageId: packageIdOf(engine, input.name),
+      userId: actor.userId,
+      bytes,
+      durationMs: performance.now() - started,
+      errorCode: err === undefined ? null : err instanceof AppError ? err.code : 'INTERNAL',
+      via: input.browser ? 'browser' : source.kind === 'file' ? 'upload' : 'api',
+    });
   try {
-    return await storeAndRegister(engine, actor, input, hold);
+    const result = await storeAndRegister(engine, actor, input, hold);
+    measure(result.size);
+    return result;
   } catch (err) {
-    throw storageError(err);
+    const e = storageError(err);
+    measure(0, e);
+    throw e;
   } finally {
     hold.release();
   }

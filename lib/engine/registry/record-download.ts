@@ -1,4 +1,5 @@
 import type { Engine } from '../engine';
+import { recordDownloadEvent } from '../metrics/record';
 import type { DownloadTarget } from './open-download';
 
 export type DownloadEvent = {
@@ -9,15 +10,25 @@ export type DownloadEvent = {
   completed: boolean;
   clientAddr: string | null;
   userAgent: string | null;
+  /** The signed-in downloader, for per-user statistics. */
+  userId?: number | null;
+  /** The client's region when a trusted proxy or edge said so. */
+  region?: string | null;
 };
 
-/** Queue one download event (written in the next batch, with the counters). */
+/** Queue one download event in the metrics store (written in the next batch, with its rollups). */
 export function recordDownload(engine: Engine, target: DownloadTarget, ev: DownloadEvent): void {
-  engine.downloads.add({
+  recordDownloadEvent(engine, {
     packageId: target.pkg.id,
     versionId: target.row.id,
-    ...ev,
-    userAgent: ev.userAgent?.slice(0, 512) ?? null,
-    createdAt: Date.now(),
+    userId: ev.userId ?? null,
+    status: ev.status,
+    bytesSent: ev.bytesSent,
+    durationMs: ev.durationMs,
+    isRange: ev.isRange,
+    completed: ev.completed,
+    region: ev.region ?? null,
+    clientAddr: ev.clientAddr,
+    userAgent: ev.userAgent,
   });
 }

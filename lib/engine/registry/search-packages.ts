@@ -1,3 +1,5 @@
+import { fullDownloadsSql } from '../metrics/download-counts';
+import { SERIES } from '../metrics/metric-event';
 import { sql } from 'drizzle-orm';
 import type { Visibility } from '@/db/schema';
 import { visiblePackagesSql } from '../access/package-access';
@@ -44,10 +46,10 @@ export function searchPackages(engine: Engine, actor: Actor, input: SearchInput)
   const visible = visiblePackagesSql(actor);
 
   // Raw SQL with explicit aliases: the size comes from a correlated subquery on the latest version.
-  const columns = sql.raw(`p.id, p.name, p.visibility, p.description, p.author, p.latest_version AS latest, p.updated_at AS updatedAt,
-      p.download_count AS downloads,
+  const columns = sql`p.id, p.name, p.visibility, p.description, p.author, p.latest_version AS latest, p.updated_at AS updatedAt,
+      ${fullDownloadsSql('p', 'p.id')} AS downloads,
       (SELECT v.size FROM versions v WHERE v.package_id = p.id AND v.version = p.latest_version) AS size,
-      (SELECT json_group_array(tag) FROM (SELECT t.tag FROM tags t WHERE t.package_id = p.id ORDER BY t.id)) AS tags`);
+      (SELECT json_group_array(tag) FROM (SELECT t.tag FROM tags t WHERE t.package_id = p.id ORDER BY t.id)) AS tags`;
   let total: number;
   let rows: Row[];
   if (match === null) {
@@ -78,7 +80,7 @@ export function searchPackages(engine: Engine, actor: Actor, input: SearchInput)
       author: r.author,
       latest: r.latest,
       size: r.size,
-      downloads: canViewStats(engine, actor, r) ? r.downloads + engine.downloads.pendingPackage(r.id).downloads : null,
+      downloads: canViewStats(engine, actor, r) ? r.downloads + engine.metrics.pending(SERIES.download, `p:${r.id}`).ok : null,
       updated_at: r.updatedAt,
       tags: JSON.parse(r.tags) as string[],
     })),

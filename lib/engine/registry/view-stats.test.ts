@@ -32,7 +32,7 @@ describe('ViewStats', () => {
       const target = findDownload(engine, name, '1.0.0');
       for (let i = 0; i < 3; i++) recordDownload(engine, target, ev);
     }
-    engine.downloads.flush();
+    engine.metrics.flush();
   });
   afterEach(async () => {
     await engine.cleanup();

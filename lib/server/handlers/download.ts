@@ -1,6 +1,7 @@
 import { findDownload } from '@/lib/engine/registry';
 import { ZVersionRefParams } from '@/lib/validations/package';
 import { downloadResponse } from '../download-response';
+import { clientRegionOf } from '../client-region';
 import { route } from '../route';
 
 /**
@@ -15,6 +16,8 @@ export const downloadHandler = route({
     downloadResponse(ctx.engine, findDownload(ctx.engine, params.name, params.version), req, {
       clientAddr: ctx.clientAddr,
       userAgent: req.headers.get('user-agent'),
+      userId: ctx.actor.userId,
+      region: clientRegionOf(req.headers),
       ref: params.version,
     }),
 });

@@ -1,3 +1,5 @@
+import { recordUploadEvent } from '@/lib/engine/metrics/record';
+import { getEngine } from '../engine';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from '@tus/server';
 import { z } from 'zod';
@@ -148,6 +150,17 @@ export function uploadIdFromPath(pathname: string): string | null | undefined {
   return m[1] ?? null;
 }
 
+/** One upload event per PATCH: the bytes the chunk moved the offset by, and how long it took. */
+function measureChunk(req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  const from = Number(req.headers['upload-offset']);
+  res.once('close', () => {
+    const to = Number(res.getHeader('upload-offset'));
+    const bytes = Number.isFinite(from) && Number.isFinite(to) && to > from ? to - from : 0;
+    recordUploadEvent(getEngine(), { userId: null, bytes, durationMs: performance.now() - started, status: res.writableFinished ? res.statusCode : CLIENT_CLOSED });
+  });
+}
+
 /**
  * The origin server's fast path: node req/res straight to tus (no web-stream adapter of
  * Next's), after the same guard.
@@ -160,6 +173,7 @@ export async function handleUploadNode(req: IncomingMessage, res: ServerResponse
   res.once('error', (err) => log('warn', 'upload response stream failed', err, where));
   // Listened for from the start: a client may go away while the guard still runs.
   const closed = new Promise<void>((resolve) => res.once('close', resolve));
+  if (method === 'PATCH') measureChunk(req, res);
   try {
     const { served, outcome } = await guardUpload(method, headers, id, async (server) => {
       // A client that goes away may leave tus's response unfinished: stop waiting for it then.

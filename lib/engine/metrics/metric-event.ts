@@ -1,0 +1,38 @@
+/** The series the registry records; later areas add their own (mirrors, cache, replication). */
+export const SERIES = {
+  download: 'download',
+  publish: 'publish',
+  upload: 'upload',
+  api: 'api',
+  job: 'job',
+  /** Gauge samples, one series per gauge (value = the reading). */
+  storageBytes: 'gauge.storage_bytes',
+  jobBacklog: 'gauge.job_backlog',
+} as const;
+
+/**
+ * One measured event. `dims` names the rollups it counts under besides the whole series ('' is
+ * always added): 'p:<packageId>', 'v:<versionId>', 'u:<userId>', 'r:<region>', 'route:<METHOD path>',
+ * 'kind:<job kind>'…
+ */
+export type MetricEvent = {
+  series: string;
+  /** ms since the epoch. */
+  at: number;
+  /** A duration in ms, or a gauge's reading; null when the event has none. */
+  value: number | null;
+  bytes?: number;
+  status?: number | null;
+  /** A success in the series' sense: a full (200) download, a 2xx/3xx answer, a job that succeeded. */
+  ok: boolean;
+  /** A failure: a 5xx answer, a failed job run. */
+  error: boolean;
+  dims?: string[];
+  /** Series-specific detail kept with the raw event (not rolled up). */
+  detail?: Record<string, unknown>;
+};
+
+export const RES_MINUTE = 60_000;
+export const RES_HOUR = 3_600_000;
+/** All-time totals: one row per series and dim, bucket 0. */
+export const RES_TOTAL = 0;

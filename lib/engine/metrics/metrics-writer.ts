@@ -1,0 +1,139 @@
+import type { Db } from '@/db';
+import { addToHistogram, mergeHistograms, type Histogram } from './histogram';
+import { RES_HOUR, RES_MINUTE, RES_TOTAL, type MetricEvent } from './metric-event';
+
+export type MetricsWriter = {
+  /** Queue one event; it is written (raw row and rollups) with the next batch. */
+  add(ev: MetricEvent): void;
+  /** Write every queued event and its rollups in one transaction. */
+  flush(): void;
+  /** Figures of queued, not yet written events of one series and dim, so a read right after sees them. */
+  pending(series: string, dim: string): { count: number; ok: number; bytes: number };
+  /** Called synchronously for every event added (the Prometheus counters listen here). */
+  onEvent(listener: (ev: MetricEvent) => void): () => void;
+};
+
+export type Agg = {
+  count: number;
+  ok: number;
+  errors: number;
+  bytes: number;
+  vsum: number;
+  vmin: number | null;
+  vmax: number | null;
+  hist: Histogram;
+};
+
+const FLUSH_AFTER_MS = 250;
+const MAX_QUEUED = 2_000;
+const RESOLUTIONS = [RES_MINUTE, RES_HOUR, RES_TOTAL];
+
+export function emptyAgg(): Agg {
+  return { count: 0, ok: 0, errors: 0, bytes: 0, vsum: 0, vmin: null, vmax: null, hist: {} };
+}
+
+export function addEvent(a: Agg, ev: MetricEvent): void {
+  a.count++;
+  if (ev.ok) a.ok++;
+  if (ev.error) a.errors++;
+  a.bytes += ev.bytes ?? 0;
+  if (ev.value !== null && Number.isFinite(ev.value)) {
+    a.vsum += ev.value;
+    a.vmin = a.vmin === null ? ev.value : Math.min(a.vmin, ev.value);
+    a.vmax = a.vmax === null ? ev.value : Math.max(a.vmax, ev.value);
+    addToHistogram(a.hist, ev.value);
+  }
+}
+
+export function mergeAgg(into: Agg, from: Agg): Agg {
+  into.count += from.count;
+  into.ok += from.ok;
+  into.errors += from.errors;
+  into.bytes += from.bytes;
+  into.vsum += from.vsum;
+  if (from.vmin !== null) into.vmin = into.vmin === null ? from.vmin : Math.min(into.vmin, from.vmin);
+  if (from.vmax !== null) into.vmax = into.vmax === null ? from.vmax : Math.max(into.vmax, from.vmax);
+  mergeHistograms(into.hist, from.hist);
+  return into;
+}
+
+function dimsOf(ev: MetricEvent): string[] {
+  return ['', ...(ev.dims ?? []).filter((d) => d !== '')];
+}
+
+/**
+ * Metric events are written behind the work they measure, in batches: one transaction per batch
+ * inserts the raw rows and folds them into the minute, hour and all-time rollups (read, merge,
+ * write per touched rollup row). At most FLUSH_AFTER_MS of events is lost if the process dies.
+ */
+export function createMetricsWriter(db: Db): MetricsWriter {
+  let queue: MetricEvent[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const listeners = new Set<(ev: MetricEvent) => void>();
+  const sqlite = db.$client;
+  const insertEvent = sqlite.prepare(
+    'INSERT INTO metric_events (series, at, value, bytes, status, ok, error, dims, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const readRollup = sqlite.prepare(
+    'SELECT count, ok, errors, bytes, vsum, vmin, vmax, hist FROM metric_rollups WHERE series = ? AND dim = ? AND res = ? AND bucket = ?',
+  );
+  const writeRollup = sqlite.prepare(
+    `INSERT OR REPLACE INTO metric_rollups (series, dim, res, bucket, count, ok, errors, bytes, vsum, vmin, vmax, hist)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
+  const write = sqlite.transaction((batch: MetricEvent[]) => {
+    const aggs = new Map<string, { series: string; dim: string; res: number; bucket: number; agg: Agg }>();
+    for (const ev of batch) {
+      const dims = dimsOf(ev);
+      insertEvent.run(ev.series, ev.at, ev.value, ev.bytes ?? 0, ev.status ?? null, ev.ok ? 1 : 0, ev.error ? 1 : 0, JSON.stringify(dims), ev.detail ? JSON.stringify(ev.detail) : null);
+      for (const res of RESOLUTIONS) {
+        const bucket = res === RES_TOTAL ? 0 : Math.floor(ev.at / res) * res;
+        for (const dim of dims) {
+          const key = `${ev.series}\u0000${dim}\u0000${res}\u0000${bucket}`;
+          let entry = aggs.get(key);
+          if (!entry) aggs.set(key, (entry = { series: ev.series, dim, res, bucket, agg: emptyAgg() }));
+          addEvent(entry.agg, ev);
+        }
+      }
+    }
+    for (const { series, dim, res, bucket, agg } of aggs.values()) {
+      const old = readRollup.get(series, dim, res, bucket) as (Omit<Agg, 'hist'> & { hist: string }) | undefined;
+      const merged = old ? mergeAgg({ ...old, hist: JSON.parse(old.hist) as Histogram }, agg) : agg;
+      writeRollup.run(series, dim, res, bucket, merged.count, merged.ok, merged.errors, merged.bytes, merged.vsum, merged.vmin, merged.vmax, JSON.stringify(merged.hist));
+    }
+  });
+
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    write(batch);
+  };
+
+  return {
+    add(ev) {
+      queue.push(ev);
+      for (const l of listeners) l(ev);
+      if (queue.length >= MAX_QUEUED) return flush();
+      timer ??= setTimeout(flush, FLUSH_AFTER_MS).unref();
+    },
+    flush,
+    pending(series, dim) {
+      const p = { count: 0, ok: 0, bytes: 0 };
+      for (const ev of queue) {
+        if (ev.series !== series || (dim !== '' && !ev.dims?.includes(dim))) continue;
+        p.count++;
+        if (ev.ok) p.ok++;
+        p.bytes += ev.bytes ?? 0;
+      }
+      return p;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

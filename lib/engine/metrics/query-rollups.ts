@@ -1,0 +1,154 @@
+import type { Engine } from '../engine';
+import { percentile, type Histogram } from './histogram';
+import { RES_HOUR, RES_MINUTE, RES_TOTAL } from './metric-event';
+import { emptyAgg, mergeAgg, type Agg } from './metrics-writer';
+
+/** A range of time in ms since the epoch: [from, to). It covers every minute it overlaps. */
+export type TimeRange = { from: number; to: number };
+
+export type Summary = {
+  count: number;
+  ok: number;
+  errors: number;
+  bytes: number;
+  sum: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+};
+
+export type SeriesPoint = Summary & { t: number };
+
+type RollupRow = Omit<Agg, 'hist'> & { hist: string; bucket: number; dim: string };
+
+export function summarize(a: Agg): Summary {
+  const withValues = Object.keys(a.hist).length > 0 || a.vmin !== null;
+  return {
+    count: a.count,
+    ok: a.ok,
+    errors: a.errors,
+    bytes: a.bytes,
+    sum: a.vsum,
+    min: a.vmin,
+    max: a.vmax,
+    mean: withValues && a.count > 0 ? a.vsum / a.count : null,
+    p50: percentile(a.hist, 0.5, a.vmin, a.vmax),
+    p95: percentile(a.hist, 0.95, a.vmin, a.vmax),
+    p99: percentile(a.hist, 0.99, a.vmin, a.vmax),
+  };
+}
+
+const floorTo = (t: number, res: number) => Math.floor(t / res) * res;
+const ceilTo = (t: number, res: number) => Math.ceil(t / res) * res;
+
+/**
+ * The rollup pieces that cover a range exactly: whole hours from the hour rollups, the minutes
+ * before the first and after the last whole hour from the minute rollups.
+ */
+export function coverRange(range: TimeRange): { res: number; from: number; to: number }[] {
+  const from = floorTo(range.from, RES_MINUTE);
+  const to = ceilTo(range.to, RES_MINUTE);
+  if (to <= from) return [];
+  const h0 = ceilTo(from, RES_HOUR);
+  const h1 = floorTo(to, RES_HOUR);
+  if (h1 <= h0) return [{ res: RES_MINUTE, from, to }];
+  const parts = [{ res: RES_HOUR, from: h0, to: h1 }];
+  if (from < h0) parts.push({ res: RES_MINUTE, from, to: h0 });
+  if (h1 < to) parts.push({ res: RES_MINUTE, from: h1, to });
+  return parts;
+}
+
+function rowsFor(engine: Engine, series: string, dim: string, range: TimeRange): RollupRow[] {
+  const stmt = engine.db.$client.prepare(
+    'SELECT dim, bucket, count, ok, errors, bytes, vsum, vmin, vmax, hist FROM metric_rollups WHERE series = ? AND dim = ? AND res = ? AND bucket >= ? AND bucket < ?',
+  );
+  return coverRange(range).flatMap((p) => stmt.all(series, dim, p.res, p.from, p.to) as RollupRow[]);
+}
+
+function toAgg(r: RollupRow): Agg {
+  return { count: r.count, ok: r.ok, errors: r.errors, bytes: r.bytes, vsum: r.vsum, vmin: r.vmin, vmax: r.vmax, hist: JSON.parse(r.hist) as Histogram };
+}
+
+/** count, sum, min, max, mean and percentiles of one series (and dim) over a range, from rollups. */
+export function summarizeRange(engine: Engine, q: { series: string; dim?: string } & TimeRange): Summary {
+  engine.metrics.flush();
+  const agg = emptyAgg();
+  for (const r of rowsFor(engine, q.series, q.dim ?? '', q)) mergeAgg(agg, toAgg(r));
+  return summarize(agg);
+}
+
+/** All-time totals of one series and dim (count, ok, bytes…), queued events included. */
+export function allTime(engine: Engine, series: string, dim = ''): Summary {
+  const r = engine.db.$client
+    .prepare('SELECT dim, bucket, count, ok, errors, bytes, vsum, vmin, vmax, hist FROM metric_rollups WHERE series = ? AND dim = ? AND res = ? AND bucket = 0')
+    .get(series, dim, RES_TOTAL) as RollupRow | undefined;
+  const s = summarize(r ? toAgg(r) : emptyAgg());
+  const p = engine.metrics.pending(series, dim);
+  return { ...s, count: s.count + p.count, ok: s.ok + p.ok, bytes: s.bytes + p.bytes };
+}
+
+/** A sensible step for a range: about 60–240 points, in whole minutes or hours. */
+export function stepFor(range: TimeRange): number {
+  const span = range.to - range.from;
+  const steps = [1, 5, 15, 30].map((m) => m * RES_MINUTE).concat([1, 3, 6, 12, 24].map((h) => h * RES_HOUR));
+  return steps.find((s) => span / s <= 240) ?? 24 * RES_HOUR;
+}
+
+/**
+ * The series over a range in points of `step` ms (a whole number of minutes; hour-aligned steps
+ * read the hour rollups). Every step in the range gets a point, empty ones with zero counts.
+ */
+export function seriesPoints(engine: Engine, q: { series: string; dim?: string; step?: number } & TimeRange): SeriesPoint[] {
+  engine.metrics.flush();
+  const step = Math.max(RES_MINUTE, floorTo(q.step ?? stepFor(q), RES_MINUTE));
+  const from = floorTo(q.from, step);
+  const to = ceilTo(q.to, RES_MINUTE);
+  const res = step % RES_HOUR === 0 && from % RES_HOUR === 0 ? RES_HOUR : RES_MINUTE;
+  const rows = engine.db.$client
+    .prepare('SELECT dim, bucket, count, ok, errors, bytes, vsum, vmin, vmax, hist FROM metric_rollups WHERE series = ? AND dim = ? AND res = ? AND bucket >= ? AND bucket < ?')
+    .all(q.series, q.dim ?? '', res, from, to) as RollupRow[];
+  const byStep = new Map<number, Agg>();
+  for (const r of rows) {
+    const t = floorTo(r.bucket, step);
+    const agg = byStep.get(t) ?? emptyAgg();
+    byStep.set(t, mergeAgg(agg, toAgg(r)));
+  }
+  const points: SeriesPoint[] = [];
+  for (let t = from; t < to; t += step) points.push({ t, ...summarize(byStep.get(t) ?? emptyAgg()) });
+  return points;
+}
+
+export type DimTotal = { dim: string; count: number; ok: number; errors: number; bytes: number; sum: number };
+
+/** The dims of a series with a prefix ('p:', 'route:'…) ranked by a figure over a range. */
+export function topDims(
+  engine: Engine,
+  q: { series: string; prefix: string; by: 'count' | 'ok' | 'bytes' | 'errors'; limit: number } & TimeRange,
+): DimTotal[] {
+  engine.metrics.flush();
+  const stmt = engine.db.$client.prepare(
+    `SELECT dim, sum(count) AS count, sum(ok) AS ok, sum(errors) AS errors, sum(bytes) AS bytes, sum(vsum) AS sum
+     FROM metric_rollups WHERE series = ? AND res = ? AND bucket >= ? AND bucket < ? AND dim >= ? AND dim < ? GROUP BY dim`,
+  );
+  // Prefix match as a range (dim >= 'p:' AND dim < 'p;'), which the primary key can serve.
+  const hi = q.prefix.slice(0, -1) + String.fromCharCode(q.prefix.charCodeAt(q.prefix.length - 1) + 1);
+  const totals = new Map<string, DimTotal>();
+  for (const p of coverRange(q)) {
+    for (const r of stmt.all(q.series, p.res, p.from, p.to, q.prefix, hi) as DimTotal[]) {
+      const t = totals.get(r.dim) ?? { dim: r.dim, count: 0, ok: 0, errors: 0, bytes: 0, sum: 0 };
+      t.count += r.count;
+      t.ok += r.ok;
+      t.errors += r.errors;
+      t.bytes += r.bytes;
+      t.sum += r.sum;
+      totals.set(r.dim, t);
+    }
+  }
+  return [...totals.values()]
+    .filter((t) => t[q.by] > 0)
+    .sort((a, b) => b[q.by] - a[q.by] || a.dim.localeCompare(b.dim))
+    .slice(0, q.limit);
+}
