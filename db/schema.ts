@@ -362,7 +362,8 @@ export const keyChallenges = sqliteTable(
 export const metricEvents = sqliteTable(
   'metric_events',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    // A plain rowid (no AUTOINCREMENT bookkeeping): rows are only ever appended and pruned.
+    id: integer('id').primaryKey(),
     series: text('series').notNull(),
     at: ms('at').notNull(),
     /** The measured value: a duration in ms, or a gauge's reading. */
@@ -371,12 +372,15 @@ export const metricEvents = sqliteTable(
     status: integer('status'),
     ok: integer('ok', { mode: 'boolean' }).notNull(),
     error: integer('error', { mode: 'boolean' }).notNull(),
-    /** The rollup dimensions this event counted under (JSON array), so a rebuild is possible. */
+    /** The rollup dimensions this event counted under, space-separated ('p:1 v:2 r:eu-west'). */
     dims: text('dims').notNull(),
-    /** Series-specific detail (range, completed, client address, route…) as JSON. */
+    /** The client address of a download. */
+    client: text('client'),
+    /** What is unusual about the event, as JSON (a range, an incomplete download, a publish's error code); null otherwise. */
     detail: text('detail'),
   },
-  (t) => [index('metric_events_at_idx').on(t.at), index('metric_events_series_at_idx').on(t.series, t.at)],
+  // One index, for pruning by age: each index costs every insert (measured: 2 → 1 saved ~10 µs an event).
+  (t) => [index('metric_events_at_idx').on(t.at)],
 );
 
 /**

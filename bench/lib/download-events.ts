@@ -1,49 +1,57 @@
-// Fills download_events with synthetic history (direct SQLite, the origin keeps running: WAL lets
-// it read while we write), bumping the maintained counters exactly as the events imply.
+// Fills the metrics store with synthetic download history through the registry's own writer
+// (raw events and their minute/hour/all-time rollups, exactly as live downloads write them),
+// on the data dir's SQLite file while the origin keeps running (WAL lets it read meanwhile).
 import Database from 'better-sqlite3';
+import type { Db } from '../../db';
+import type { Engine } from '../../lib/engine/engine';
+import { createMetricsWriter } from '../../lib/engine/metrics/metrics-writer';
+import { recordDownloadEvent } from '../../lib/engine/metrics/record';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 export type InsertedEvents = { rows: number; fullDownloads: number; seconds: number };
 
 /**
- * Inserts `rows` events spread over every published version and the last 90 days: 9 in 10 full
- * downloads (200), 1 in 10 ranged (206). versions/packages.download_count grow by the 200s only,
- * as the registry counts them.
+ * Inserts `rows` download events spread over every published version and the last `days` days
+ * (oldest first): 9 in 10 full downloads (200), 1 in 10 ranged (206), 1 in 200 a 500.
  */
-export function insertDownloadEvents(dbFile: string, rows: number, now = Date.now()): InsertedEvents {
+export function insertDownloadEvents(dbFile: string, rows: number, now = Date.now(), days = 90): InsertedEvents {
   const t0 = performance.now();
-  const db = new Database(dbFile);
+  const sqlite = new Database(dbFile);
   try {
-    db.pragma('busy_timeout = 30000');
-    const targets = db.prepare('SELECT id, package_id AS packageId, size FROM versions ORDER BY id').all() as { id: number; packageId: number; size: number }[];
+    sqlite.pragma('busy_timeout = 30000');
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    const targets = sqlite.prepare('SELECT id, package_id AS packageId, size FROM versions ORDER BY id').all() as { id: number; packageId: number; size: number }[];
     if (targets.length === 0) throw new Error('no published versions to attach download events to');
-    const insert = db.prepare(
-      `INSERT INTO download_events (package_id, version_id, status, bytes_sent, duration_ms, is_range, completed, client_addr, user_agent, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 1, ?, 'torsh-bench/1.0', ?)`,
-    );
-    const bumpVersion = db.prepare('UPDATE versions SET download_count = download_count + ? WHERE id = ?');
-    const bumpPackage = db.prepare('UPDATE packages SET download_count = download_count + ? WHERE id = ?');
-    const perVersion = new Map<number, number>();
-    const perPackage = new Map<number, number>();
-    // One transaction: the events and the counters they imply appear together.
-    db.transaction(() => {
-      for (let i = 0; i < rows; i++) {
-        const t = targets[i % targets.length];
-        const ranged = i % 10 === 9;
-        const bytes = ranged ? Math.min(t.size, 1024 * 1024) : t.size;
-        insert.run(t.packageId, t.id, ranged ? 206 : 200, bytes, 5 + (i % 200), ranged ? 1 : 0, `198.51.100.${i & 255}`, now - Math.floor((i / rows) * 90 * DAY_MS));
-        if (ranged) continue;
-        perVersion.set(t.id, (perVersion.get(t.id) ?? 0) + 1);
-        perPackage.set(t.packageId, (perPackage.get(t.packageId) ?? 0) + 1);
-      }
-      for (const [id, n] of perVersion) bumpVersion.run(n, id);
-      for (const [id, n] of perPackage) bumpPackage.run(n, id);
-    })();
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    const fullDownloads = [...perVersion.values()].reduce((a, b) => a + b, 0);
+    const writer = createMetricsWriter({ $client: sqlite } as unknown as Db);
+    let at = 0;
+    const engine = { metrics: writer, now: () => at } as unknown as Engine;
+    let fullDownloads = 0;
+    for (let i = 0; i < rows; i++) {
+      const t = targets[i % targets.length];
+      const ranged = i % 10 === 9;
+      const failed = i % 200 === 199;
+      const status = failed ? 500 : ranged ? 206 : 200;
+      at = now - days * DAY_MS + Math.floor((i / rows) * days * DAY_MS);
+      recordDownloadEvent(engine, {
+        packageId: t.packageId,
+        versionId: t.id,
+        userId: null,
+        status,
+        bytesSent: failed ? 0 : ranged ? Math.min(t.size, 1024 * 1024) : t.size,
+        durationMs: 1 + ((i * 7919) % 400) / 4,
+        isRange: ranged,
+        completed: true,
+        region: ['eu-west', 'us-east', 'ap-south'][i % 3],
+        clientAddr: `198.51.100.${i & 255}`,
+      });
+      if (status === 200) fullDownloads++;
+    }
+    writer.flush();
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
     return { rows, fullDownloads, seconds: (performance.now() - t0) / 1000 };
   } finally {
-    db.close();
+    sqlite.close();
   }
 }

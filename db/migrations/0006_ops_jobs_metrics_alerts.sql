@@ -79,7 +79,7 @@ CREATE INDEX `jobs_state_run_at_idx` ON `jobs` (`state`,`run_at`);--> statement-
 CREATE INDEX `jobs_kind_state_idx` ON `jobs` (`kind`,`state`);--> statement-breakpoint
 CREATE INDEX `jobs_finished_idx` ON `jobs` (`finished_at`);--> statement-breakpoint
 CREATE TABLE `metric_events` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`series` text NOT NULL,
 	`at` integer NOT NULL,
 	`value` real,
@@ -88,11 +88,11 @@ CREATE TABLE `metric_events` (
 	`ok` integer NOT NULL,
 	`error` integer NOT NULL,
 	`dims` text NOT NULL,
+	`client` text,
 	`detail` text
 );
 --> statement-breakpoint
 CREATE INDEX `metric_events_at_idx` ON `metric_events` (`at`);--> statement-breakpoint
-CREATE INDEX `metric_events_series_at_idx` ON `metric_events` (`series`,`at`);--> statement-breakpoint
 CREATE TABLE `metric_rollups` (
 	`series` text NOT NULL,
 	`dim` text NOT NULL,

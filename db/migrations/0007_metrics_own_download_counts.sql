@@ -19,10 +19,10 @@ INSERT INTO `metric_rollups` (series, dim, res, bucket, count, ok, errors, bytes
 		UNION ALL SELECT created_at, status, bytes_sent, duration_ms, 'v:' || version_id FROM `download_events`
 	) d CROSS JOIN (SELECT 60000 AS res UNION ALL SELECT 3600000) r
 	GROUP BY d.dim, r.res, (d.at / r.res) * r.res;--> statement-breakpoint
-INSERT INTO `metric_events` (series, at, value, bytes, status, ok, error, dims, detail)
+INSERT INTO `metric_events` (series, at, value, bytes, status, ok, error, dims, client, detail)
 	SELECT 'download', created_at, duration_ms, bytes_sent, status, status = 200, status >= 500,
-		json_array('', 'p:' || package_id, 'v:' || version_id),
-		json_object('range', is_range, 'completed', completed, 'client', client_addr)
+		'p:' || package_id || ' v:' || version_id, client_addr,
+		CASE WHEN is_range OR NOT completed THEN json_object('range', json(CASE WHEN is_range THEN 'true' ELSE 'false' END), 'completed', json(CASE WHEN completed THEN 'true' ELSE 'false' END)) END
 	FROM `download_events` ORDER BY id;--> statement-breakpoint
 DROP TABLE `download_events`;--> statement-breakpoint
 ALTER TABLE `packages` DROP COLUMN `download_count`;--> statement-breakpoint

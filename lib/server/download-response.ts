@@ -8,7 +8,6 @@ import { streamResponse } from './node-streams';
 
 type Meta = {
   clientAddr: string | null;
-  userAgent: string | null;
   userId?: number | null;
   region?: string | null;
   /** How the request named the version: an exact version, or `latest` / a channel, which move. */
@@ -54,8 +53,8 @@ export async function downloadResponse(engine: Engine, target: DownloadTarget, r
   const { row, pkg } = target;
   const etag = `"sha256:${row.digest}"`;
   const started = Date.now();
-  const record = (ev: Omit<DownloadEvent, 'durationMs' | 'clientAddr' | 'userAgent'>) =>
-    recordDownload(engine, target, { ...ev, durationMs: Date.now() - started, clientAddr: meta.clientAddr, userAgent: meta.userAgent, userId: meta.userId, region: meta.region });
+  const record = (ev: Omit<DownloadEvent, 'durationMs' | 'clientAddr'>) =>
+    recordDownload(engine, target, { ...ev, durationMs: Date.now() - started, clientAddr: meta.clientAddr, userId: meta.userId, region: meta.region });
 
   const headers = new Headers({
     ETag: etag,

@@ -230,7 +230,7 @@ describe('ViewStats', () => {
     await publishSample(t.engine, 'stats-members', '1.0.0');
     setVisibility(t.engine, { name: 'stats-members', visibility: 'restricted' });
     for (const name of ['stats-open', 'stats-members']) {
-      recordDownload(t.engine, findDownload(t.engine, name, '1.0.0'), { status: 200, bytesSent: 1, durationMs: 1, isRange: false, completed: true, clientAddr: null, userAgent: null });
+      recordDownload(t.engine, findDownload(t.engine, name, '1.0.0'), { status: 200, bytesSent: 1, durationMs: 1, isRange: false, completed: true, clientAddr: null });
     }
     expect((await (await api('/packages/stats-open')).json()).downloads).toBe(1);
     expect((await (await api('/packages/stats-members', { as: reader })).json())).toMatchObject({ downloads: null, versions: [{ downloads: null }] });

@@ -13,7 +13,7 @@ async function publish(name: string, version: string) {
   return findDownload(engine, name, version);
 }
 
-const event = (status: number, bytesSent: number) => ({ status, bytesSent, durationMs: 1, isRange: status === 206, completed: true, clientAddr: null, userAgent: 'test' });
+const event = (status: number, bytesSent: number) => ({ status, bytesSent, durationMs: 1, isRange: status === 206, completed: true, clientAddr: null });
 const rawRows = () => engine.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM metric_events WHERE series = 'download'`).n;
 
 beforeEach(async () => {

@@ -28,7 +28,9 @@ export type MetricEvent = {
   /** A failure: a 5xx answer, a failed job run. */
   error: boolean;
   dims?: string[];
-  /** Series-specific detail kept with the raw event (not rolled up). */
+  /** The client address (downloads), kept with the raw event only. */
+  client?: string | null;
+  /** What is unusual about this event, kept with the raw event only (not rolled up). */
   detail?: Record<string, unknown>;
 };
 

@@ -11,6 +11,8 @@ export type MetricsWriter = {
   pending(series: string, dim: string): { count: number; ok: number; bytes: number };
   /** Called synchronously for every event added (the Prometheus counters listen here). */
   onEvent(listener: (ev: MetricEvent) => void): () => void;
+  /** What writing has cost so far: events written, batches, and ms spent in the write transactions. */
+  stats(): { events: number; batches: number; writeMs: number };
 };
 
 export type Agg = {
@@ -69,10 +71,11 @@ function dimsOf(ev: MetricEvent): string[] {
 export function createMetricsWriter(db: Db): MetricsWriter {
   let queue: MetricEvent[] = [];
   let timer: NodeJS.Timeout | null = null;
+  const totals = { events: 0, batches: 0, writeMs: 0 };
   const listeners = new Set<(ev: MetricEvent) => void>();
   const sqlite = db.$client;
   const insertEvent = sqlite.prepare(
-    'INSERT INTO metric_events (series, at, value, bytes, status, ok, error, dims, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO metric_events (series, at, value, bytes, status, ok, error, dims, client, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const readRollup = sqlite.prepare(
     'SELECT count, ok, errors, bytes, vsum, vmin, vmax, hist FROM metric_rollups WHERE series = ? AND dim = ? AND res = ? AND bucket = ?',
@@ -86,7 +89,7 @@ export function createMetricsWriter(db: Db): MetricsWriter {
     const aggs = new Map<string, { series: string; dim: string; res: number; bucket: number; agg: Agg }>();
     for (const ev of batch) {
       const dims = dimsOf(ev);
-      insertEvent.run(ev.series, ev.at, ev.value, ev.bytes ?? 0, ev.status ?? null, ev.ok ? 1 : 0, ev.error ? 1 : 0, JSON.stringify(dims), ev.detail ? JSON.stringify(ev.detail) : null);
+      insertEvent.run(ev.series, ev.at, ev.value, ev.bytes ?? 0, ev.status ?? null, ev.ok ? 1 : 0, ev.error ? 1 : 0, dims.slice(1).join(' '), ev.client ?? null, ev.detail ? JSON.stringify(ev.detail) : null);
       for (const res of RESOLUTIONS) {
         const bucket = res === RES_TOTAL ? 0 : Math.floor(ev.at / res) * res;
         for (const dim of dims) {
@@ -110,7 +113,11 @@ export function createMetricsWriter(db: Db): MetricsWriter {
     if (queue.length === 0) return;
     const batch = queue;
     queue = [];
+    const started = performance.now();
     write(batch);
+    totals.writeMs += performance.now() - started;
+    totals.events += batch.length;
+    totals.batches++;
   };
 
   return {
@@ -131,6 +138,7 @@ export function createMetricsWriter(db: Db): MetricsWriter {
       }
       return p;
     },
+    stats: () => ({ ...totals }),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

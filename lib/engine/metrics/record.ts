@@ -13,7 +13,6 @@ export type DownloadMeasure = {
   completed: boolean;
   region: string | null;
   clientAddr: string | null;
-  userAgent: string | null;
 };
 
 export function recordDownloadEvent(engine: Engine, m: DownloadMeasure): void {
@@ -29,7 +28,9 @@ export function recordDownloadEvent(engine: Engine, m: DownloadMeasure): void {
     ok: m.status === 200,
     error: m.status >= 500,
     dims,
-    detail: { range: m.isRange, completed: m.completed, client: m.clientAddr, ua: m.userAgent?.slice(0, 256) ?? null },
+    client: m.clientAddr,
+    // Most downloads are whole and complete: only the others carry a detail (smaller rows, faster inserts).
+    detail: m.isRange || !m.completed ? { range: m.isRange, completed: m.completed } : undefined,
   });
 }
 

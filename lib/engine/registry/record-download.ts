@@ -9,7 +9,6 @@ export type DownloadEvent = {
   isRange: boolean;
   completed: boolean;
   clientAddr: string | null;
-  userAgent: string | null;
   /** The signed-in downloader, for per-user statistics. */
   userId?: number | null;
   /** The client's region when a trusted proxy or edge said so. */
@@ -29,6 +28,5 @@ export function recordDownload(engine: Engine, target: DownloadTarget, ev: Downl
     completed: ev.completed,
     region: ev.region ?? null,
     clientAddr: ev.clientAddr,
-    userAgent: ev.userAgent,
   });
 }

@@ -223,7 +223,7 @@ describe('registry', () => {
   it('counts full downloads per version and package; ranges and 304s are not downloads', async () => {
     await publishSample(engine, 'cnt', '1.0.0');
     const target = findDownload(engine, 'cnt', '1.0.0');
-    const ev = { bytesSent: 10, durationMs: 1, completed: true, clientAddr: '127.0.0.1', userAgent: 'test' };
+    const ev = { bytesSent: 10, durationMs: 1, completed: true, clientAddr: '127.0.0.1' };
     recordDownload(engine, target, { ...ev, status: 200, isRange: false });
     recordDownload(engine, target, { ...ev, status: 200, isRange: false });
     recordDownload(engine, target, { ...ev, status: 206, isRange: true });

@@ -12,7 +12,7 @@ import { findDownload, getPackage, getStats, getVersion, recordDownload, searchP
 
 type TestEngine = Awaited<ReturnType<typeof tempEngine>>;
 
-const ev = { status: 200, bytesSent: 100, durationMs: 1, isRange: false, completed: true, clientAddr: null, userAgent: null };
+const ev = { status: 200, bytesSent: 100, durationMs: 1, isRange: false, completed: true, clientAddr: null };
 
 describe('ViewStats', () => {
   let engine: TestEngine;

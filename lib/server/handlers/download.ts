@@ -15,7 +15,6 @@ export const downloadHandler = route({
   run: ({ req, params, ctx }) =>
     downloadResponse(ctx.engine, findDownload(ctx.engine, params.name, params.version), req, {
       clientAddr: ctx.clientAddr,
-      userAgent: req.headers.get('user-agent'),
       userId: ctx.actor.userId,
       region: clientRegionOf(req.headers),
       ref: params.version,
