@@ -5,6 +5,7 @@ import { pruneLoginAttempts } from '@/lib/engine/access/login';
 import { deleteExpiredSessions } from '@/lib/engine/access/sessions';
 import { createEngine, type Engine } from '@/lib/engine/engine';
 import { limitsFromEnv } from '@/lib/engine/limits';
+import { registerPromMetrics } from '@/lib/engine/observability/prom-metrics';
 import { collectGarbage } from '@/lib/engine/registry';
 import { log } from './log';
 import { expireUploads } from './uploads/expire-uploads';
@@ -47,6 +48,7 @@ export function getEngine(): Engine {
   if (holder.__torshEngine) return holder.__torshEngine;
   const engine = createEngine({ dataDir: defaultDataDir(), limits: limitsFromEnv(), blobCache: blobCacheFromEnv() });
   installEngine(engine, bootstrapAccounts(engine, process.env.TORSH_ADMIN_PASSWORD));
+  registerPromMetrics(engine);
   housekeeping(engine);
   return engine;
 }

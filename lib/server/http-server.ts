@@ -2,6 +2,7 @@ import http from 'node:http';
 import { reportError } from '@/lib/engine/observability/error-counter';
 import { matchApiRoute, serveApi } from './api-router';
 import { createClientAddress, createProxyTrust } from './client-address';
+import { matchMetricsRoute } from './handlers/prometheus';
 import { CLIENT_REGION_HEADER } from './client-region';
 import { SECURITY_HEADERS } from './security-headers';
 import { applyIdleTimeout, serverOptions, serverTimeoutsFromEnv, type ServerTimeouts } from './server-timeouts';
@@ -18,7 +19,7 @@ export type HttpServerOptions = {
 
 /**
  * The node:http server every role runs: security headers, the client address, /api/v1 through
- * the one route table, the rest to the fallback; idle and header timeouts; errors reported.
+ * the one route table, /metrics (Prometheus), the rest to the fallback; idle and header timeouts; errors reported.
  */
 export function createHttpServer(opts: HttpServerOptions): http.Server {
   const timeouts = opts.timeouts ?? serverTimeoutsFromEnv();
@@ -35,7 +36,12 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
-    const served = pathname === '/api/v1' || pathname.startsWith('/api/v1/') ? serveApi(req, res, pathname, opts.match) : opts.fallback(req, res);
+    const served =
+      pathname === '/api/v1' || pathname.startsWith('/api/v1/')
+        ? serveApi(req, res, pathname, opts.match)
+        : pathname === '/metrics'
+          ? serveApi(req, res, pathname, matchMetricsRoute)
+          : opts.fallback(req, res);
     served.catch((err) => {
       reportError('http.request', err, { method: req.method, path: pathname });
       res.destroy();

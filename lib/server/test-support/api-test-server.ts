@@ -5,6 +5,7 @@ import { actorForUser } from '@/lib/engine/access/actor-for-user';
 import { createSession } from '@/lib/engine/access/sessions';
 import { createToken } from '@/lib/engine/access/tokens';
 import { createUser, getUser } from '@/lib/engine/access/users';
+import { registerPromMetrics } from '@/lib/engine/observability/prom-metrics';
 import { tempEngine } from '@/lib/engine/test-support/temp-engine';
 import { installEngine } from '../engine';
 import { createHttpServer } from '../http-server';
@@ -28,6 +29,7 @@ export async function startApiTestServer(timeouts?: ServerTimeouts): Promise<Api
   const engine = await tempEngine();
   await bootstrapAccounts(engine, undefined);
   installEngine(engine);
+  registerPromMetrics(engine);
   const server = createHttpServer({
     timeouts,
     fallback: async (_req, res) => {

@@ -1,0 +1,41 @@
+import type { Engine } from '../engine';
+
+/** One labelled reading of a gauge. */
+export type GaugeSample = { labels: Record<string, string>; value: number };
+
+/**
+ * A gauge read from the database when Prometheus scrapes (cheap, indexed queries only: a
+ * scrape may come every few seconds). `read` returns one number, or one sample per label set.
+ */
+export type DbGauge = {
+  name: string;
+  help: string;
+  labelNames?: readonly string[];
+  read: (engine: Engine) => number | GaugeSample[];
+};
+
+const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled'] as const;
+
+function scalar(engine: Engine, sql: string): number {
+  const row = engine.db.$client.prepare(sql).pluck().get() as number | null | undefined;
+  return Number(row ?? 0);
+}
+
+function jobsByState(engine: Engine): GaugeSample[] {
+  const rows = engine.db.$client.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as { state: string; n: number }[];
+  const counts = new Map(rows.map((r) => [r.state, r.n]));
+  // Every state is exported, zero included, so a rate or an alert never sees a series vanish.
+  return [...new Set([...JOB_STATES, ...counts.keys()])].map((state) => ({ labels: { state }, value: counts.get(state) ?? 0 }));
+}
+
+/**
+ * The gauges /metrics exports. Adding one is one entry here (later areas: mirror up, cache hit
+ * ratio, replication lag); docs/OPERATIONS.md lists them.
+ */
+export const DB_GAUGES: DbGauge[] = [
+  { name: 'torsh_storage_bytes', help: 'Bytes of package data stored (sum of every version size)', read: (e) => scalar(e, 'SELECT sum(size) FROM versions') },
+  { name: 'torsh_packages', help: 'Packages in the registry', read: (e) => scalar(e, 'SELECT count(*) FROM packages') },
+  { name: 'torsh_versions', help: 'Package versions in the registry', read: (e) => scalar(e, 'SELECT count(*) FROM versions') },
+  { name: 'torsh_jobs', help: 'Jobs in the queue by state', labelNames: ['state'], read: jobsByState },
+  { name: 'torsh_alerts_firing', help: 'Alert rules currently firing', read: (e) => scalar(e, "SELECT count(*) FROM alert_states WHERE state = 'firing'") },
+];
