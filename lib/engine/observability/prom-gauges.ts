@@ -37,5 +37,8 @@ export const DB_GAUGES: DbGauge[] = [
   { name: 'torsh_packages', help: 'Packages in the registry', read: (e) => scalar(e, 'SELECT count(*) FROM packages') },
   { name: 'torsh_versions', help: 'Package versions in the registry', read: (e) => scalar(e, 'SELECT count(*) FROM versions') },
   { name: 'torsh_jobs', help: 'Jobs in the queue by state', labelNames: ['state'], read: jobsByState },
+  // The metrics store's own cost (the benchmark reads these to report what recording costs downloads).
+  { name: 'torsh_metrics_events_written', help: 'Metric events written by this process since it started', read: (e) => e.metrics.stats().events },
+  { name: 'torsh_metrics_write_seconds', help: 'Seconds this process spent in metric write transactions since it started', read: (e) => e.metrics.stats().writeMs / 1000 },
   { name: 'torsh_alerts_firing', help: 'Alert rules currently firing', read: (e) => scalar(e, "SELECT count(*) FROM alert_states WHERE state = 'firing'") },
 ];
