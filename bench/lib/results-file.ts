@@ -2,13 +2,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export type ResultsSection = 'registry' | 'encryption' | 'cli' | 'browser-upload';
+export type ResultsSection = 'registry' | 'encryption' | 'cli' | 'browser-upload' | 'metrics';
 
 const TITLES: Record<ResultsSection, string> = {
   registry: '## Registry: publish, download and load (`bench/run.ts`)',
   encryption: '## Encryption (`bench/encryption.ts`)',
   cli: '## CLI (`bench/cli.ts`)',
   'browser-upload': '## Browser upload (`bench/browser-upload.ts`)',
+  metrics: '## Metrics store and dashboards (`bench/metrics.ts`)',
 };
 
 const BENCH_DIR = path.resolve(__dirname, '..');

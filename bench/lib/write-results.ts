@@ -148,8 +148,8 @@ export function runSection(run: RegistryRun): string {
       `Publish/download repetitions per size: ${info.repeats} (medians shown).`,
     `Load: \`wrk -t${w.threads} -c${w.connections} -d${w.seconds}s\` per row after a ${w.warmupSeconds} s warm-up (none after the insert) and with the origin idle; our requests carry an ` +
       `admin bearer token, as a CI client's do. ${info.versions.wrk}, ${info.versions.nginx}, Verdaccio ${info.versions.verdaccio}. ` +
-      `Download events inserted before the last two rows: ${fmt(run.events.rows)} (${fmt(run.events.fullDownloads)} full downloads ` +
-      `added to the counters) in ${fmt(run.events.seconds, 1)} s.`,
+      `Download events inserted before the last two rows: ${fmt(run.events.rows)} (${fmt(run.events.fullDownloads)} full downloads), ` +
+      `with their rollups, through the metrics store's writer in ${fmt(run.events.seconds, 1)} s.`,
     '',
     '#### Targets',
     '',

@@ -11,8 +11,8 @@ export type MetricsWriter = {
   pending(series: string, dim: string): { count: number; ok: number; bytes: number };
   /** Called synchronously for every event added (the Prometheus counters listen here). */
   onEvent(listener: (ev: MetricEvent) => void): () => void;
-  /** What writing has cost so far: events written, batches, and ms spent in the write transactions. */
-  stats(): { events: number; batches: number; writeMs: number };
+  /** What recording has cost so far: events written, batches, ms in write transactions, ms in add() (listeners included). */
+  stats(): { events: number; batches: number; writeMs: number; addMs: number };
 };
 
 export type Agg = {
@@ -71,7 +71,7 @@ function dimsOf(ev: MetricEvent): string[] {
 export function createMetricsWriter(db: Db): MetricsWriter {
   let queue: MetricEvent[] = [];
   let timer: NodeJS.Timeout | null = null;
-  const totals = { events: 0, batches: 0, writeMs: 0 };
+  const totals = { events: 0, batches: 0, writeMs: 0, addMs: 0 };
   const listeners = new Set<(ev: MetricEvent) => void>();
   const sqlite = db.$client;
   const insertEvent = sqlite.prepare(
@@ -122,10 +122,12 @@ export function createMetricsWriter(db: Db): MetricsWriter {
 
   return {
     add(ev) {
+      const started = performance.now();
       queue.push(ev);
       for (const l of listeners) l(ev);
-      if (queue.length >= MAX_QUEUED) return flush();
       timer ??= setTimeout(flush, FLUSH_AFTER_MS).unref();
+      totals.addMs += performance.now() - started;
+      if (queue.length >= MAX_QUEUED) flush();
     },
     flush,
     pending(series, dim) {
