@@ -114,7 +114,8 @@ export function createMetricsWriter(db: Db): MetricsWriter {
     const batch = queue;
     queue = [];
     const started = performance.now();
-    write(batch);
+    // IMMEDIATE: take the write lock first (waiting up to busy_timeout) rather than fail to upgrade a read when another process writes too.
+    write.immediate(batch);
     totals.writeMs += performance.now() - started;
     totals.events += batch.length;
     totals.batches++;
