@@ -51,7 +51,8 @@ export function ChartFrame({ title, summary, note, empty, chart, table, actions 
           <div className="flex min-h-32 items-center justify-center px-4 py-6 text-center text-sm text-slate-600">{empty}</div>
         ) : view === 'chart' ? (
           <div role="img" aria-label={summary}>
-            {chart()}
+            {/* The summary speaks for the drawing; its parts are not announced one by one. */}
+            <div aria-hidden="true">{chart()}</div>
           </div>
         ) : (
           <div className="max-h-80 overflow-auto">{table()}</div>
