@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 import { PageHeader } from '@/components/layout/page-header';
 import { OverviewDashboard } from '@/components/overview/overview-dashboard';
 
@@ -7,8 +8,11 @@ export const metadata: Metadata = { title: 'Overview' };
 export default function OverviewPage() {
   return (
     <>
-      <PageHeader title="Overview" subtitle="Registry totals and the latest published versions." />
-      <OverviewDashboard />
+      <PageHeader title="Overview" subtitle="Downloads, bandwidth, download times and errors, measured; registry totals and the latest versions." />
+      {/* The time range lives in the URL (useSearchParams needs a Suspense boundary). */}
+      <Suspense>
+        <OverviewDashboard />
+      </Suspense>
     </>
   );
 }

@@ -19,6 +19,7 @@ import { DownloadCount } from './download-count';
 import { EditPackageButton } from './edit-package-dialog';
 import { PackageAccess } from './package-access';
 import { PackageChannels } from './package-channels';
+import { PackageDownloadsChart } from './package-downloads-chart';
 import { PackageReadme } from './package-readme';
 import { VersionPanel } from './version-panel';
 
@@ -58,6 +59,7 @@ export function PackageDetail({ name }: { name: string }) {
             </h2>
             <VersionTable name={pkg.name} versions={pkg.versions} latest={pkg.latest} selected={selected} />
           </section>
+          <PackageDownloadsChart name={pkg.name} />
           {selected && <VersionPanel key={selected} name={pkg.name} version={selected} latest={pkg.latest} canDelete={canOn(pkg, 'Delete')} />}
           <PackageChannels name={pkg.name} versions={pkg.versions} canManage={canOn(pkg, 'ManageVersions')} />
           <PackageReadme readme={pkg.readme} canEdit={canOn(pkg, 'Update')} />

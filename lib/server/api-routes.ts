@@ -11,6 +11,7 @@ import { getAccessHandler, setGrantHandler, updateAccessHandler } from './handle
 import { getVersionHandler, publishVersionHandler } from './handlers/package-version';
 import { updatePackageHandler } from './handlers/package-edits';
 import { getPackageHandler } from './handlers/packages';
+import { metricsOverviewHandler, metricsReportHandler, metricsSeriesHandler, packageDownloadsHandler } from './handlers/metrics';
 import { getPolicyHandler, setPolicyHandler } from './handlers/policies';
 import { searchHandler, statsHandler } from './handlers/search';
 import { unyankHandler, yankHandler } from './handlers/yank';
@@ -65,6 +66,9 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'POST', path: '/api/v1/keys/challenge', handler: keyChallengeHandler },
   { method: 'GET', path: '/api/v1/keys/trusted', handler: trustedKeysHandler },
   { method: 'DELETE', path: '/api/v1/keys/:keyId', handler: revokeKeyHandler },
+  { method: 'GET', path: '/api/v1/metrics/overview', handler: metricsOverviewHandler },
+  { method: 'GET', path: '/api/v1/metrics/series', handler: metricsSeriesHandler },
+  { method: 'GET', path: '/api/v1/metrics/report', handler: metricsReportHandler },
   { method: 'GET', path: PKG, handler: getPackageHandler },
   { method: 'GET', path: `${PKG}/access`, handler: getAccessHandler },
   { method: 'PATCH', path: `${PKG}/access`, handler: updateAccessHandler },
@@ -76,6 +80,8 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'PUT', path: `${PKG}/channels/:channel`, handler: setChannelHandler },
   { method: 'DELETE', path: `${PKG}/channels/:channel`, handler: removeChannelHandler },
   { method: 'GET', path: `${PKG}/channels/:channel/history`, handler: channelHistoryHandler },
+  // `downloads` is a route word too (reserved as a channel name).
+  { method: 'GET', path: `${PKG}/downloads`, handler: packageDownloadsHandler },
   { method: 'GET', path: VER, handler: getVersionHandler },
   { method: 'PUT', path: VER, handler: publishVersionHandler },
   { method: 'DELETE', path: VER, handler: deleteVersionHandler },

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { parseRange, rangeBounds, rangeSearch } from './time-range';
+
+const params = (s: string) => new URLSearchParams(s);
+
+describe('dashboard time range in the URL', () => {
+  it.each([
+    ['', { kind: 'preset', id: '24h' }],
+    ['range=7d', { kind: 'preset', id: '7d' }],
+    ['range=2y', { kind: 'preset', id: '24h' }],
+    ['from=1000&to=5000', { kind: 'custom', from: 1000, to: 5000 }],
+    ['from=5000&to=1000', { kind: 'preset', id: '24h' }],
+    ['from=abc&to=5000&range=1h', { kind: 'preset', id: '1h' }],
+  ])('?%s', (search, expected) => expect(parseRange(params(search))).toEqual(expected));
+
+  it('round-trips through the search string and resolves presets against now', () => {
+    expect(rangeSearch({ kind: 'preset', id: '24h' })).toBe('');
+    expect(rangeSearch({ kind: 'preset', id: '1h' })).toBe('?range=1h');
+    expect(parseRange(params(rangeSearch({ kind: 'custom', from: 1, to: 2 }).slice(1)))).toEqual({ kind: 'custom', from: 1, to: 2 });
+    expect(rangeBounds({ kind: 'preset', id: '1h' }, 10_000_000)).toEqual({ from: 10_000_000 - 3_600_000, to: 10_000_000 });
+  });
+});
