@@ -5,3 +5,4 @@ export { nextCronRun, upsertSchedule, listSchedules, runDueSchedules, type JobSc
 export { startWorker, defaultWorkerId, DEFAULT_LEASE_MS, type Worker, type WorkerOptions } from './worker';
 export { listJobs, jobDepth, jobBacklog, getJob, JOB_STATES, MAX_JOBS_PER_PAGE, type JobFilter, type JobPage, type JobDepth } from './list-jobs';
 export { retryJob, cancelJob, pruneJobs, jobRetentionMs } from './manage-jobs';
+export { toJobView, toScheduleView, type JobView, type JobScheduleView } from './job-view';
