@@ -20,7 +20,8 @@ type Props = {
 
 function When({ job }: { job: JobView }) {
   if (job.finished_at !== null) {
-    const took = job.started_at !== null ? formatDuration((job.finished_at - job.started_at) / 1000) : null;
+    const ms = job.started_at !== null ? job.finished_at - job.started_at : null;
+    const took = ms === null ? null : ms < 1_000 ? `${ms} ms` : formatDuration(ms / 1_000);
     return (
       <>
         ended <RelativeTime ms={job.finished_at} />

@@ -25,7 +25,7 @@ export function enqueueJob(engine: Engine, kind: string, payload: unknown, opts:
 }
 
 /** The in-process worker runs unless TORSH_JOBS_WORKER=0 (e.g. a separate worker process), and never during `next build`. */
-export function jobWorkerEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+export function jobWorkerEnabled(env: Record<string, string | undefined> = process.env): boolean {
   return env.TORSH_JOBS_WORKER !== '0' && env.NEXT_PHASE !== 'phase-production-build';
 }
 
