@@ -23,6 +23,7 @@ export const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   ManageBackups: 'Run backups and restores',
   ManageAlerts: 'Configure alerts',
   ViewAudit: 'Read the audit log',
+  ManageJobs: 'See background jobs (housekeeping, alert evaluation…), retry and cancel them',
   ManageOwnTokens: 'Create, list and revoke your own API tokens (every account holds it; a token only when scoped to it)',
   ManageOwnKeys: 'Register and revoke your own signing keys (every account holds it; a token only when scoped to it)',
 };

@@ -31,6 +31,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { href: '/admin/users', label: 'Users', icon: 'users', permission: 'ManageUsers' },
       { href: '/admin/roles', label: 'Roles', icon: 'shield', permission: 'ManageRoles' },
       { href: '/admin/audit', label: 'Audit log', icon: 'list', permission: 'ViewAudit' },
+      { href: '/admin/jobs', label: 'Jobs', icon: 'list', permission: 'ManageJobs' },
       { href: '/admin/security', label: 'Security', icon: 'shield', permission: 'ManageSecurity' },
     ],
   },

@@ -6,6 +6,7 @@ import { channelHistoryHandler, listChannelsHandler, removeChannelHandler, setCh
 import { deletePackageHandler, deleteVersionHandler } from './handlers/delete';
 import { downloadHandler } from './handlers/download';
 import { healthHandler } from './handlers/health';
+import { cancelJobHandler, jobSummaryHandler, listJobsHandler, retryJobHandler } from './handlers/jobs';
 import { keyChallengeHandler, listKeysHandler, registerKeyHandler, revokeKeyHandler, trustedKeysHandler } from './handlers/keys';
 import { getAccessHandler, setGrantHandler, updateAccessHandler } from './handlers/package-access';
 import { getVersionHandler, publishVersionHandler } from './handlers/package-version';
@@ -59,6 +60,10 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'POST', path: '/api/v1/users', handler: createUserHandler },
   { method: 'GET', path: '/api/v1/roles', handler: listRolesHandler },
   { method: 'GET', path: '/api/v1/audit', handler: auditHandler },
+  { method: 'GET', path: '/api/v1/jobs', handler: listJobsHandler },
+  { method: 'GET', path: '/api/v1/jobs/summary', handler: jobSummaryHandler },
+  { method: 'POST', path: '/api/v1/jobs/:id/retry', handler: retryJobHandler },
+  { method: 'POST', path: '/api/v1/jobs/:id/cancel', handler: cancelJobHandler },
   { method: 'GET', path: '/api/v1/policies', handler: getPolicyHandler },
   { method: 'PUT', path: '/api/v1/policies', handler: setPolicyHandler },
   { method: 'GET', path: '/api/v1/keys', handler: listKeysHandler },

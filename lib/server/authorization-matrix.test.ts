@@ -28,6 +28,7 @@ import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-pack
 import { tempEngine } from '@/lib/engine/test-support/temp-engine';
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { setChannel } from '@/lib/engine/registry';
+import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import { SYSTEM } from '@/lib/engine/actor';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';
@@ -354,6 +355,39 @@ const TABLE: Record<string, Row> = {
     },
   },
 };
+
+const J = 'app/(dashboard)/admin/jobs/actions.ts';
+
+/** A job of the caller's own kind: queued, or dead after one failed attempt. */
+function seedJob(c: Caller, state: 'queued' | 'dead'): number {
+  const queue = createSqliteQueue(engine);
+  const kind = `matrix-${c.tag}-${Math.random()}`;
+  const { id } = queue.enqueue(kind, null, { maxAttempts: 1 });
+  if (state === 'dead') {
+    queue.claim('matrix', [kind], 1_000);
+    queue.fail(id, 'matrix', 'seeded failure');
+  }
+  return id;
+}
+
+Object.assign(TABLE, {
+  ['POST /api/v1/jobs/:id/retry']: {
+    permission: 'ManageJobs',
+    call: (c) => {
+      const id = String(seedJob(c, 'dead'));
+      return routeCall('POST /api/v1/jobs/:id/retry', 'POST', `/api/v1/jobs/${id}/retry`, { id })(c);
+    },
+  },
+  ['POST /api/v1/jobs/:id/cancel']: {
+    permission: 'ManageJobs',
+    call: (c) => {
+      const id = String(seedJob(c, 'queued'));
+      return routeCall('POST /api/v1/jobs/:id/cancel', 'POST', `/api/v1/jobs/${id}/cancel`, { id })(c);
+    },
+  },
+  [`${J}#retryJobAction`]: { permission: 'ManageJobs', call: (c) => actionCall(`${J}#retryJobAction`, () => ({ jobId: seedJob(c, 'dead') }))(c) },
+  [`${J}#cancelJobAction`]: { permission: 'ManageJobs', call: (c) => actionCall(`${J}#cancelJobAction`, () => ({ jobId: seedJob(c, 'queued') }))(c) },
+} satisfies Record<string, Row>);
 
 /** The caller as a signed-in user (an anonymous caller stands in for the owner), for fixtures. */
 const fixtureActor = (c: Caller) => actorForUser(engine, getUser(engine, c.userId ?? target('owner')), { sessionId: 'fixture' });

@@ -259,7 +259,7 @@ describe('ViewStats', () => {
 describe('GET /api/v1/roles', () => {
   it('flags the permissions of areas not yet enabled, keeping `permissions` as it was', async () => {
     const body = await (await api('/roles', { as: viewer })).json();
-    expect(body.permissions).toHaveLength(20);
+    expect(body.permissions).toHaveLength(21);
     const off = body.permissions_info.filter((p: { enabled: boolean }) => !p.enabled).map((p: { name: string }) => p.name);
     expect(off).toEqual(['ManageMirrors', 'ManageCdn', 'ManageReplication', 'ManageBackups', 'ManageAlerts']);
   });

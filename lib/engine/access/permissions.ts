@@ -20,6 +20,7 @@ export const ROLE_PERMISSIONS = [
   'ManageBackups',
   'ManageAlerts',
   'ViewAudit',
+  'ManageJobs',
 ] as const;
 
 /**
