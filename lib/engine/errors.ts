@@ -77,6 +77,10 @@ export type ErrorCode =
   // package encryption (lib/engine/security/encryption)
   | 'DECRYPT_FAILED'
   | 'ENCRYPTED_FORMAT_INVALID'
+  // alerts (lib/engine/alerts)
+  | 'ALERT_RULE_NOT_FOUND'
+  | 'ALERT_NOT_FIRING'
+  | 'WEBHOOK_NOT_FOUND'
   | 'INTERNAL';
 
 export class AppError extends Error {
