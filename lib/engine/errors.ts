@@ -77,6 +77,9 @@ export type ErrorCode =
   // package encryption (lib/engine/security/encryption)
   | 'DECRYPT_FAILED'
   | 'ENCRYPTED_FORMAT_INVALID'
+  // jobs (lib/engine/jobs)
+  | 'JOB_NOT_FOUND'
+  | 'JOB_STATE_INVALID'
   // alerts (lib/engine/alerts)
   | 'ALERT_RULE_NOT_FOUND'
   | 'ALERT_NOT_FIRING'
