@@ -58,8 +58,8 @@ export const ZIdParams = z.object({ id: z.coerce.number().int().positive() });
 export const ZSilenceInput = z.object({ until: z.number().int().min(0).nullable() });
 
 export const ZAlertsQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  per_page: z.coerce.number().int().min(1).max(200).default(25),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(20),
 });
 
 export const ZWebhookInput = z.object({
