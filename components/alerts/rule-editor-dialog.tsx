@@ -69,7 +69,8 @@ export function RuleEditorDialog({ open, rule, onClose, onSaved }: RuleEditorPro
 function RuleForm({ rule, onClose, onSaved }: { rule: AlertRule | null; onClose: () => void; onSaved: () => Promise<unknown> }) {
   const [d, setD] = useState<Draft>(() => draftOf(rule));
   const [rangeMs, setRangeMs] = useState(RANGES[1].ms);
-  const [now] = useState(() => Math.floor(Date.now() / MIN) * MIN);
+  // The current minute included: the last point is what the next evaluation sees.
+  const [now] = useState(() => Math.ceil(Date.now() / MIN) * MIN);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setD((prev) => ({ ...prev, [key]: value }));
   const setKind = (kind: AlertKind) => setD((prev) => ({ ...prev, kind, stat: STATS_OF_KIND[kind].includes(prev.stat) ? prev.stat : STATS_OF_KIND[kind][0] }));
 

@@ -7,6 +7,7 @@ import { acknowledgeAlert, silenceRule } from './alert-actions';
 import { createRule, getRule, updateRule, type AlertRuleFields } from './alert-rules';
 import { evaluateAlerts } from './evaluate-alerts';
 import { listActiveAlerts, listAlertHistory } from './list-alerts';
+import { previewRule } from './preview-alert';
 import { createWebhook } from './webhooks';
 
 const MIN = 60_000;
@@ -217,5 +218,20 @@ describe('evaluateAlerts: no data, silence, acknowledge, severity filter', () =>
     expect(() => createRule(engine, SYSTEM, { ...base, name: 'x', series: SERIES.api, kind: 'max_percentage', stat: 'error_rate', threshold: 150 })).toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT' }),
     );
+  });
+});
+
+describe('previewRule', () => {
+  it('gives the stat over the window ending at each step and at the range end, as the evaluation measures it', () => {
+    repeat(3, () => download(10, 500));
+    engine.metrics.flush();
+    const to = T0 + 50_000;
+    const { step, points } = previewRule(engine, { series: SERIES.download, dim: '', stat: 'bytes', windowMs: 5 * MIN, from: to - 60 * MIN, to });
+    expect(step).toBe(MIN);
+    expect(points.at(-1)).toEqual({ t: to, value: 1500 });
+    expect(points.filter((p) => p.value !== 0).every((p) => p.t > T0 - MIN && p.value === 1500)).toBe(true);
+    expect(points.filter((p) => p.t <= T0 - MIN).every((p) => p.value === 0)).toBe(true);
+    createRule(engine, SYSTEM, { name: 'bytes', series: SERIES.download, dim: '', stat: 'bytes', kind: 'max_bytes', threshold: 1, window_ms: 5 * MIN, for_ms: 0, severity: 'info', enabled: true });
+    expect(evaluateAlerts(engine, queue)[0].value).toBe(points.at(-1)!.value);
   });
 });

@@ -10,7 +10,8 @@ const MAX_POINTS = 120;
 
 /**
  * What a rule would have measured over a range: at each step, the stat over the window ending
- * there, exactly as the evaluation computes it (so the threshold line means the same thing).
+ * there (and at the range's end), exactly as the evaluation computes it (so the threshold line
+ * means the same thing).
  */
 export function previewRule(
   engine: Engine,
@@ -21,6 +22,8 @@ export function previewRule(
   const rule = { series: q.series, dim: q.dim, stat: q.stat, windowMs: q.windowMs };
   const points: PreviewPoint[] = [];
   const first = Math.ceil(q.from / step) * step;
-  for (let t = first; t <= q.to; t += step) points.push({ t, value: measureRule(engine, rule, t) });
+  for (let t = first; t < q.to; t += step) points.push({ t, value: measureRule(engine, rule, t) });
+  // The range's end is always a point: "now" is what the next evaluation will see.
+  points.push({ t: q.to, value: measureRule(engine, rule, q.to) });
   return { step, points };
 }
