@@ -62,6 +62,12 @@ export function AlertsDashboard() {
             </Button>
           )}
         </div>
+        {evaluate.data && (
+          <p role="status" className="text-sm text-slate-600">
+            Evaluated {evaluate.data.outcomes.length} {evaluate.data.outcomes.length === 1 ? 'rule' : 'rules'}:{' '}
+            {evaluate.data.outcomes.filter((o) => o.state === 'firing').length} firing, {evaluate.data.outcomes.filter((o) => o.state === 'pending').length} pending.
+          </p>
+        )}
         {evaluate.error && <ErrorState title="Could not evaluate the rules" error={evaluate.error} />}
         {ack.error && <ErrorState title="Could not acknowledge the alert" error={ack.error} />}
         {data.active.length === 0 ? (

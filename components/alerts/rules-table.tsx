@@ -2,6 +2,7 @@ import { DataTable } from '@/components/tables/data-table';
 import { TD } from '@/components/tables/table-styles';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { formatMs } from '@/components/charts/format-units';
 import type { AlertRule } from '@/lib/queries/use-alerts';
 import { SEVERITY_TONE, comparator, formatStat, formatWindow } from './alert-units';
@@ -9,6 +10,7 @@ import { SEVERITY_TONE, comparator, formatStat, formatWindow } from './alert-uni
 type RulesTableProps = { rules: AlertRule[]; canManage: boolean; onEdit: (rule: AlertRule) => void; onDelete: (rule: AlertRule) => void };
 
 export function RulesTable({ rules, canManage, onEdit, onDelete }: RulesTableProps) {
+  const now = Date.now();
   return (
     <DataTable columns={['Rule', 'Condition', 'For', 'Severity', 'State', canManage && { label: 'Actions', align: 'right', srOnly: true }]}>
       {rules.map((r) => (
@@ -27,6 +29,11 @@ export function RulesTable({ rules, canManage, onEdit, onDelete }: RulesTablePro
           </td>
           <td className={TD}>
             {!r.enabled ? <Badge>disabled</Badge> : <Badge tone={r.state?.state === 'firing' ? 'danger' : r.state?.state === 'pending' ? 'warning' : 'success'}>{r.state?.state ?? 'not evaluated yet'}</Badge>}
+            {r.silenced_until !== null && r.silenced_until > now && (
+              <span className="block text-xs text-slate-600">
+                silenced until <RelativeTime ms={r.silenced_until} />
+              </span>
+            )}
           </td>
           {canManage && (
             <td className={`${TD} text-right whitespace-nowrap`}>

@@ -131,15 +131,21 @@ function retireRule(engine: Engine, queue: Pick<JobQueue, 'enqueue'>, rule: Aler
  * Reads only rollups: one summary per rule.
  */
 export function evaluateAlerts(engine: Engine, queue: Pick<JobQueue, 'enqueue'>): RuleOutcome[] {
-  const states = new Map(engine.db.select().from(alertStates).all().map((s) => [s.ruleId, s]));
+  const stateOf = (ruleId: number) => engine.db.select().from(alertStates).where(eq(alertStates.ruleId, ruleId)).get();
   const outcomes: RuleOutcome[] = [];
   for (const rule of engine.db.select().from(alertRules).all()) {
-    const prev = states.get(rule.id);
-    if (rule.enabled) {
-      const value = measureRule(engine, rule, engine.now());
-      outcomes.push(engine.db.transaction(() => evaluateRule(engine, queue, rule, prev, value)));
-    }
-    else if (prev) outcomes.push(engine.db.transaction(() => retireRule(engine, queue, rule, prev)));
+    const value = rule.enabled ? measureRule(engine, rule, engine.now()) : null;
+    // The state is read and written in one write transaction: two evaluations at once (the
+    // schedule and "Evaluate now", or two processes on one database) never both fire an alert.
+    const outcome = engine.db.transaction(
+      () => {
+        const prev = stateOf(rule.id);
+        if (rule.enabled) return evaluateRule(engine, queue, rule, prev, value);
+        return prev ? retireRule(engine, queue, rule, prev) : null;
+      },
+      { behavior: 'immediate' },
+    );
+    if (outcome) outcomes.push(outcome);
   }
   return outcomes;
 }
