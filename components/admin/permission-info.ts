@@ -21,7 +21,7 @@ export const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {
   ManageCdn: 'Configure CDN and edge caches',
   ManageReplication: 'Configure replication',
   ManageBackups: 'Run backups and restores',
-  ManageAlerts: 'Configure alerts',
+  ManageAlerts: 'Create, change and delete alert rules and webhooks; acknowledge and silence alerts',
   ViewAudit: 'Read the audit log',
   ManageJobs: 'See background jobs (housekeeping, alert evaluation…), retry and cancel them',
   ManageOwnTokens: 'Create, list and revoke your own API tokens (every account holds it; a token only when scoped to it)',

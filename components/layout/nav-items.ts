@@ -23,6 +23,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { href: '/publish', label: 'Publish', icon: 'upload' },
       { href: '/tokens', label: 'API tokens', icon: 'key', signedIn: true },
       { href: '/keys', label: 'Signing keys', icon: 'key', signedIn: true },
+      { href: '/alerts', label: 'Alerts', icon: 'bell', permission: 'ViewStats' },
     ],
   },
   {

@@ -80,6 +80,10 @@ export type ErrorCode =
   // jobs (lib/engine/jobs)
   | 'JOB_NOT_FOUND'
   | 'JOB_STATE_INVALID'
+  // alerts (lib/engine/alerts)
+  | 'ALERT_RULE_NOT_FOUND'
+  | 'ALERT_NOT_FIRING'
+  | 'WEBHOOK_NOT_FOUND'
   | 'INTERNAL';
 
 export class AppError extends Error {

@@ -1,6 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GuardMeta } from './guard';
 import { issueTokenHandler, listRolesHandler, listTokensHandler, listUsersHandler, meHandler, createUserHandler } from './handlers/accounts';
+import {
+  ackAlertHandler,
+  createRuleHandler,
+  createWebhookHandler,
+  deleteRuleHandler,
+  deleteWebhookHandler,
+  evaluateAlertsHandler,
+  listAlertsHandler,
+  listDeliveriesHandler,
+  listRulesHandler,
+  listWebhooksHandler,
+  previewAlertHandler,
+  silenceRuleHandler,
+  testWebhookHandler,
+  updateRuleHandler,
+} from './handlers/alerts';
 import { auditHandler } from './handlers/audit';
 import { channelHistoryHandler, listChannelsHandler, removeChannelHandler, setChannelHandler } from './handlers/channels';
 import { deletePackageHandler, deleteVersionHandler } from './handlers/delete';
@@ -100,6 +116,20 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'HEAD', path: '/api/v1/uploads/:id', ...tus('HEAD') },
   { method: 'DELETE', path: '/api/v1/uploads/:id', ...tus('DELETE') },
   { method: 'OPTIONS', path: '/api/v1/uploads/:id', ...tus('OPTIONS') },
+  { method: 'GET', path: '/api/v1/alerts', handler: listAlertsHandler },
+  { method: 'POST', path: '/api/v1/alerts/evaluate', handler: evaluateAlertsHandler },
+  { method: 'GET', path: '/api/v1/alerts/preview', handler: previewAlertHandler },
+  { method: 'GET', path: '/api/v1/alerts/rules', handler: listRulesHandler },
+  { method: 'POST', path: '/api/v1/alerts/rules', handler: createRuleHandler },
+  { method: 'PATCH', path: '/api/v1/alerts/rules/:id', handler: updateRuleHandler },
+  { method: 'DELETE', path: '/api/v1/alerts/rules/:id', handler: deleteRuleHandler },
+  { method: 'POST', path: '/api/v1/alerts/rules/:id/ack', handler: ackAlertHandler },
+  { method: 'POST', path: '/api/v1/alerts/rules/:id/silence', handler: silenceRuleHandler },
+  { method: 'GET', path: '/api/v1/alerts/webhooks', handler: listWebhooksHandler },
+  { method: 'POST', path: '/api/v1/alerts/webhooks', handler: createWebhookHandler },
+  { method: 'DELETE', path: '/api/v1/alerts/webhooks/:id', handler: deleteWebhookHandler },
+  { method: 'POST', path: '/api/v1/alerts/webhooks/:id/test', handler: testWebhookHandler },
+  { method: 'GET', path: '/api/v1/alerts/webhooks/:id/deliveries', handler: listDeliveriesHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */

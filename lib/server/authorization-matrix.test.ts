@@ -30,6 +30,9 @@ import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { setChannel } from '@/lib/engine/registry';
 import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import { SYSTEM } from '@/lib/engine/actor';
+import { createRule } from '@/lib/engine/alerts/alert-rules';
+import { createWebhook } from '@/lib/engine/alerts/webhooks';
+import { alertStates } from '@/db/schema';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';
 import type { GuardMeta, Requirement } from './guard';
@@ -159,6 +162,8 @@ const T = 'app/(dashboard)/tokens/actions.ts';
 const A = 'app/(auth)/actions.ts';
 const V = '/api/v1/packages/:name/:version';
 const PK = '/api/v1/packages/:name';
+const AL = '/api/v1/alerts';
+const AA = 'app/(dashboard)/alerts/actions.ts';
 
 /** One row per mutation in the code base. The shared package `shared` is public and owned by `owner`. */
 const TABLE: Record<string, Row> = {
@@ -354,6 +359,66 @@ const TABLE: Record<string, Row> = {
       return actionCall(`${P}#removeChannelAction`, () => ({ name: `acr-${c.tag}`, channel: 'stable' }))(c);
     },
   },
+  [`POST ${AL}/rules`]: { permission: 'ManageAlerts', call: (c) => routeCall(`POST ${AL}/rules`, 'POST', `${AL}/rules`, {}, JSON.stringify(ruleInput(c)))(c) },
+  [`PATCH ${AL}/rules/:id`]: {
+    permission: 'ManageAlerts',
+    call: (c) => {
+      const id = String(seedRule(c));
+      return routeCall(`PATCH ${AL}/rules/:id`, 'PATCH', `${AL}/rules/${id}`, { id }, JSON.stringify({ threshold: 20 }))(c);
+    },
+  },
+  [`DELETE ${AL}/rules/:id`]: {
+    permission: 'ManageAlerts',
+    call: (c) => {
+      const id = String(seedRule(c));
+      return routeCall(`DELETE ${AL}/rules/:id`, 'DELETE', `${AL}/rules/${id}`, { id })(c);
+    },
+  },
+  [`POST ${AL}/rules/:id/ack`]: {
+    permission: 'ManageAlerts',
+    call: (c) => {
+      const id = String(seedRule(c, true));
+      return routeCall(`POST ${AL}/rules/:id/ack`, 'POST', `${AL}/rules/${id}/ack`, { id })(c);
+    },
+  },
+  [`POST ${AL}/rules/:id/silence`]: {
+    permission: 'ManageAlerts',
+    call: (c) => {
+      const id = String(seedRule(c));
+      return routeCall(`POST ${AL}/rules/:id/silence`, 'POST', `${AL}/rules/${id}/silence`, { id }, JSON.stringify({ until: Date.now() + 3_600_000 }))(c);
+    },
+  },
+  [`POST ${AL}/evaluate`]: { permission: 'ManageAlerts', call: routeCall(`POST ${AL}/evaluate`, 'POST', `${AL}/evaluate`, {}) },
+  [`POST ${AL}/webhooks`]: {
+    permission: 'ManageAlerts',
+    call: (c) => routeCall(`POST ${AL}/webhooks`, 'POST', `${AL}/webhooks`, {}, JSON.stringify({ name: `w-${c.tag}`, url: 'http://127.0.0.1:9/hook' }))(c),
+  },
+  [`DELETE ${AL}/webhooks/:id`]: {
+    permission: 'ManageAlerts',
+    call: (c) => {
+      const id = String(seedWebhook());
+      return routeCall(`DELETE ${AL}/webhooks/:id`, 'DELETE', `${AL}/webhooks/${id}`, { id })(c);
+    },
+  },
+  [`POST ${AL}/webhooks/:id/test`]: {
+    permission: 'ManageAlerts',
+    call: (c) => {
+      const id = String(seedWebhook());
+      return routeCall(`POST ${AL}/webhooks/:id/test`, 'POST', `${AL}/webhooks/${id}/test`, { id })(c);
+    },
+  },
+  [`${AA}#createRuleAction`]: { permission: 'ManageAlerts', call: actionCall(`${AA}#createRuleAction`, (c) => ruleInput(c)) },
+  [`${AA}#updateRuleAction`]: { permission: 'ManageAlerts', call: (c) => actionCall(`${AA}#updateRuleAction`, () => ({ id: seedRule(c), severity: 'critical' }))(c) },
+  [`${AA}#deleteRuleAction`]: { permission: 'ManageAlerts', call: (c) => actionCall(`${AA}#deleteRuleAction`, () => ({ id: seedRule(c) }))(c) },
+  [`${AA}#ackAlertAction`]: { permission: 'ManageAlerts', call: (c) => actionCall(`${AA}#ackAlertAction`, () => ({ id: seedRule(c, true) }))(c) },
+  [`${AA}#silenceRuleAction`]: { permission: 'ManageAlerts', call: (c) => actionCall(`${AA}#silenceRuleAction`, () => ({ id: seedRule(c), until: null }))(c) },
+  [`${AA}#evaluateAlertsAction`]: { permission: 'ManageAlerts', call: actionCall(`${AA}#evaluateAlertsAction`, () => ({})) },
+  [`${AA}#createWebhookAction`]: {
+    permission: 'ManageAlerts',
+    call: actionCall(`${AA}#createWebhookAction`, (c) => ({ name: `wa-${c.tag}`, url: 'https://hooks.example.test/x', min_severity: 'error' })),
+  },
+  [`${AA}#deleteWebhookAction`]: { permission: 'ManageAlerts', call: (c) => actionCall(`${AA}#deleteWebhookAction`, () => ({ id: seedWebhook() }))(c) },
+  [`${AA}#testWebhookAction`]: { permission: 'ManageAlerts', call: (c) => actionCall(`${AA}#testWebhookAction`, () => ({ id: seedWebhook() }))(c) },
 };
 
 const J = 'app/(dashboard)/admin/jobs/actions.ts';
@@ -388,6 +453,26 @@ Object.assign(TABLE, {
   [`${J}#retryJobAction`]: { permission: 'ManageJobs', call: (c) => actionCall(`${J}#retryJobAction`, () => ({ jobId: seedJob(c, 'dead') }))(c) },
   [`${J}#cancelJobAction`]: { permission: 'ManageJobs', call: (c) => actionCall(`${J}#cancelJobAction`, () => ({ jobId: seedJob(c, 'queued') }))(c) },
 } satisfies Record<string, Row>);
+
+const ruleInput = (c: Caller) => ({
+  name: `rule-${c.tag}`,
+  series: 'download',
+  stat: 'count',
+  kind: 'max_count',
+  threshold: 10,
+  window_ms: 300_000,
+  for_ms: 0,
+  severity: 'warning',
+});
+
+/** A rule to change; `firing` puts its alert in the firing state (for acknowledgements). */
+function seedRule(c: Caller, firing = false): number {
+  const { id } = createRule(engine, SYSTEM, { ...ruleInput(c), dim: '', enabled: true } as Parameters<typeof createRule>[2]);
+  if (firing) engine.db.insert(alertStates).values({ ruleId: id, state: 'firing', since: Date.now() }).run();
+  return id;
+}
+
+const seedWebhook = () => createWebhook(engine, SYSTEM, { name: 'matrix', url: 'http://127.0.0.1:9/hook', min_severity: 'info' }).webhook.id;
 
 /** The caller as a signed-in user (an anonymous caller stands in for the owner), for fixtures. */
 const fixtureActor = (c: Caller) => actorForUser(engine, getUser(engine, c.userId ?? target('owner')), { sessionId: 'fixture' });
