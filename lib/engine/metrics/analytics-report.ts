@@ -1,9 +1,9 @@
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
-import { activityBounds, dimTotals } from './dim-totals';
+import { activityBounds } from './activity-bounds';
 import { SERIES } from './metric-event';
 import { dimId, packageLabels } from './package-names';
-import { summarizeRange, topDims, type TimeRange } from './query-rollups';
+import { summarizeRange, topDims, totalsByDim, type TimeRange } from './query-rollups';
 
 /** Rows the report lists at most per table (ranked by activity). */
 const MAX_ROWS = 1_000;
@@ -73,7 +73,7 @@ function packageStats(engine: Engine, actor: Actor, range: TimeRange): PackageSt
     .all(JSON.stringify(ids)) as VersionRow[];
   const labels = packageLabels(engine, actor, [...new Set(versions.map((v) => v.package_id))]);
   const dims = versions.map((v) => `v:${v.id}`);
-  const totals = dimTotals(engine, SERIES.download, dims, range);
+  const totals = totalsByDim(engine, SERIES.download, range, { dims });
   const bounds = activityBounds(engine, [SERIES.download], dims, range);
   return versions
     .filter((v) => labels.get(v.package_id)?.visible)

@@ -1,4 +1,6 @@
 import type { Actor } from '../actor';
+import { countFiringAlerts } from '../alerts/list-alerts';
+import { jobBacklog } from '../jobs/list-jobs';
 import type { Engine } from '../engine';
 import { getStats } from '../registry/get-stats';
 import { SERIES } from './metric-event';
@@ -115,8 +117,8 @@ export function overview(engine: Engine, actor: Actor, range: TimeRange): Overvi
       api_errors: api.errors,
       error_rate: rate(api.errors, api.count),
       error_rate_previous: rate(apiPrev.errors, apiPrev.count),
-      active_alerts: countRows(engine, "SELECT count(*) AS n FROM alert_states WHERE state = 'firing'"),
-      job_backlog: countRows(engine, "SELECT count(*) AS n FROM jobs WHERE state IN ('queued', 'failed')"),
+      active_alerts: countFiringAlerts(engine),
+      job_backlog: jobBacklog(engine),
     },
     points,
     top_by_downloads: topPackages(engine, actor, range, 'ok'),

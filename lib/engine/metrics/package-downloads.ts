@@ -3,9 +3,8 @@ import { findPackageRef } from '../access/package-access';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
 import { canViewStats } from '../registry/stats-access';
-import { dimTotals } from './dim-totals';
 import { SERIES } from './metric-event';
-import { seriesPoints, stepFor, type TimeRange } from './query-rollups';
+import { seriesPoints, stepFor, totalsByDim, type TimeRange } from './query-rollups';
 
 /** Versions drawn as their own line; the rest are summed into "other". */
 const MAX_LINES = 8;
@@ -33,7 +32,7 @@ export function packageDownloads(engine: Engine, actor: Actor, name: string, ran
     throw new AppError('FORBIDDEN', `${actor.name} lacks the ViewStats permission on ${name}`);
   }
   const rows = engine.db.$client.prepare('SELECT id, version FROM versions WHERE package_id = ? ORDER BY id').all(pkg.id) as { id: number; version: string }[];
-  const totals = dimTotals(engine, SERIES.download, rows.map((r) => `v:${r.id}`), range);
+  const totals = totalsByDim(engine, SERIES.download, range, { dims: rows.map((r) => `v:${r.id}`) });
   const versions = rows
     .map((r) => {
       const t = totals.get(`v:${r.id}`);

@@ -123,31 +123,51 @@ export function seriesPoints(engine: Engine, q: { series: string; dim?: string; 
 
 export type DimTotal = { dim: string; count: number; ok: number; errors: number; bytes: number; sum: number };
 
-/** The dims of a series with a prefix ('p:', 'route:'…) ranked by a figure over a range. */
-export function topDims(
-  engine: Engine,
-  q: { series: string; prefix: string; by: 'count' | 'ok' | 'bytes' | 'errors'; limit: number } & TimeRange,
-): DimTotal[] {
+type DimFilter = { prefix: string } | { dims: string[] };
+
+/**
+ * Totals per dim of a series over a range, from the rollups that cover it: the dims starting
+ * with a prefix (as a key range, dim >= 'p:' AND dim < 'p;', which the primary key serves), or
+ * the listed ones. Dims without events in the range are absent.
+ */
+export function totalsByDim(engine: Engine, series: string, range: TimeRange, filter: DimFilter): Map<string, DimTotal> {
   engine.metrics.flush();
+  const out = new Map<string, DimTotal>();
+  let where: string;
+  let args: string[];
+  if ('prefix' in filter) {
+    const p = filter.prefix;
+    where = 'dim >= ? AND dim < ?';
+    args = [p, p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1)];
+  } else {
+    if (filter.dims.length === 0) return out;
+    where = 'dim IN (SELECT value FROM json_each(?))';
+    args = [JSON.stringify(filter.dims)];
+  }
   const stmt = engine.db.$client.prepare(
     `SELECT dim, sum(count) AS count, sum(ok) AS ok, sum(errors) AS errors, sum(bytes) AS bytes, sum(vsum) AS sum
-     FROM metric_rollups WHERE series = ? AND res = ? AND bucket >= ? AND bucket < ? AND dim >= ? AND dim < ? GROUP BY dim`,
+     FROM metric_rollups WHERE series = ? AND res = ? AND bucket >= ? AND bucket < ? AND ${where} GROUP BY dim`,
   );
-  // Prefix match as a range (dim >= 'p:' AND dim < 'p;'), which the primary key can serve.
-  const hi = q.prefix.slice(0, -1) + String.fromCharCode(q.prefix.charCodeAt(q.prefix.length - 1) + 1);
-  const totals = new Map<string, DimTotal>();
-  for (const p of coverRange(q)) {
-    for (const r of stmt.all(q.series, p.res, p.from, p.to, q.prefix, hi) as DimTotal[]) {
-      const t = totals.get(r.dim) ?? { dim: r.dim, count: 0, ok: 0, errors: 0, bytes: 0, sum: 0 };
+  for (const p of coverRange(range)) {
+    for (const r of stmt.all(series, p.res, p.from, p.to, ...args) as DimTotal[]) {
+      const t = out.get(r.dim) ?? { dim: r.dim, count: 0, ok: 0, errors: 0, bytes: 0, sum: 0 };
       t.count += r.count;
       t.ok += r.ok;
       t.errors += r.errors;
       t.bytes += r.bytes;
       t.sum += r.sum;
-      totals.set(r.dim, t);
+      out.set(r.dim, t);
     }
   }
-  return [...totals.values()]
+  return out;
+}
+
+/** The dims of a series with a prefix ('p:', 'route:'…) ranked by a figure over a range. */
+export function topDims(
+  engine: Engine,
+  q: { series: string; prefix: string; by: 'count' | 'ok' | 'bytes' | 'errors'; limit: number } & TimeRange,
+): DimTotal[] {
+  return [...totalsByDim(engine, q.series, q, { prefix: q.prefix }).values()]
     .filter((t) => t[q.by] > 0)
     .sort((a, b) => b[q.by] - a[q.by] || a.dim.localeCompare(b.dim))
     .slice(0, q.limit);

@@ -1,3 +1,4 @@
+import { countFiringAlerts } from '../alerts/list-alerts';
 import type { Engine } from '../engine';
 
 /** One labelled reading of a gauge. */
@@ -41,5 +42,5 @@ export const DB_GAUGES: DbGauge[] = [
   { name: 'torsh_metrics_events_written', help: 'Metric events written by this process since it started', read: (e) => e.metrics.stats().events },
   { name: 'torsh_metrics_write_seconds', help: 'Seconds this process spent in metric write transactions since it started', read: (e) => e.metrics.stats().writeMs / 1000 },
   { name: 'torsh_metrics_record_seconds', help: 'Seconds this process spent queueing metric events (Prometheus counters included) since it started', read: (e) => e.metrics.stats().addMs / 1000 },
-  { name: 'torsh_alerts_firing', help: 'Alert rules currently firing', read: (e) => scalar(e, "SELECT count(*) FROM alert_states WHERE state = 'firing'") },
+  { name: 'torsh_alerts_firing', help: 'Alert rules currently firing', read: countFiringAlerts },
 ];
