@@ -8,8 +8,15 @@ import { seriesPoints, type SeriesPoint, type TimeRange } from './query-rollups'
 
 export type SeriesView = { series: string; dim: string; from: number; to: number; step: number; points: SeriesPoint[] };
 
-/** A package or version dim also follows the package's statistics rule (private packages: owners and admins). */
+/**
+ * A package or version dim also follows the package's statistics rule (private packages: owners
+ * and admins); a user's dim names a person's activity, so it needs ManageUsers (as the report's
+ * user statistics do).
+ */
 function assertDimVisible(engine: Engine, actor: Actor, dim: string): void {
+  if (dim.startsWith('u:') && !actor.permissions.has('ManageUsers')) {
+    throw new AppError('FORBIDDEN', `${actor.name} may not see one user's activity (ManageUsers)`);
+  }
   const m = /^([pv]):(\d+)$/.exec(dim);
   if (!m) return;
   const sql =

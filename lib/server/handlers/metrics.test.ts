@@ -72,6 +72,16 @@ describe('access', () => {
     expect(ok.headers.get('cache-control')).toBe('private, no-cache');
   });
 
+  it("one user's series needs ManageUsers: a viewer is refused, an admin sees the user's downloads", async () => {
+    const path = `/metrics/series?series=download&dim=u:${viewer.id}&from=${Date.now() - 3_600_000}&to=${Date.now() + 60_000}`;
+    const denied = await body(await api(path, viewer));
+    expect(denied.status).toBe(403);
+    expect(denied.json.error.code).toBe('FORBIDDEN');
+    const ok = await body(await api(path, admin));
+    expect(ok.status).toBe(200);
+    expect(ok.json.points.reduce((n: number, p: { ok: number }) => n + p.ok, 0)).toBe(1);
+  });
+
   it('package downloads follow the package statistics rule', async () => {
     expect((await api('/packages/m-a/downloads')).status).toBe(200);
     await publish('m-secret', '1.0.0');
