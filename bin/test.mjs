@@ -37,11 +37,23 @@ function ensureChromium() {
   env.CHROMIUM_PATH = '/usr/bin/chromium';
 }
 
+/** promtool (Debian's prometheus package) parses /metrics in the unit tests. */
+function ensurePromtool() {
+  if (spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0) return;
+  if (process.getuid?.() !== 0) {
+    console.error('promtool is missing. Install it (apt-get install -y --no-install-recommends prometheus).');
+    process.exit(1);
+  }
+  run('install promtool', 'apt-get', ['update', '-qq']);
+  run('install promtool', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'prometheus'], { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const only = process.argv[2]; // optional: unit | e2e
 
 ensureChromium();
 if (only !== 'e2e') {
+  ensurePromtool();
   run('typecheck', bin('tsc'), ['--noEmit']);
   run('unit tests', bin('vitest'), ['run']);
   run('benchmark harness tests', bin('tsx'), ['--test', ...readdirSync(path.join(root, 'bench', 'lib')).filter((f) => f.endsWith('.test.ts')).map((f) => path.join('bench', 'lib', f))]);
