@@ -1,5 +1,5 @@
 import type { Db } from '@/db';
-import { addToHistogram, mergeHistograms, type Histogram } from './histogram';
+import { bucketOf, mergeHistograms, type Histogram } from './histogram';
 import { RES_HOUR, RES_MINUTE, RES_TOTAL, type MetricEvent } from './metric-event';
 
 export type MetricsWriter = {
@@ -28,23 +28,28 @@ export type Agg = {
 
 const FLUSH_AFTER_MS = 250;
 const MAX_QUEUED = 2_000;
-const RESOLUTIONS = [RES_MINUTE, RES_HOUR, RES_TOTAL];
 
 export function emptyAgg(): Agg {
   return { count: 0, ok: 0, errors: 0, bytes: 0, vsum: 0, vmin: null, vmax: null, hist: {} };
 }
 
-export function addEvent(a: Agg, ev: MetricEvent): void {
+/** `histKey`: the value's histogram bucket, computed once per event (not once per rollup it joins). */
+export function addEvent(a: Agg, ev: MetricEvent, histKey = histogramKey(ev)): void {
   a.count++;
   if (ev.ok) a.ok++;
   if (ev.error) a.errors++;
   a.bytes += ev.bytes ?? 0;
-  if (ev.value !== null && Number.isFinite(ev.value)) {
-    a.vsum += ev.value;
-    a.vmin = a.vmin === null ? ev.value : Math.min(a.vmin, ev.value);
-    a.vmax = a.vmax === null ? ev.value : Math.max(a.vmax, ev.value);
-    addToHistogram(a.hist, ev.value);
+  if (histKey !== null) {
+    const v = ev.value!;
+    a.vsum += v;
+    a.vmin = a.vmin === null || v < a.vmin ? v : a.vmin;
+    a.vmax = a.vmax === null || v > a.vmax ? v : a.vmax;
+    a.hist[histKey] = (a.hist[histKey] ?? 0) + 1;
   }
+}
+
+function histogramKey(ev: MetricEvent): string | null {
+  return ev.value !== null && Number.isFinite(ev.value) ? String(bucketOf(ev.value)) : null;
 }
 
 export function mergeAgg(into: Agg, from: Agg): Agg {
@@ -85,20 +90,29 @@ export function createMetricsWriter(db: Db): MetricsWriter {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
+  type Entry = { series: string; dim: string; res: number; bucket: number; agg: Agg };
+  const entryOf = (aggs: Map<string, Entry>, series: string, dim: string, res: number, bucket: number): Entry => {
+    const key = `${series}\u0000${dim}\u0000${res}\u0000${bucket}`;
+    let entry = aggs.get(key);
+    if (!entry) aggs.set(key, (entry = { series, dim, res, bucket, agg: emptyAgg() }));
+    return entry;
+  };
+
   const write = sqlite.transaction((batch: MetricEvent[]) => {
-    const aggs = new Map<string, { series: string; dim: string; res: number; bucket: number; agg: Agg }>();
+    // Each event joins the minute rollups of its dims; the hour and all-time rollups are then
+    // folded from those (a batch spans few minutes, so this is far less work than per event).
+    const minutes = new Map<string, Entry>();
     for (const ev of batch) {
       const dims = dimsOf(ev);
       insertEvent.run(ev.series, ev.at, ev.value, ev.bytes ?? 0, ev.status ?? null, ev.ok ? 1 : 0, ev.error ? 1 : 0, dims.slice(1).join(' '), ev.client ?? null, ev.detail ? JSON.stringify(ev.detail) : null);
-      for (const res of RESOLUTIONS) {
-        const bucket = res === RES_TOTAL ? 0 : Math.floor(ev.at / res) * res;
-        for (const dim of dims) {
-          const key = `${ev.series}\u0000${dim}\u0000${res}\u0000${bucket}`;
-          let entry = aggs.get(key);
-          if (!entry) aggs.set(key, (entry = { series: ev.series, dim, res, bucket, agg: emptyAgg() }));
-          addEvent(entry.agg, ev);
-        }
-      }
+      const bucket = Math.floor(ev.at / RES_MINUTE) * RES_MINUTE;
+      const histKey = histogramKey(ev);
+      for (const dim of dims) addEvent(entryOf(minutes, ev.series, dim, RES_MINUTE, bucket).agg, ev, histKey);
+    }
+    const aggs = new Map(minutes);
+    for (const m of minutes.values()) {
+      mergeAgg(entryOf(aggs, m.series, m.dim, RES_HOUR, Math.floor(m.bucket / RES_HOUR) * RES_HOUR).agg, m.agg);
+      mergeAgg(entryOf(aggs, m.series, m.dim, RES_TOTAL, 0).agg, m.agg);
     }
     for (const { series, dim, res, bucket, agg } of aggs.values()) {
       const old = readRollup.get(series, dim, res, bucket) as (Omit<Agg, 'hist'> & { hist: string }) | undefined;
