@@ -1,17 +1,43 @@
 import type { Engine } from '../engine';
-import { RES_MINUTE } from './metric-event';
-import type { TimeRange } from './query-rollups';
+import { RES_HOUR, RES_MINUTE } from './metric-event';
+import { coverRange, type TimeRange } from './query-rollups';
 
-/** The first and last minute buckets with events of each dim within a range (minute rollups are kept with the hour ones). */
-export function activityBounds(engine: Engine, series: string[], dims: string[], range: TimeRange): Map<string, { first: number; last: number }> {
+type Bounds = { first: number; last: number };
+
+/**
+ * The first and last minute with events of each dim within a range. Each bound is a few
+ * primary-key lookups: the hour rollups find the first (last) hour with events, then the minute
+ * rollups the minute within it — never a scan of every minute row of the range, which grows with
+ * the traffic (a month of busy minutes is millions of rows).
+ */
+export function activityBounds(engine: Engine, series: string[], dims: string[], range: TimeRange): Map<string, Bounds> {
   engine.metrics.flush();
-  if (dims.length === 0) return new Map();
-  const rows = engine.db.$client
-    .prepare(
-      `SELECT dim, min(bucket) AS first, max(bucket) AS last FROM metric_rollups
-       WHERE series IN (SELECT value FROM json_each(?)) AND res = ? AND bucket >= ? AND bucket < ? AND count > 0
-         AND dim IN (SELECT value FROM json_each(?)) GROUP BY dim`,
-    )
-    .all(JSON.stringify(series), RES_MINUTE, Math.floor(range.from / RES_MINUTE) * RES_MINUTE, range.to, JSON.stringify(dims)) as { dim: string; first: number; last: number }[];
-  return new Map(rows.map((r) => [r.dim, { first: r.first, last: r.last }]));
+  const out = new Map<string, Bounds>();
+  const parts = coverRange(range).sort((a, b) => a.from - b.from);
+  const edge = (agg: 'min' | 'max') =>
+    engine.db.$client.prepare(`SELECT ${agg}(bucket) AS b FROM metric_rollups WHERE series = ? AND dim = ? AND res = ? AND bucket >= ? AND bucket < ? AND count > 0`);
+  const lookups = { min: edge('min'), max: edge('max') };
+  const find = (s: string, dim: string, agg: 'min' | 'max'): number | null => {
+    const stmt = lookups[agg];
+    for (const p of agg === 'min' ? parts : [...parts].reverse()) {
+      const b = (stmt.get(s, dim, p.res, p.from, p.to) as { b: number | null }).b;
+      if (b === null) continue;
+      if (p.res === RES_MINUTE) return b;
+      return (stmt.get(s, dim, RES_MINUTE, b, b + RES_HOUR) as { b: number | null }).b ?? b;
+    }
+    return null;
+  };
+  for (const dim of dims) {
+    let first: number | null = null;
+    let last: number | null = null;
+    for (const s of series) {
+      const f = find(s, dim, 'min');
+      if (f === null) continue;
+      const l = find(s, dim, 'max')!;
+      first = first === null ? f : Math.min(first, f);
+      last = last === null ? l : Math.max(last, l);
+    }
+    if (first !== null && last !== null) out.set(dim, { first, last });
+  }
+  return out;
 }

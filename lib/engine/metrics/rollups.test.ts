@@ -3,6 +3,7 @@ import { tempEngine } from '../test-support/temp-engine';
 import { bucketOf, exactPercentile } from './histogram';
 import { RES_HOUR, RES_MINUTE, type MetricEvent } from './metric-event';
 import { pruneMetricEvents } from './prune-events';
+import { activityBounds } from './activity-bounds';
 import { seriesPoints, summarizeRange, topDims, type Summary } from './query-rollups';
 
 let now = 0;
@@ -167,5 +168,25 @@ describe('series points and top dims', () => {
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 2);
     expect(top.map((t) => ({ dim: t.dim, bytes: t.bytes }))).toEqual(want);
+  });
+
+  it('finds the first and last minute with events of each dim, from hour then minute rollups', () => {
+    const events = seed(400, 4 * RES_HOUR, 17);
+    ingest(events);
+    const ranges = [
+      { from: T0 - 100 * RES_MINUTE, to: T0 + 77 * RES_MINUTE },
+      { from: T0 - 30 * RES_MINUTE, to: T0 + 10 * RES_MINUTE },
+      { from: T0 - 2 * RES_HOUR, to: T0 + 3 * RES_HOUR },
+    ];
+    for (const range of ranges) {
+      const got = activityBounds(engine, ['download'], ['p:1', 'p:2', 'p:9'], range);
+      for (const dim of ['p:1', 'p:2']) {
+        const lo = Math.floor(range.from / RES_MINUTE) * RES_MINUTE;
+        const hi = Math.ceil(range.to / RES_MINUTE) * RES_MINUTE;
+        const minutes = events.filter((e) => e.dims!.includes(dim) && e.at >= lo && e.at < hi).map((e) => Math.floor(e.at / RES_MINUTE) * RES_MINUTE);
+        expect(got.get(dim)).toEqual({ first: Math.min(...minutes), last: Math.max(...minutes) });
+      }
+      expect(got.has('p:9')).toBe(false);
+    }
   });
 });
