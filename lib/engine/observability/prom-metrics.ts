@@ -1,8 +1,9 @@
-import { Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import { Gauge, collectDefaultMetrics } from 'prom-client';
 import type { Engine } from '../engine';
 import { SERIES, type MetricEvent } from '../metrics/metric-event';
 import type { MetricsWriter } from '../metrics/metrics-writer';
 import { promRegistry, reportError } from './error-counter';
+import { CounterFamily, HistogramFamily } from './prom-families';
 import { DB_GAUGES } from './prom-gauges';
 
 const registers = [promRegistry];
@@ -11,63 +12,59 @@ const registers = [promRegistry];
 const TRANSFER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800];
 const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-const downloads = new Counter({ name: 'torsh_downloads_total', help: 'Download responses by HTTP status (200 full, 206 range, 304, 416)', labelNames: ['status'] as const, registers });
-const downloadBytes = new Counter({ name: 'torsh_download_bytes_total', help: 'Package bytes sent by downloads', registers });
-const downloadDuration = new Histogram({ name: 'torsh_download_duration_seconds', help: 'Time from request to the last byte of a download', buckets: TRANSFER_BUCKETS, registers });
-const publishes = new Counter({ name: 'torsh_publishes_total', help: 'Publish attempts by result (ok, refused: a 4xx, error: a server failure)', labelNames: ['result'] as const, registers });
-const publishDuration = new Histogram({ name: 'torsh_publish_duration_seconds', help: 'Time to receive, check and store a published package', buckets: TRANSFER_BUCKETS, registers });
-const httpRequests = new Counter({
-  name: 'torsh_http_requests_total',
-  help: 'API requests by route pattern, method and status',
-  labelNames: ['route', 'method', 'status'] as const,
-  registers,
-});
-const httpDuration = new Histogram({
-  name: 'torsh_http_request_duration_seconds',
-  help: 'API request time by route pattern and method',
-  labelNames: ['route', 'method'] as const,
-  buckets: REQUEST_BUCKETS,
-  registers,
-});
-const jobRuns = new Counter({ name: 'torsh_job_runs_total', help: 'Job runs by kind and result (succeeded, failed)', labelNames: ['kind', 'result'] as const, registers });
+const NONE = () => ({});
+// Cell keys are the label values joined by spaces (a route pattern holds no space; its method is
+// the dim's first word), so labels are derived from the key when a cell is created.
+const byStatus = (k: string) => ({ status: k });
+const byResult = (k: string) => ({ result: k });
+const byRoute = (k: string) => {
+  const [method, route] = k.split(' ', 2);
+  return { route, method };
+};
+const byRouteStatus = (k: string) => {
+  const [method, route, status] = k.split(' ', 3);
+  return { route, method, status };
+};
+const byKindResult = (k: string) => {
+  const i = k.lastIndexOf(' ');
+  return { kind: k.slice(0, i), result: k.slice(i + 1) };
+};
 
-/**
- * Labelled children, looked up once per label set: prom-client hashes the label object on every
- * inc/observe otherwise, which measured as most of the cost of recording an event. The label sets
- * are bounded (statuses, route patterns, job kinds).
- */
-const children = new Map<string, { inc(n?: number): void; observe(v: number): void }>();
-function child(key: string, make: () => { inc?(n?: number): void; observe?(v: number): void }) {
-  let c = children.get(key);
-  if (!c) children.set(key, (c = make() as { inc(n?: number): void; observe(v: number): void }));
-  return c;
-}
+const downloads = new CounterFamily('torsh_downloads_total', 'Download responses by HTTP status (200 full, 206 range, 304, 416)', promRegistry);
+const downloadBytes = new CounterFamily('torsh_download_bytes_total', 'Package bytes sent by downloads', promRegistry);
+const downloadDuration = new HistogramFamily('torsh_download_duration_seconds', 'Time from request to the last byte of a download', TRANSFER_BUCKETS, promRegistry);
+const publishes = new CounterFamily('torsh_publishes_total', 'Publish attempts by result (ok, refused: a 4xx, error: a server failure)', promRegistry);
+const publishDuration = new HistogramFamily('torsh_publish_duration_seconds', 'Time to receive, check and store a published package', TRANSFER_BUCKETS, promRegistry);
+const httpRequests = new CounterFamily('torsh_http_requests_total', 'API requests by route pattern, method and status', promRegistry);
+const httpDuration = new HistogramFamily('torsh_http_request_duration_seconds', 'API request time by route pattern and method', REQUEST_BUCKETS, promRegistry);
+const jobRuns = new CounterFamily('torsh_job_runs_total', 'Job runs by kind and result (succeeded, failed)', promRegistry);
 
-function dim(ev: MetricEvent, prefix: string): string | undefined {
+function dimValue(ev: MetricEvent, prefix: string): string | undefined {
   return ev.dims?.find((d) => d.startsWith(prefix))?.slice(prefix.length);
 }
 
+/** One event into the families: cells found by cheap keys, labels built only for a new cell. */
 function observe(ev: MetricEvent): void {
   const seconds = ev.value !== null && Number.isFinite(ev.value) ? ev.value / 1000 : null;
   switch (ev.series) {
     case SERIES.download:
-      child(`d ${ev.status}`, () => downloads.labels(String(ev.status ?? 0))).inc();
-      downloadBytes.inc(ev.bytes ?? 0);
-      if (seconds !== null) downloadDuration.observe(seconds);
+      downloads.inc(String(ev.status ?? 0), byStatus);
+      downloadBytes.inc('', NONE, ev.bytes ?? 0);
+      if (seconds !== null) downloadDuration.observe('', NONE, seconds);
       return;
     case SERIES.publish:
-      publishes.inc({ result: ev.ok ? 'ok' : ev.error ? 'error' : 'refused' });
-      if (seconds !== null) publishDuration.observe(seconds);
+      publishes.inc(ev.ok ? 'ok' : ev.error ? 'error' : 'refused', byResult);
+      if (seconds !== null) publishDuration.observe('', NONE, seconds);
       return;
     case SERIES.api: {
       // 'route:GET /api/v1/packages/:name': the route table's pattern, never the raw path.
-      const [method, route] = (dim(ev, 'route:') ?? '? (unknown)').split(' ', 2);
-      child(`r ${method} ${route} ${ev.status}`, () => httpRequests.labels(route, method, String(ev.status ?? 0))).inc();
-      if (seconds !== null) child(`h ${method} ${route}`, () => httpDuration.labels(route, method)).observe(seconds);
+      const route = dimValue(ev, 'route:') ?? '? (unknown)';
+      httpRequests.inc(`${route} ${ev.status ?? 0}`, byRouteStatus);
+      if (seconds !== null) httpDuration.observe(route, byRoute, seconds);
       return;
     }
     case SERIES.job:
-      jobRuns.inc({ kind: dim(ev, 'kind:') ?? 'unknown', result: ev.ok ? 'succeeded' : 'failed' });
+      jobRuns.inc(`${dimValue(ev, 'kind:') ?? 'unknown'} ${ev.ok ? 'succeeded' : 'failed'}`, byKindResult);
       return;
   }
 }
