@@ -408,10 +408,10 @@ export const metricRollups = sqliteTable(
     /** Log-bucket histogram of the values: JSON object {bucketIndex: count}. */
     hist: text('hist').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.series, t.dim, t.res, t.bucket] }),
-    index('metric_rollups_series_res_bucket_idx').on(t.series, t.res, t.bucket),
-  ],
+  // WITHOUT ROWID (hand-added to the migration): rows are stored in primary-key order, so one
+  // dim's buckets at one resolution are contiguous pages and a 30-day read does not grow with the
+  // traffic that wrote them. No second index: each costs every write.
+  (t) => [primaryKey({ columns: [t.series, t.res, t.dim, t.bucket] })],
 );
 
 /** Durable background jobs (lib/engine/jobs): claimed with a lease, retried with backoff. */

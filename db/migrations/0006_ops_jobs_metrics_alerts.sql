@@ -106,10 +106,9 @@ CREATE TABLE `metric_rollups` (
 	`vmin` real,
 	`vmax` real,
 	`hist` text NOT NULL,
-	PRIMARY KEY(`series`, `dim`, `res`, `bucket`)
-);
+	PRIMARY KEY(`series`, `res`, `dim`, `bucket`)
+) WITHOUT ROWID;
 --> statement-breakpoint
-CREATE INDEX `metric_rollups_series_res_bucket_idx` ON `metric_rollups` (`series`,`res`,`bucket`);--> statement-breakpoint
 CREATE TABLE `webhook_deliveries` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`webhook_id` integer NOT NULL,

@@ -125,31 +125,34 @@ export type DimTotal = { dim: string; count: number; ok: number; errors: number;
 
 type DimFilter = { prefix: string } | { dims: string[] };
 
+/** The dims of a series that start with a prefix: the all-time rows, one per dim, contiguous in the key. */
+function dimsWithPrefix(engine: Engine, series: string, prefix: string): string[] {
+  const hi = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return engine.db.$client
+    .prepare(`SELECT dim FROM metric_rollups WHERE series = ? AND res = ${RES_TOTAL} AND dim >= ? AND dim < ?`)
+    .pluck()
+    .all(series, prefix, hi) as string[];
+}
+
 /**
- * Totals per dim of a series over a range, from the rollups that cover it: the dims starting
- * with a prefix (as a key range, dim >= 'p:' AND dim < 'p;', which the primary key serves), or
- * the listed ones. Dims without events in the range are absent.
+ * Totals per dim of a series over a range, from the rollups that cover it: the listed dims, or
+ * every dim starting with a prefix (listed from the all-time rows first). Each dim is then one
+ * primary-key range per piece of the range (series, res, dim, bucket), rows stored in key order:
+ * the cost follows the range and the number of dims, not the events behind them. Dims without
+ * events in the range are absent.
  */
 export function totalsByDim(engine: Engine, series: string, range: TimeRange, filter: DimFilter): Map<string, DimTotal> {
   engine.metrics.flush();
   const out = new Map<string, DimTotal>();
-  let where: string;
-  let args: string[];
-  if ('prefix' in filter) {
-    const p = filter.prefix;
-    where = 'dim >= ? AND dim < ?';
-    args = [p, p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1)];
-  } else {
-    if (filter.dims.length === 0) return out;
-    where = 'dim IN (SELECT value FROM json_each(?))';
-    args = [JSON.stringify(filter.dims)];
-  }
+  const dims = 'prefix' in filter ? dimsWithPrefix(engine, series, filter.prefix) : filter.dims;
+  if (dims.length === 0) return out;
   const stmt = engine.db.$client.prepare(
     `SELECT dim, sum(count) AS count, sum(ok) AS ok, sum(errors) AS errors, sum(bytes) AS bytes, sum(vsum) AS sum
-     FROM metric_rollups WHERE series = ? AND res = ? AND bucket >= ? AND bucket < ? AND ${where} GROUP BY dim`,
+     FROM metric_rollups WHERE series = ? AND res = ? AND dim IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ? GROUP BY dim`,
   );
+  const list = JSON.stringify(dims);
   for (const p of coverRange(range)) {
-    for (const r of stmt.all(series, p.res, p.from, p.to, ...args) as DimTotal[]) {
+    for (const r of stmt.all(series, p.res, list, p.from, p.to) as DimTotal[]) {
       const t = out.get(r.dim) ?? { dim: r.dim, count: 0, ok: 0, errors: 0, bytes: 0, sum: 0 };
       t.count += r.count;
       t.ok += r.ok;
