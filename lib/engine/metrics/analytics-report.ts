@@ -150,9 +150,9 @@ function activeAlerts(engine: Engine): ActiveAlert[] {
  * registry; per-package rows only packages whose statistics the actor may see.
  */
 export function analyticsReport(engine: Engine, actor: Actor, range: TimeRange): AnalyticsReport {
-  const dl = summarizeRange(engine, { series: SERIES.download, ...range });
-  const pub = summarizeRange(engine, { series: SERIES.publish, ...range });
-  const api = summarizeRange(engine, { series: SERIES.api, ...range });
+  const dl = summarizeRange(engine, { series: SERIES.download, percentiles: false, ...range });
+  const pub = summarizeRange(engine, { series: SERIES.publish, percentiles: false, ...range });
+  const api = summarizeRange(engine, { series: SERIES.api, percentiles: false, ...range });
   const topPkgs = topDims(engine, { series: SERIES.download, prefix: 'p:', by: 'ok', limit: TOP_N * 3, ...range });
   const labels = packageLabels(engine, actor, topPkgs.map((t) => dimId(t.dim)));
   const users = userStats(engine, actor, range);

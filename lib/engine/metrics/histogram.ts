@@ -35,22 +35,33 @@ export function mergeHistograms(into: Histogram, from: Histogram): Histogram {
  * middle clamped to the observed [min, max]; null for an empty histogram.
  */
 export function percentile(h: Histogram, p: number, min: number | null, max: number | null): number | null {
-  const entries = Object.entries(h)
-    .map(([k, n]) => [Number(k), n] as const)
+  return percentiles(h, [p], min, max)[0];
+}
+
+/** Several nearest-rank percentiles (ascending `ps`) from one pass over the sorted buckets. */
+export function percentiles(h: Histogram, ps: readonly number[], min: number | null, max: number | null): (number | null)[] {
+  const entries = Object.keys(h)
+    .map((k) => [Number(k), h[k]] as const)
     .sort((a, b) => a[0] - b[0]);
-  const total = entries.reduce((s, [, n]) => s + n, 0);
-  if (total === 0) return null;
-  const rank = Math.max(1, Math.ceil(p * total));
+  let total = 0;
+  for (const [, n] of entries) total += n;
+  if (total === 0) return ps.map(() => null);
+  const out: (number | null)[] = [];
   let seen = 0;
-  for (const [index, n] of entries) {
-    seen += n;
-    if (seen < rank) continue;
-    let v = bucketValue(index);
+  let i = 0;
+  for (const p of ps) {
+    const rank = Math.max(1, Math.ceil(p * total));
+    while (i < entries.length && seen + entries[i][1] < rank) seen += entries[i++][1];
+    if (i === entries.length) {
+      out.push(max);
+      continue;
+    }
+    let v = bucketValue(entries[i][0]);
     if (min !== null && v < min) v = min;
     if (max !== null && v > max) v = max;
-    return v;
+    out.push(v);
   }
-  return max;
+  return out;
 }
 
 /** The exact nearest-rank percentile of raw values (what tests and reports compare against). */

@@ -82,8 +82,8 @@ export function overview(engine: Engine, actor: Actor, range: TimeRange): Overvi
   const prev = previousRange(range);
   const dl = summarizeRange(engine, { series: SERIES.download, ...range });
   const dlPrev = summarizeRange(engine, { series: SERIES.download, ...prev });
-  const api = summarizeRange(engine, { series: SERIES.api, ...range });
-  const apiPrev = summarizeRange(engine, { series: SERIES.api, ...prev });
+  const api = summarizeRange(engine, { series: SERIES.api, percentiles: false, ...range });
+  const apiPrev = summarizeRange(engine, { series: SERIES.api, percentiles: false, ...prev });
   const registry = getStats(engine, actor, 0);
   const step = stepFor(range);
   const points = seriesPoints(engine, { series: SERIES.download, step, ...range }).map((p) => ({

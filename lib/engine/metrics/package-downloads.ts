@@ -41,8 +41,8 @@ export function packageDownloads(engine: Engine, actor: Actor, name: string, ran
     .sort((a, b) => b.downloads - a.downloads || b.id - a.id);
   const drawn = versions.filter((v) => v.downloads > 0).slice(0, MAX_LINES);
   const step = stepFor(range);
-  const byLine = drawn.map((v) => ({ line: v.version, points: seriesPoints(engine, { series: SERIES.download, dim: `v:${v.id}`, step, ...range }) }));
-  const whole = seriesPoints(engine, { series: SERIES.download, dim: `p:${pkg.id}`, step, ...range });
+  const byLine = drawn.map((v) => ({ line: v.version, points: seriesPoints(engine, { series: SERIES.download, dim: `v:${v.id}`, step, percentiles: false, ...range }) }));
+  const whole = seriesPoints(engine, { series: SERIES.download, dim: `p:${pkg.id}`, step, percentiles: false, ...range });
   // Undrawn versions, and versions deleted since (they still count under 'p:'), make up "other".
   const rest = whole.reduce((n, p) => n + p.ok, 0) > drawn.reduce((n, v) => n + v.downloads, 0);
   const points = whole.map((p, i) => {

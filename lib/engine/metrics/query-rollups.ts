@@ -1,5 +1,5 @@
 import type { Engine } from '../engine';
-import { percentile, type Histogram } from './histogram';
+import { percentiles, type Histogram } from './histogram';
 import { RES_HOUR, RES_MINUTE, RES_TOTAL } from './metric-event';
 import { emptyAgg, mergeAgg, type Agg } from './metrics-writer';
 
@@ -26,6 +26,7 @@ type RollupRow = Omit<Agg, 'hist'> & { hist: string; bucket: number; dim: string
 
 export function summarize(a: Agg): Summary {
   const withValues = Object.keys(a.hist).length > 0 || a.vmin !== null;
+  const [p50, p95, p99] = percentiles(a.hist, [0.5, 0.95, 0.99], a.vmin, a.vmax);
   return {
     count: a.count,
     ok: a.ok,
@@ -35,9 +36,9 @@ export function summarize(a: Agg): Summary {
     min: a.vmin,
     max: a.vmax,
     mean: withValues && a.count > 0 ? a.vsum / a.count : null,
-    p50: percentile(a.hist, 0.5, a.vmin, a.vmax),
-    p95: percentile(a.hist, 0.95, a.vmin, a.vmax),
-    p99: percentile(a.hist, 0.99, a.vmin, a.vmax),
+    p50,
+    p95,
+    p99,
   };
 }
 
@@ -61,22 +62,28 @@ export function coverRange(range: TimeRange): { res: number; from: number; to: n
   return parts;
 }
 
-function rowsFor(engine: Engine, series: string, dim: string, range: TimeRange): RollupRow[] {
+/** The columns of a rollup row; without percentiles the histogram is neither read nor parsed. */
+const columns = (percentiles: boolean) => `dim, bucket, count, ok, errors, bytes, vsum, vmin, vmax, ${percentiles ? 'hist' : "'{}' AS hist"}`;
+
+function rowsFor(engine: Engine, series: string, dim: string, range: TimeRange, percentiles: boolean): RollupRow[] {
   const stmt = engine.db.$client.prepare(
-    'SELECT dim, bucket, count, ok, errors, bytes, vsum, vmin, vmax, hist FROM metric_rollups WHERE series = ? AND dim = ? AND res = ? AND bucket >= ? AND bucket < ?',
+    `SELECT ${columns(percentiles)} FROM metric_rollups WHERE series = ? AND res = ? AND dim = ? AND bucket >= ? AND bucket < ?`,
   );
-  return coverRange(range).flatMap((p) => stmt.all(series, dim, p.res, p.from, p.to) as RollupRow[]);
+  return coverRange(range).flatMap((p) => stmt.all(series, p.res, dim, p.from, p.to) as RollupRow[]);
 }
 
 function toAgg(r: RollupRow): Agg {
-  return { count: r.count, ok: r.ok, errors: r.errors, bytes: r.bytes, vsum: r.vsum, vmin: r.vmin, vmax: r.vmax, hist: JSON.parse(r.hist) as Histogram };
+  return { count: r.count, ok: r.ok, errors: r.errors, bytes: r.bytes, vsum: r.vsum, vmin: r.vmin, vmax: r.vmax, hist: r.hist === '{}' ? {} : (JSON.parse(r.hist) as Histogram) };
 }
 
-/** count, sum, min, max, mean and percentiles of one series (and dim) over a range, from rollups. */
-export function summarizeRange(engine: Engine, q: { series: string; dim?: string } & TimeRange): Summary {
+/**
+ * count, sum, min, max, mean and percentiles of one series (and dim) over a range, from rollups.
+ * `percentiles: false` skips the histograms (p50/p95/p99 null) for callers that only count.
+ */
+export function summarizeRange(engine: Engine, q: { series: string; dim?: string; percentiles?: boolean } & TimeRange): Summary {
   engine.metrics.flush();
   const agg = emptyAgg();
-  for (const r of rowsFor(engine, q.series, q.dim ?? '', q)) mergeAgg(agg, toAgg(r));
+  for (const r of rowsFor(engine, q.series, q.dim ?? '', q, q.percentiles ?? true)) mergeAgg(agg, toAgg(r));
   return summarize(agg);
 }
 
@@ -101,15 +108,15 @@ export function stepFor(range: TimeRange): number {
  * The series over a range in points of `step` ms (a whole number of minutes; hour-aligned steps
  * read the hour rollups). Every step in the range gets a point, empty ones with zero counts.
  */
-export function seriesPoints(engine: Engine, q: { series: string; dim?: string; step?: number } & TimeRange): SeriesPoint[] {
+export function seriesPoints(engine: Engine, q: { series: string; dim?: string; step?: number; percentiles?: boolean } & TimeRange): SeriesPoint[] {
   engine.metrics.flush();
   const step = Math.max(RES_MINUTE, floorTo(q.step ?? stepFor(q), RES_MINUTE));
   const from = floorTo(q.from, step);
   const to = ceilTo(q.to, RES_MINUTE);
   const res = step % RES_HOUR === 0 && from % RES_HOUR === 0 ? RES_HOUR : RES_MINUTE;
   const rows = engine.db.$client
-    .prepare('SELECT dim, bucket, count, ok, errors, bytes, vsum, vmin, vmax, hist FROM metric_rollups WHERE series = ? AND dim = ? AND res = ? AND bucket >= ? AND bucket < ?')
-    .all(q.series, q.dim ?? '', res, from, to) as RollupRow[];
+    .prepare(`SELECT ${columns(q.percentiles ?? true)} FROM metric_rollups WHERE series = ? AND res = ? AND dim = ? AND bucket >= ? AND bucket < ?`)
+    .all(q.series, res, q.dim ?? '', from, to) as RollupRow[];
   const byStep = new Map<number, Agg>();
   for (const r of rows) {
     const t = floorTo(r.bucket, step);
