@@ -149,7 +149,7 @@ function report(machine: string, sizes: SizeRun[], ingest: IngestRun): string {
   const lines = [
     `### Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''}`,
     '',
-    `Machine: ${machine}. ${PACKAGES} packages × ${VERSIONS} versions; download events seeded over ${SEEDED_DAYS} days through the registry's own writer (raw rows plus minute, hour and all-time rollups); ${SAMPLES} sequential requests per API after 5 warm-ups, with an admin token.`,
+    `Machine: ${machine}. ${PACKAGES} packages × ${VERSIONS} versions; download events seeded over ${SEEDED_DAYS} days through the registry's own writer (raw rows plus minute, hour, day and all-time rollups); ${SAMPLES} sequential requests per API after 5 warm-ups, with an admin token.`,
     '',
     `| dashboard API | p50 ${fmt(small.events)} events | p95 ${fmt(small.events)} | p50 ${fmt(large.events)} events | p95 ${fmt(large.events)} | p95 ratio (target ≤ 2) | |`,
     '|---|---:|---:|---:|---:|---:|---|',

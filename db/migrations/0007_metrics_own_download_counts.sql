@@ -9,7 +9,7 @@ INSERT INTO `metric_rollups` (series, dim, res, bucket, count, ok, errors, bytes
 INSERT INTO `metric_rollups` (series, dim, res, bucket, count, ok, errors, bytes, vsum, vmin, vmax, hist)
 	SELECT 'download', '', 0, 0, coalesce(sum(download_count), 0), coalesce(sum(download_count), 0), 0, coalesce(sum(bytes_served), 0), 0, NULL, NULL, '{}'
 	FROM `packages` HAVING count(*) > 0;--> statement-breakpoint
--- Minute and hour rollups of the old events (without histograms: their percentiles are unknown).
+-- Minute, hour and day rollups of the old events (without histograms: their percentiles are unknown).
 INSERT INTO `metric_rollups` (series, dim, res, bucket, count, ok, errors, bytes, vsum, vmin, vmax, hist)
 	SELECT 'download', d.dim, r.res, (d.at / r.res) * r.res, count(*), sum(d.status = 200), sum(d.status >= 500),
 		sum(d.bytes), sum(d.ms), min(d.ms), max(d.ms), '{}'
@@ -17,7 +17,7 @@ INSERT INTO `metric_rollups` (series, dim, res, bucket, count, ok, errors, bytes
 		SELECT created_at AS at, status, bytes_sent AS bytes, duration_ms AS ms, '' AS dim FROM `download_events`
 		UNION ALL SELECT created_at, status, bytes_sent, duration_ms, 'p:' || package_id FROM `download_events`
 		UNION ALL SELECT created_at, status, bytes_sent, duration_ms, 'v:' || version_id FROM `download_events`
-	) d CROSS JOIN (SELECT 60000 AS res UNION ALL SELECT 3600000) r
+	) d CROSS JOIN (SELECT 60000 AS res UNION ALL SELECT 3600000 UNION ALL SELECT 86400000) r
 	GROUP BY d.dim, r.res, (d.at / r.res) * r.res;--> statement-breakpoint
 INSERT INTO `metric_events` (series, at, value, bytes, status, ok, error, dims, client, detail)
 	SELECT 'download', created_at, duration_ms, bytes_sent, status, status = 200, status >= 500,

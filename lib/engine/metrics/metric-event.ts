@@ -36,5 +36,7 @@ export type MetricEvent = {
 
 export const RES_MINUTE = 60_000;
 export const RES_HOUR = 3_600_000;
+/** Days in UTC: long ranges (30 days) read ~30 rows per dim instead of ~720. */
+export const RES_DAY = 86_400_000;
 /** All-time totals: one row per series and dim, bucket 0. */
 export const RES_TOTAL = 0;

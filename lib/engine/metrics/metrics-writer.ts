@@ -1,6 +1,6 @@
 import type { Db } from '@/db';
 import { bucketOf, mergeHistograms, type Histogram } from './histogram';
-import { RES_HOUR, RES_MINUTE, RES_TOTAL, type MetricEvent } from './metric-event';
+import { RES_DAY, RES_HOUR, RES_MINUTE, RES_TOTAL, type MetricEvent } from './metric-event';
 
 export type MetricsWriter = {
   /** Queue one event; it is written (raw row and rollups) with the next batch. */
@@ -99,7 +99,7 @@ export function createMetricsWriter(db: Db): MetricsWriter {
   };
 
   const write = sqlite.transaction((batch: MetricEvent[]) => {
-    // Each event joins the minute rollups of its dims; the hour and all-time rollups are then
+    // Each event joins the minute rollups of its dims; the hour, day and all-time rollups are then
     // folded from those (a batch spans few minutes, so this is far less work than per event).
     const minutes = new Map<string, Entry>();
     for (const ev of batch) {
@@ -112,6 +112,7 @@ export function createMetricsWriter(db: Db): MetricsWriter {
     const aggs = new Map(minutes);
     for (const m of minutes.values()) {
       mergeAgg(entryOf(aggs, m.series, m.dim, RES_HOUR, Math.floor(m.bucket / RES_HOUR) * RES_HOUR).agg, m.agg);
+      mergeAgg(entryOf(aggs, m.series, m.dim, RES_DAY, Math.floor(m.bucket / RES_DAY) * RES_DAY).agg, m.agg);
       mergeAgg(entryOf(aggs, m.series, m.dim, RES_TOTAL, 0).agg, m.agg);
     }
     for (const { series, dim, res, bucket, agg } of aggs.values()) {

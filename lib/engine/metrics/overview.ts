@@ -6,7 +6,7 @@ import { getStats } from '../registry/get-stats';
 import { SERIES } from './metric-event';
 import { previousRange } from './metrics-range';
 import { dimId, packageLabels } from './package-names';
-import { seriesPoints, stepFor, summarizeRange, topDims, type TimeRange } from './query-rollups';
+import { seriesPoints, stepFor, summarizeRange, topDims, totalsByDim, type DimTotal, type TimeRange } from './query-rollups';
 
 export type OverviewKpis = {
   packages: number;
@@ -64,14 +64,22 @@ function countRows(engine: Engine, sql: string): number {
   return (engine.db.$client.prepare(sql).get() as { n: number }).n;
 }
 
-function topPackages(engine: Engine, actor: Actor, range: TimeRange, by: 'ok' | 'bytes'): TopPackage[] {
-  const top = topDims(engine, { series: SERIES.download, prefix: 'p:', by, limit: TOP_N, ...range });
-  const labels = packageLabels(engine, actor, top.map((t) => dimId(t.dim)));
-  return top.map((t) => {
+/** Top packages by full downloads and by bytes, from one read of the packages' totals. */
+function topPackages(engine: Engine, actor: Actor, range: TimeRange): { byDownloads: TopPackage[]; byBytes: TopPackage[] } {
+  const totals = [...totalsByDim(engine, SERIES.download, range, { prefix: 'p:' }).values()];
+  const rank = (by: 'ok' | 'bytes') =>
+    totals
+      .filter((t) => t[by] > 0)
+      .sort((a, b) => b[by] - a[by] || a.dim.localeCompare(b.dim))
+      .slice(0, TOP_N);
+  const [byDownloads, byBytes] = [rank('ok'), rank('bytes')];
+  const labels = packageLabels(engine, actor, [...byDownloads, ...byBytes].map((t) => dimId(t.dim)));
+  const view = (t: DimTotal): TopPackage => {
     const id = dimId(t.dim);
     const label = labels.get(id)!;
     return { package_id: id, name: label.name, visible: label.visible, downloads: t.ok, requests: t.count, bytes: t.bytes };
-  });
+  };
+  return { byDownloads: byDownloads.map(view), byBytes: byBytes.map(view) };
 }
 
 /**
@@ -80,6 +88,7 @@ function topPackages(engine: Engine, actor: Actor, range: TimeRange, by: 'ok' | 
  */
 export function overview(engine: Engine, actor: Actor, range: TimeRange): OverviewView {
   const prev = previousRange(range);
+  const top = topPackages(engine, actor, range);
   const dl = summarizeRange(engine, { series: SERIES.download, ...range });
   const dlPrev = summarizeRange(engine, { series: SERIES.download, ...prev });
   const api = summarizeRange(engine, { series: SERIES.api, percentiles: false, ...range });
@@ -121,8 +130,8 @@ export function overview(engine: Engine, actor: Actor, range: TimeRange): Overvi
       job_backlog: jobBacklog(engine),
     },
     points,
-    top_by_downloads: topPackages(engine, actor, range, 'ok'),
-    top_by_bytes: topPackages(engine, actor, range, 'bytes'),
+    top_by_downloads: top.byDownloads,
+    top_by_bytes: top.byBytes,
     errors_by_route: routes.map((r) => ({ route: r.dim.slice('route:'.length), requests: r.count, errors: r.errors, error_rate: r.errors / r.count })),
   };
 }

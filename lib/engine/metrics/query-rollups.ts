@@ -1,6 +1,6 @@
 import type { Engine } from '../engine';
 import { percentiles, type Histogram } from './histogram';
-import { RES_HOUR, RES_MINUTE, RES_TOTAL } from './metric-event';
+import { RES_DAY, RES_HOUR, RES_MINUTE, RES_TOTAL } from './metric-event';
 import { emptyAgg, mergeAgg, type Agg } from './metrics-writer';
 
 /** A range of time in ms since the epoch: [from, to). It covers every minute it overlaps. */
@@ -53,12 +53,19 @@ export function coverRange(range: TimeRange): { res: number; from: number; to: n
   const from = floorTo(range.from, RES_MINUTE);
   const to = ceilTo(range.to, RES_MINUTE);
   if (to <= from) return [];
-  const h0 = ceilTo(from, RES_HOUR);
-  const h1 = floorTo(to, RES_HOUR);
-  if (h1 <= h0) return [{ res: RES_MINUTE, from, to }];
-  const parts = [{ res: RES_HOUR, from: h0, to: h1 }];
-  if (from < h0) parts.push({ res: RES_MINUTE, from, to: h0 });
-  if (h1 < to) parts.push({ res: RES_MINUTE, from: h1, to });
+  return cover(from, to, [RES_DAY, RES_HOUR, RES_MINUTE]).sort((a, b) => a.from - b.from);
+}
+
+/** [from, to) (aligned to the finest resolution) as the coarsest whole buckets that fit, then finer at the edges. */
+function cover(from: number, to: number, resolutions: number[]): { res: number; from: number; to: number }[] {
+  const [res, ...finer] = resolutions;
+  if (finer.length === 0) return [{ res, from, to }];
+  const a = ceilTo(from, res);
+  const b = floorTo(to, res);
+  if (b <= a) return cover(from, to, finer);
+  const parts = [{ res, from: a, to: b }];
+  if (from < a) parts.push(...cover(from, a, finer));
+  if (b < to) parts.push(...cover(b, to, finer));
   return parts;
 }
 
@@ -113,7 +120,7 @@ export function seriesPoints(engine: Engine, q: { series: string; dim?: string; 
   const step = Math.max(RES_MINUTE, floorTo(q.step ?? stepFor(q), RES_MINUTE));
   const from = floorTo(q.from, step);
   const to = ceilTo(q.to, RES_MINUTE);
-  const res = step % RES_HOUR === 0 && from % RES_HOUR === 0 ? RES_HOUR : RES_MINUTE;
+  const res = step % RES_DAY === 0 ? RES_DAY : step % RES_HOUR === 0 ? RES_HOUR : RES_MINUTE;
   const rows = engine.db.$client
     .prepare(`SELECT ${columns(q.percentiles ?? true)} FROM metric_rollups WHERE series = ? AND res = ? AND dim = ? AND bucket >= ? AND bucket < ?`)
     .all(q.series, res, q.dim ?? '', from, to) as RollupRow[];

@@ -114,6 +114,17 @@ describe('figures of any range come from rollups and equal a direct computation 
     expectSame(summarizeRange(engine, { series: 'download', dim, from, to }), direct(events, from, to, dim));
   });
 
+  const DAY = 24 * RES_HOUR;
+  it.each([
+    { name: 'several days: whole days, hours and minutes at both edges', from: T0 - 25 * RES_MINUTE, to: T0 + 2 * DAY + 5 * RES_HOUR + 7 * RES_MINUTE },
+    { name: 'exactly one UTC day', from: T0 - 10 * RES_HOUR + DAY, to: T0 - 10 * RES_HOUR + 2 * DAY },
+    { name: 'one package across days', from: T0 + 13 * RES_MINUTE, to: T0 + 3 * DAY, dim: 'p:3' },
+  ])('$name', ({ from, to, dim }) => {
+    const events = seed(4_000, 3 * DAY, 23);
+    ingest(events);
+    expectSame(summarizeRange(engine, { series: 'download', dim, from, to }), direct(events, from, to, dim));
+  });
+
   it('events of one minute written in several batches merge (count, min, max, histogram)', () => {
     const events = seed(600, RES_MINUTE, 11).map((e) => ({ ...e, at: T0 + (e.at % RES_MINUTE) }));
     for (let i = 0; i < events.length; i += 50) ingest(events.slice(i, i + 50));
@@ -171,9 +182,10 @@ describe('series points and top dims', () => {
   });
 
   it('finds the first and last minute with events of each dim, from hour then minute rollups', () => {
-    const events = seed(400, 4 * RES_HOUR, 17);
+    const events = seed(600, 3 * 24 * RES_HOUR, 17);
     ingest(events);
     const ranges = [
+      { from: T0 - 30 * RES_MINUTE, to: T0 + 2 * 24 * RES_HOUR + 3 * RES_HOUR + 5 * RES_MINUTE },
       { from: T0 - 100 * RES_MINUTE, to: T0 + 77 * RES_MINUTE },
       { from: T0 - 30 * RES_MINUTE, to: T0 + 10 * RES_MINUTE },
       { from: T0 - 2 * RES_HOUR, to: T0 + 3 * RES_HOUR },
