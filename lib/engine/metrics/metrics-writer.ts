@@ -1,5 +1,5 @@
 import type { Db } from '@/db';
-import { bucketOf, mergeHistograms, type Histogram } from './histogram';
+import { addEncoded, emptyHistogram, encodeHistogram, mergeHistograms, slotOf, type Histogram } from './histogram';
 import { RES_DAY, RES_HOUR, RES_MINUTE, RES_TOTAL, type MetricEvent } from './metric-event';
 
 export type MetricsWriter = {
@@ -30,26 +30,42 @@ const FLUSH_AFTER_MS = 250;
 const MAX_QUEUED = 2_000;
 
 export function emptyAgg(): Agg {
-  return { count: 0, ok: 0, errors: 0, bytes: 0, vsum: 0, vmin: null, vmax: null, hist: {} };
+  return { count: 0, ok: 0, errors: 0, bytes: 0, vsum: 0, vmin: null, vmax: null, hist: emptyHistogram() };
 }
 
-/** `histKey`: the value's histogram bucket, computed once per event (not once per rollup it joins). */
-export function addEvent(a: Agg, ev: MetricEvent, histKey = histogramKey(ev)): void {
+/** `histSlot`: the value's histogram slot, computed once per event (not once per rollup it joins). */
+export function addEvent(a: Agg, ev: MetricEvent, histSlot = histogramSlot(ev)): void {
   a.count++;
   if (ev.ok) a.ok++;
   if (ev.error) a.errors++;
   a.bytes += ev.bytes ?? 0;
-  if (histKey !== null) {
+  if (histSlot !== null) {
     const v = ev.value!;
     a.vsum += v;
     a.vmin = a.vmin === null || v < a.vmin ? v : a.vmin;
     a.vmax = a.vmax === null || v > a.vmax ? v : a.vmax;
-    a.hist[histKey] = (a.hist[histKey] ?? 0) + 1;
+    a.hist[histSlot]++;
   }
 }
 
-function histogramKey(ev: MetricEvent): string | null {
-  return ev.value !== null && Number.isFinite(ev.value) ? String(bucketOf(ev.value)) : null;
+function histogramSlot(ev: MetricEvent): number | null {
+  return ev.value !== null && Number.isFinite(ev.value) ? slotOf(ev.value) : null;
+}
+
+/** A stored rollup row's figures, its histogram in stored form (binary, or '{}' / null for none). */
+export type StoredRollup = Omit<Agg, 'hist'> & { hist: Buffer | string | null };
+
+/** Add a stored row into an aggregate, decoding its histogram straight into the aggregate's. */
+export function addStored(into: Agg, r: StoredRollup): Agg {
+  into.count += r.count;
+  into.ok += r.ok;
+  into.errors += r.errors;
+  into.bytes += r.bytes;
+  into.vsum += r.vsum;
+  if (r.vmin !== null) into.vmin = into.vmin === null ? r.vmin : Math.min(into.vmin, r.vmin);
+  if (r.vmax !== null) into.vmax = into.vmax === null ? r.vmax : Math.max(into.vmax, r.vmax);
+  addEncoded(into.hist, r.hist);
+  return into;
 }
 
 export function mergeAgg(into: Agg, from: Agg): Agg {
@@ -106,8 +122,8 @@ export function createMetricsWriter(db: Db): MetricsWriter {
       const dims = dimsOf(ev);
       insertEvent.run(ev.series, ev.at, ev.value, ev.bytes ?? 0, ev.status ?? null, ev.ok ? 1 : 0, ev.error ? 1 : 0, dims.slice(1).join(' '), ev.client ?? null, ev.detail ? JSON.stringify(ev.detail) : null);
       const bucket = Math.floor(ev.at / RES_MINUTE) * RES_MINUTE;
-      const histKey = histogramKey(ev);
-      for (const dim of dims) addEvent(entryOf(minutes, ev.series, dim, RES_MINUTE, bucket).agg, ev, histKey);
+      const histSlot = histogramSlot(ev);
+      for (const dim of dims) addEvent(entryOf(minutes, ev.series, dim, RES_MINUTE, bucket).agg, ev, histSlot);
     }
     const aggs = new Map(minutes);
     for (const m of minutes.values()) {
@@ -116,9 +132,9 @@ export function createMetricsWriter(db: Db): MetricsWriter {
       mergeAgg(entryOf(aggs, m.series, m.dim, RES_TOTAL, 0).agg, m.agg);
     }
     for (const { series, dim, res, bucket, agg } of aggs.values()) {
-      const old = readRollup.get(series, dim, res, bucket) as (Omit<Agg, 'hist'> & { hist: string }) | undefined;
-      const merged = old ? mergeAgg({ ...old, hist: JSON.parse(old.hist) as Histogram }, agg) : agg;
-      writeRollup.run(series, dim, res, bucket, merged.count, merged.ok, merged.errors, merged.bytes, merged.vsum, merged.vmin, merged.vmax, JSON.stringify(merged.hist));
+      const old = readRollup.get(series, dim, res, bucket) as StoredRollup | undefined;
+      const merged = old ? addStored(agg, old) : agg;
+      writeRollup.run(series, dim, res, bucket, merged.count, merged.ok, merged.errors, merged.bytes, merged.vsum, merged.vmin, merged.vmax, encodeHistogram(merged.hist));
     }
   });
 

@@ -1,7 +1,7 @@
 import type { Engine } from '../engine';
-import { percentiles, type Histogram } from './histogram';
+import { histogramTotal, percentiles } from './histogram';
 import { RES_DAY, RES_HOUR, RES_MINUTE, RES_TOTAL } from './metric-event';
-import { emptyAgg, mergeAgg, type Agg } from './metrics-writer';
+import { addStored, emptyAgg, type Agg, type StoredRollup } from './metrics-writer';
 
 /** A range of time in ms since the epoch: [from, to). It covers every minute it overlaps. */
 export type TimeRange = { from: number; to: number };
@@ -22,10 +22,10 @@ export type Summary = {
 
 export type SeriesPoint = Summary & { t: number };
 
-type RollupRow = Omit<Agg, 'hist'> & { hist: string; bucket: number; dim: string };
+type RollupRow = StoredRollup & { bucket: number; dim: string };
 
 export function summarize(a: Agg): Summary {
-  const withValues = Object.keys(a.hist).length > 0 || a.vmin !== null;
+  const withValues = a.vmin !== null || histogramTotal(a.hist) > 0;
   const [p50, p95, p99] = percentiles(a.hist, [0.5, 0.95, 0.99], a.vmin, a.vmax);
   return {
     count: a.count,
@@ -70,7 +70,7 @@ function cover(from: number, to: number, resolutions: number[]): { res: number; 
 }
 
 /** The columns of a rollup row; without percentiles the histogram is neither read nor parsed. */
-const columns = (percentiles: boolean) => `dim, bucket, count, ok, errors, bytes, vsum, vmin, vmax, ${percentiles ? 'hist' : "'{}' AS hist"}`;
+const columns = (percentiles: boolean) => `dim, bucket, count, ok, errors, bytes, vsum, vmin, vmax, ${percentiles ? 'hist' : 'NULL AS hist'}`;
 
 function rowsFor(engine: Engine, series: string, dim: string, range: TimeRange, percentiles: boolean): RollupRow[] {
   const stmt = engine.db.$client.prepare(
@@ -79,9 +79,6 @@ function rowsFor(engine: Engine, series: string, dim: string, range: TimeRange, 
   return coverRange(range).flatMap((p) => stmt.all(series, p.res, dim, p.from, p.to) as RollupRow[]);
 }
 
-function toAgg(r: RollupRow): Agg {
-  return { count: r.count, ok: r.ok, errors: r.errors, bytes: r.bytes, vsum: r.vsum, vmin: r.vmin, vmax: r.vmax, hist: r.hist === '{}' ? {} : (JSON.parse(r.hist) as Histogram) };
-}
 
 /**
  * count, sum, min, max, mean and percentiles of one series (and dim) over a range, from rollups.
@@ -90,7 +87,7 @@ function toAgg(r: RollupRow): Agg {
 export function summarizeRange(engine: Engine, q: { series: string; dim?: string; percentiles?: boolean } & TimeRange): Summary {
   engine.metrics.flush();
   const agg = emptyAgg();
-  for (const r of rowsFor(engine, q.series, q.dim ?? '', q, q.percentiles ?? true)) mergeAgg(agg, toAgg(r));
+  for (const r of rowsFor(engine, q.series, q.dim ?? '', q, q.percentiles ?? true)) addStored(agg, r);
   return summarize(agg);
 }
 
@@ -99,7 +96,7 @@ export function allTime(engine: Engine, series: string, dim = ''): Summary {
   const r = engine.db.$client
     .prepare('SELECT dim, bucket, count, ok, errors, bytes, vsum, vmin, vmax, hist FROM metric_rollups WHERE series = ? AND dim = ? AND res = ? AND bucket = 0')
     .get(series, dim, RES_TOTAL) as RollupRow | undefined;
-  const s = summarize(r ? toAgg(r) : emptyAgg());
+  const s = summarize(r ? addStored(emptyAgg(), r) : emptyAgg());
   const p = engine.metrics.pending(series, dim);
   return { ...s, count: s.count + p.count, ok: s.ok + p.ok, bytes: s.bytes + p.bytes };
 }
@@ -128,10 +125,14 @@ export function seriesPoints(engine: Engine, q: { series: string; dim?: string; 
   for (const r of rows) {
     const t = floorTo(r.bucket, step);
     const agg = byStep.get(t) ?? emptyAgg();
-    byStep.set(t, mergeAgg(agg, toAgg(r)));
+    byStep.set(t, addStored(agg, r));
   }
   const points: SeriesPoint[] = [];
-  for (let t = from; t < to; t += step) points.push({ t, ...summarize(byStep.get(t) ?? emptyAgg()) });
+  const none = summarize(emptyAgg());
+  for (let t = from; t < to; t += step) {
+    const agg = byStep.get(t);
+    points.push({ t, ...(agg ? summarize(agg) : none) });
+  }
   return points;
 }
 
