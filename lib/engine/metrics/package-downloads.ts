@@ -3,7 +3,7 @@ import { findPackageRef } from '../access/package-access';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
 import { canViewStats } from '../registry/stats-access';
-import { SERIES } from './metric-event';
+import { RES_DAY, SERIES } from './metric-event';
 import { seriesPoints, stepFor, totalsByDim, type TimeRange } from './query-rollups';
 
 /** Versions drawn as their own line; the rest are summed into "other". */
@@ -40,7 +40,8 @@ export function packageDownloads(engine: Engine, actor: Actor, name: string, ran
     })
     .sort((a, b) => b.downloads - a.downloads || b.id - a.id);
   const drawn = versions.filter((v) => v.downloads > 0).slice(0, MAX_LINES);
-  const step = stepFor(range);
+  // Downloads per version per day once the range spans a week (read from the day rollups), finer below.
+  const step = range.to - range.from >= 7 * RES_DAY ? RES_DAY : stepFor(range);
   const byLine = drawn.map((v) => ({ line: v.version, points: seriesPoints(engine, { series: SERIES.download, dim: `v:${v.id}`, step, percentiles: false, ...range }) }));
   const whole = seriesPoints(engine, { series: SERIES.download, dim: `p:${pkg.id}`, step, percentiles: false, ...range });
   // Undrawn versions, and versions deleted since (they still count under 'p:'), make up "other".
