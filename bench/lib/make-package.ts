@@ -6,6 +6,11 @@ import { writeRandomFile } from './random-file';
 
 export type BenchPackage = { name: string; version: string; file: string; bytes: number };
 
+/** A format 1.0.0 manifest for a benchmark package. */
+export function benchManifest(name: string, version: string, description: string) {
+  return { name, version, format_version: '1.0.0', created_at: new Date().toISOString(), description, modules: [], resources: [], dependencies: {}, metadata: {} };
+}
+
 export function packageName(mib: number): string {
   return `bench-${mib}m`;
 }
@@ -22,17 +27,7 @@ export async function makePackage(dir: string, mib: number, version: string, mod
   const name = packageName(mib);
   const file = path.join(dir, `${name}-${version}.torshpkg`);
   await writePackage(file, {
-    manifest: {
-      name,
-      version,
-      format_version: '1.0.0',
-      created_at: new Date().toISOString(),
-      description: `Benchmark package: a ${mib} MiB stored, uncompressed random model file`,
-      modules: [],
-      resources: [],
-      dependencies: {},
-      metadata: {},
-    },
+    manifest: benchManifest(name, version, `Benchmark package: a ${mib} MiB stored, uncompressed random model file`),
     files: [
       { path: 'models/model.bin', source: modelFile },
       { path: 'config/config.json', source: Buffer.from('{}') },

@@ -6,7 +6,7 @@ import { createWebhookAction } from '@/app/(dashboard)/alerts/actions';
 import { DialogActions } from '@/components/forms/dialog-actions';
 import { INPUT_CLASSES, TextField } from '@/components/forms/text-field';
 import { Button } from '@/components/ui/button';
-import { CopyButton } from '@/components/ui/copy-button';
+import { SecretOnce } from '@/components/ui/secret-once';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import { SEVERITIES, type Severity } from '@/lib/engine/alerts/alert-stat';
@@ -74,21 +74,19 @@ export function NewWebhookDialog({ open, onClose, onCreated }: NewWebhookDialogP
 }
 
 function WebhookSecret({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const id = useId();
   return (
     <div className="space-y-4">
-      <div className="rounded-md border border-amber-300 bg-amber-50 p-3">
-        <p className="text-sm font-medium text-amber-900">This signing secret will not be shown again.</p>
-        <p className="mt-0.5 text-xs text-amber-800">
-          Store it with the receiver: it verifies <code>X-Torsh-Signature</code> = <code>sha256=</code>HMAC-SHA256(secret, timestamp + &quot;.&quot; + body).
-        </p>
-        <code id={id} aria-label="Webhook signing secret" className="mt-2 block rounded border border-amber-200 bg-white px-2 py-1.5 font-mono text-sm break-all text-slate-900">
-          {secret}
-        </code>
-        <div className="mt-2">
-          <CopyButton text={secret} label="Copy secret" fallbackTargetId={id} />
-        </div>
-      </div>
+      <SecretOnce
+        title="This signing secret will not be shown again."
+        hint={
+          <>
+            Store it with the receiver: it verifies <code>X-Torsh-Signature</code> = <code>sha256=</code>HMAC-SHA256(secret, timestamp + &quot;.&quot; + body).
+          </>
+        }
+        value={secret}
+        label="Webhook signing secret"
+        copyLabel="Copy secret"
+      />
       <div className="flex justify-end">
         <Button variant="primary" onClick={onDone}>
           Done

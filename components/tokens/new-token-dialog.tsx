@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { createTokenAction } from '@/app/(dashboard)/tokens/actions';
 import { describePermission } from '@/components/admin/permission-info';
 import { CheckboxList } from '@/components/forms/checkbox-list';
@@ -9,7 +9,7 @@ import { DialogActions } from '@/components/forms/dialog-actions';
 import { TextField } from '@/components/forms/text-field';
 import { Button } from '@/components/ui/button';
 import { CommandSnippet } from '@/components/ui/command-snippet';
-import { CopyButton } from '@/components/ui/copy-button';
+import { SecretOnce } from '@/components/ui/secret-once';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import type { Permission } from '@/lib/engine/access/permissions';
@@ -135,24 +135,16 @@ function NewTokenForm({ permissions, onCancel, onPendingChange, onCreated }: New
 }
 
 function TokenSecret({ token, onDone }: { token: string; onDone: () => void }) {
-  const id = useId();
   const origin = useOrigin();
   return (
     <div className="space-y-4">
-      <div className="rounded-md border border-amber-300 bg-amber-50 p-3">
-        <p className="text-sm font-medium text-amber-900">This token will not be shown again.</p>
-        <p className="mt-0.5 text-xs text-amber-800">Copy it now and store it in your CI secrets or a password manager.</p>
-        <code
-          id={id}
-          aria-label="New token secret"
-          className="mt-2 block rounded border border-amber-200 bg-white px-2 py-1.5 font-mono text-sm break-all text-slate-900"
-        >
-          {token}
-        </code>
-        <div className="mt-2">
-          <CopyButton text={token} label="Copy token" fallbackTargetId={id} />
-        </div>
-      </div>
+      <SecretOnce
+        title="This token will not be shown again."
+        hint="Copy it now and store it in your CI secrets or a password manager."
+        value={token}
+        label="New token secret"
+        copyLabel="Copy token"
+      />
       <div className="space-y-1.5">
         <p className="text-sm font-medium text-slate-900">Use it</p>
         <CommandSnippet command={`curl -H "Authorization: Bearer ${token}" ${origin}/api/v1/me`} label="Copy command" />
