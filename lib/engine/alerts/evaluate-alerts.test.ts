@@ -225,7 +225,7 @@ describe('previewRule', () => {
     repeat(3, () => download(10, 500));
     engine.metrics.flush();
     const to = T0 + 50_000;
-    const { step, points } = previewRule(engine, { series: SERIES.download, dim: '', stat: 'bytes', windowMs: 5 * MIN, from: to - 60 * MIN, to });
+    const { step, points } = previewRule(engine, SYSTEM, { series: SERIES.download, dim: '', stat: 'bytes', windowMs: 5 * MIN, from: to - 60 * MIN, to });
     expect(step).toBe(MIN);
     expect(points.at(-1)).toEqual({ t: to, value: 1500 });
     expect(points.filter((p) => p.value !== 0).every((p) => p.t > T0 - MIN && p.value === 1500)).toBe(true);

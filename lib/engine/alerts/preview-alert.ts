@@ -1,4 +1,6 @@
+import type { Actor } from '../actor';
 import type { Engine } from '../engine';
+import { assertDimVisible } from '../metrics/metric-series';
 import { RES_MINUTE } from '../metrics/metric-event';
 import { stepFor, type TimeRange } from '../metrics/query-rollups';
 import type { AlertStat } from './alert-stat';
@@ -15,8 +17,11 @@ const MAX_POINTS = 120;
  */
 export function previewRule(
   engine: Engine,
+  actor: Actor,
   q: { series: string; dim: string; stat: AlertStat; windowMs: number } & TimeRange,
 ): { step: number; points: PreviewPoint[] } {
+  // The same rule as the series API: a package's figures by its statistics rule, a user's by ManageUsers.
+  assertDimVisible(engine, actor, q.dim);
   const span = q.to - q.from;
   const step = Math.max(stepFor(q), Math.ceil(span / MAX_POINTS / RES_MINUTE) * RES_MINUTE);
   const rule = { series: q.series, dim: q.dim, stat: q.stat, windowMs: q.windowMs };

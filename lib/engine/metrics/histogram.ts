@@ -40,10 +40,6 @@ function slotValue(slot: number): number {
   return slot === 0 ? 0 : bucketValue(slot - 1 + MIN_INDEX);
 }
 
-export function addToHistogram(h: Histogram, value: number, n = 1): void {
-  h[slotOf(value)] += n;
-}
-
 export function mergeHistograms(into: Histogram, from: Histogram): Histogram {
   for (let i = 0; i < SLOTS; i++) into[i] += from[i];
   return into;
@@ -113,10 +109,6 @@ export function percentiles(h: Histogram, ps: readonly number[], min: number | n
     out.push(v);
   }
   return out;
-}
-
-export function percentile(h: Histogram, p: number, min: number | null, max: number | null): number | null {
-  return percentiles(h, [p], min, max)[0];
 }
 
 /** The exact nearest-rank percentile of raw values (what tests and reports compare against). */

@@ -13,7 +13,7 @@ export type SeriesView = { series: string; dim: string; from: number; to: number
  * and admins); a user's dim names a person's activity, so it needs ManageUsers (as the report's
  * user statistics do).
  */
-function assertDimVisible(engine: Engine, actor: Actor, dim: string): void {
+export function assertDimVisible(engine: Engine, actor: Actor, dim: string): void {
   if (dim.startsWith('u:') && !actor.permissions.has('ManageUsers')) {
     throw new AppError('FORBIDDEN', `${actor.name} may not see one user's activity (ManageUsers)`);
   }

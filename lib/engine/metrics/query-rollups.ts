@@ -91,16 +91,6 @@ export function summarizeRange(engine: Engine, q: { series: string; dim?: string
   return summarize(agg);
 }
 
-/** All-time totals of one series and dim (count, ok, bytes…), queued events included. */
-export function allTime(engine: Engine, series: string, dim = ''): Summary {
-  const r = engine.db.$client
-    .prepare('SELECT dim, bucket, count, ok, errors, bytes, vsum, vmin, vmax, hist FROM metric_rollups WHERE series = ? AND dim = ? AND res = ? AND bucket = 0')
-    .get(series, dim, RES_TOTAL) as RollupRow | undefined;
-  const s = summarize(r ? addStored(emptyAgg(), r) : emptyAgg());
-  const p = engine.metrics.pending(series, dim);
-  return { ...s, count: s.count + p.count, ok: s.ok + p.ok, bytes: s.bytes + p.bytes };
-}
-
 /** A sensible step for a range: about 60–240 points, in whole minutes or hours. */
 export function stepFor(range: TimeRange): number {
   const span = range.to - range.from;

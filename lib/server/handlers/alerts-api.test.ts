@@ -113,4 +113,15 @@ describe('alerts API', () => {
     expect(body.points.every((p: { value: number }) => p.value === 0)).toBe(true);
     expect((await call('GET', `/api/v1/alerts/preview?series=Download!&stat=count&window=300000&from=0&to=1`, viewer.token)).status).toBe(400);
   });
+
+  it("preview of one user's series needs ManageUsers, as the series API does", async () => {
+    const to = Date.now();
+    const path = `/api/v1/alerts/preview?series=download&dim=u:1&stat=count&window=300000&from=${to - 3_600_000}&to=${to}`;
+    const denied = await call('GET', path, viewer.token);
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error.code).toBe('FORBIDDEN');
+    const ok = await call('GET', path, admin.token);
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).points.length).toBeGreaterThan(10);
+  });
 });

@@ -103,7 +103,7 @@ export const previewAlertHandler = route({
   run: ({ query, ctx }) => {
     assertCanRead(ctx.actor);
     const q = { series: query.series, dim: query.dim, stat: query.stat, windowMs: query.window, from: query.from, to: query.to };
-    return Response.json({ ...query, ...previewRule(ctx.engine, q) });
+    return Response.json({ ...query, ...previewRule(ctx.engine, ctx.actor, q) });
   },
 });
 
