@@ -5,7 +5,7 @@ import { acknowledgeAlert, silenceRule } from '@/lib/engine/alerts/alert-actions
 import { createRule, deleteRule, updateRule } from '@/lib/engine/alerts/alert-rules';
 import { evaluateAlerts } from '@/lib/engine/alerts/evaluate-alerts';
 import { sendTestNotification } from '@/lib/engine/alerts/notify-webhooks';
-import { createWebhook, deleteWebhook } from '@/lib/engine/alerts/webhooks';
+import { createWebhook, deleteWebhook, webhookOrigin } from '@/lib/engine/alerts/webhooks';
 import { action } from '@/lib/server/action';
 import { jobQueue } from '@/lib/server/jobs';
 import { ZAlertRuleInput, ZIdParams, ZSilenceAction, ZUpdateRuleAction, ZWebhookInput } from '@/lib/validations/alerts';
@@ -55,7 +55,7 @@ export const evaluateAlertsAction = action({
 export const createWebhookAction = action({
   permission: 'ManageAlerts',
   input: ZWebhookInput,
-  audit: { action: 'webhook.create', target: (i) => `${i.name}: ${i.url}` },
+  audit: { action: 'webhook.create', target: (i) => `${i.name}: ${webhookOrigin(i.url)}` },
   run: (i, ctx) => createWebhook(ctx.engine, ctx.actor, i),
 });
 

@@ -89,13 +89,29 @@ export function createWebhook(
   return { webhook: toView(engine, row), secret };
 }
 
-export function listWebhooks(engine: Engine): WebhookView[] {
+/**
+ * A webhook URL as far as its host: many receivers (Slack, Teams) carry their credential in the
+ * path or query, and a URL may hold user:password. This is what the audit log and readers
+ * without ManageAlerts see.
+ */
+export function webhookOrigin(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/…`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/** `fullUrls`: the whole URL (for those who manage webhooks), else only its origin. */
+export function listWebhooks(engine: Engine, fullUrls = true): WebhookView[] {
   return engine.db
     .select()
     .from(webhooks)
     .orderBy(webhooks.name, webhooks.id)
     .all()
-    .map((r) => toView(engine, r));
+    .map((r) => toView(engine, r))
+    .map((v) => (fullUrls ? v : { ...v, url: webhookOrigin(v.url) }));
 }
 
 export function getWebhook(engine: Engine, id: number): WebhookView {

@@ -88,6 +88,23 @@ describe('alerts API', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("a webhook URL's path and credentials (a Slack URL is its own secret) reach only ManageAlerts holders, never the audit log", async () => {
+    const url = 'https://bot:pw@hooks.slack.example/services/T000/B000/XXSECRETXX?token=qq';
+    const res = await call('POST', '/api/v1/alerts/webhooks', admin.token, { name: 'slack', url });
+    expect(res.status).toBe(201);
+    const forAdmin = (await (await call('GET', '/api/v1/alerts/webhooks', admin.token)).json()).webhooks;
+    expect(forAdmin.find((w: { name: string }) => w.name === 'slack').url).toBe(url);
+    const viewerText = await (await call('GET', '/api/v1/alerts/webhooks', viewer.token)).text();
+    expect(JSON.parse(viewerText).webhooks.find((w: { name: string }) => w.name === 'slack').url).toBe('https://hooks.slack.example/…');
+    expect(viewerText).not.toContain('XXSECRETXX');
+    expect(viewerText).not.toContain('pw@');
+    const audited = JSON.stringify(t.engine.db.select().from(auditEvents).all());
+    expect(audited).toContain('slack: https://hooks.slack.example/…');
+    expect(audited).not.toContain('XXSECRETXX');
+    const { webhook } = await res.json();
+    expect((await call('DELETE', `/api/v1/alerts/webhooks/${webhook.id}`, admin.token)).status).toBe(200);
+  });
+
   it('evaluate now fires a rule whose condition holds, and the alert shows as active', async () => {
     const res = await call('POST', '/api/v1/alerts/rules', admin.token, { ...RULE, name: 'no downloads', stat: 'count', kind: 'minimum', threshold: 1, for_ms: 0 });
     const rule = await res.json();

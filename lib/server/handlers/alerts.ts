@@ -7,7 +7,7 @@ import { evaluateAlerts } from '@/lib/engine/alerts/evaluate-alerts';
 import { listActiveAlerts, listAlertHistory } from '@/lib/engine/alerts/list-alerts';
 import { sendTestNotification } from '@/lib/engine/alerts/notify-webhooks';
 import { previewRule } from '@/lib/engine/alerts/preview-alert';
-import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from '@/lib/engine/alerts/webhooks';
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, webhookOrigin } from '@/lib/engine/alerts/webhooks';
 import { ZAlertRuleInput, ZAlertRulePatch, ZAlertsQuery, ZIdParams, ZPreviewQuery, ZSilenceInput, ZWebhookInput } from '@/lib/validations/alerts';
 import { jobQueue } from '../jobs';
 import { route } from '../route';
@@ -113,7 +113,7 @@ export const listWebhooksHandler = route({
   params: NO_PARAMS,
   run: ({ ctx }) => {
     assertCanRead(ctx.actor);
-    return Response.json({ webhooks: listWebhooks(ctx.engine) });
+    return Response.json({ webhooks: listWebhooks(ctx.engine, ctx.actor.permissions.has('ManageAlerts')) });
   },
 });
 
@@ -122,7 +122,7 @@ export const createWebhookHandler = route({
   permission: 'ManageAlerts',
   params: NO_PARAMS,
   json: ZWebhookInput,
-  audit: { action: 'webhook.create', target: (_p, json) => `${json.name}: ${json.url}` },
+  audit: { action: 'webhook.create', target: (_p, json) => `${json.name}: ${webhookOrigin(json.url)}` },
   run: ({ json, ctx }) => Response.json(createWebhook(ctx.engine, ctx.actor, json), { status: 201 }),
 });
 
