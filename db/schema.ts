@@ -310,10 +310,114 @@ export const changes = sqliteTable(
     size: integer('size'),
     /** Kind-specific fields (channel name, visibility…) as JSON. */
     data: text('data'),
+    /**
+     * Whether anonymous followers (mirrors) may see this change: the package was public when it
+     * was committed (a visibility change: public before or after it).
+     */
+    public: integer('public', { mode: 'boolean' }).notNull().default(false),
     createdAt: ms('created_at').notNull(),
   },
-  (t) => [index('changes_name_idx').on(t.name, t.seq)],
+  (t) => [index('changes_name_idx').on(t.name, t.seq), index('changes_public_idx').on(t.public, t.seq)],
 );
+
+/** Mirrors registered on the origin (ManageMirrors): probed by health-check jobs. */
+export const mirrors = sqliteTable(
+  'mirrors',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Base URL (scheme, host, port, optional path prefix), without a trailing slash. */
+    url: text('url').notNull(),
+    region: text('region').notNull(),
+    /** Lower is preferred (priority selection). */
+    priority: integer('priority').notNull().default(100),
+    /** Share of weighted-random selection (≥ 1). */
+    weight: integer('weight').notNull().default(100),
+    state: text('state', { enum: ['healthy', 'degraded', 'unhealthy'] }).notNull(),
+    /** Consecutive probe results pointing away from the current state (no flapping). */
+    pendingState: text('pending_state', { enum: ['healthy', 'degraded', 'unhealthy'] }),
+    pendingCount: integer('pending_count').notNull().default(0),
+    lastCheckAt: ms('last_check_at'),
+    lastLatencyMs: real('last_latency_ms'),
+    /** Feed position the mirror reported, and its lag behind the origin's head (changes, seconds). */
+    position: integer('position'),
+    lagChanges: integer('lag_changes'),
+    lagSeconds: real('lag_seconds'),
+    /** Requests the mirror is serving (its health reports it): least-loaded selection. */
+    load: integer('load'),
+    bytesHeld: integer('bytes_held'),
+    lastError: text('last_error'),
+    stateChangedAt: ms('state_changed_at').notNull(),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('mirrors_url_uq').on(t.url)],
+);
+
+/** Every health probe of a mirror (the history and the state timeline); pruned by age. */
+export const mirrorChecks = sqliteTable(
+  'mirror_checks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    mirrorId: integer('mirror_id')
+      .notNull()
+      .references(() => mirrors.id, { onDelete: 'cascade' }),
+    at: ms('at').notNull(),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    httpStatus: integer('http_status'),
+    latencyMs: real('latency_ms'),
+    lagChanges: integer('lag_changes'),
+    /** The mirror's state after this probe. */
+    state: text('state', { enum: ['healthy', 'degraded', 'unhealthy'] }).notNull(),
+    error: text('error'),
+  },
+  (t) => [index('mirror_checks_mirror_idx').on(t.mirrorId, t.at), index('mirror_checks_at_idx').on(t.at)],
+);
+
+/** Client address ranges → region (geographic selection when the client names none). */
+export const regionRanges = sqliteTable('region_ranges', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** CIDR, IPv4 or IPv6. */
+  cidr: text('cidr').notNull(),
+  region: text('region').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+/** Edge caches registered on the origin (ManageCdn): stats collected by a job, purged on change. */
+export const edges = sqliteTable(
+  'edges',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    url: text('url').notNull(),
+    region: text('region').notNull(),
+    /** A label: self-hosted, cloudflare, fastly… */
+    provider: text('provider').notNull().default('torsh-edge'),
+    /** The edge's --purge-token: sent to the edge only, never returned by the API nor logged. */
+    purgeToken: text('purge_token').notNull(),
+    state: text('state', { enum: ['healthy', 'degraded', 'unhealthy'] }).notNull(),
+    failures: integer('failures').notNull().default(0),
+    lastCheckAt: ms('last_check_at'),
+    lastError: text('last_error'),
+    /** The edge's counters at the last collection (JSON), to record deltas; a drop means it restarted. */
+    lastStats: text('last_stats'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('edges_url_uq').on(t.url)],
+);
+
+/** A mirror process's own position in its upstream's change feed (one row per upstream). */
+export const mirrorSync = sqliteTable('mirror_sync', {
+  upstream: text('upstream').primaryKey(),
+  /** Every change with seq ≤ position is applied (blobs fetched and verified). */
+  position: integer('position').notNull().default(0),
+  /** The upstream's newest seq, as last seen. */
+  head: integer('head').notNull().default(0),
+  lastContactAt: ms('last_contact_at'),
+  /** When the mirror last knew itself caught up with the upstream. */
+  caughtUpAt: ms('caught_up_at'),
+  lastError: text('last_error'),
+  updatedAt: ms('updated_at').notNull(),
+});
 
 /**
  * Blobs and temp files that a publish in progress holds: garbage collection and the temp sweep
@@ -589,3 +693,9 @@ export type AlertStateRow = typeof alertStates.$inferSelect;
 export type AlertEventRow = typeof alertEvents.$inferSelect;
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type MirrorRow = typeof mirrors.$inferSelect;
+export type MirrorCheckRow = typeof mirrorChecks.$inferSelect;
+export type MirrorState = MirrorRow['state'];
+export type EdgeRow = typeof edges.$inferSelect;
+export type RegionRangeRow = typeof regionRanges.$inferSelect;
+export type MirrorSyncRow = typeof mirrorSync.$inferSelect;
