@@ -10,6 +10,7 @@ import { registerLogin } from './commands/login';
 import { registerPack } from './commands/pack';
 import { registerPublish } from './commands/publish';
 import { registerSearch } from './commands/search';
+import { registerServe } from './commands/serve';
 import { registerSign } from './commands/sign';
 import { registerYank } from './commands/yank';
 import { DEFAULT_REGISTRY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './config';
@@ -70,6 +71,7 @@ export function buildProgram(): Command {
   registerSign(program);
   registerCrypt(program);
   registerCache(program);
+  registerServe(program);
 
   for (const cmd of leaves(program)) {
     for (const option of globalOptions()) cmd.addOption(option);
