@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export type ResultsSection = 'registry' | 'encryption' | 'cli' | 'browser-upload' | 'metrics';
+export type ResultsSection = 'registry' | 'encryption' | 'cli' | 'browser-upload' | 'metrics' | 'distribution';
 
 const TITLES: Record<ResultsSection, string> = {
   registry: '## Registry: publish, download and load (`bench/run.ts`)',
@@ -10,6 +10,7 @@ const TITLES: Record<ResultsSection, string> = {
   cli: '## CLI (`bench/cli.ts`)',
   'browser-upload': '## Browser upload (`bench/browser-upload.ts`)',
   metrics: '## Metrics store and dashboards (`bench/metrics.ts`)',
+  distribution: '## Distribution: edge cache, mirror sync, publish to visible (`bench/distribution.ts`)',
 };
 
 const BENCH_DIR = path.resolve(__dirname, '..');
