@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setVisibility } from '@/lib/engine/access/manage-package-access';
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { startApiTestServer, type ApiTestServer } from './test-support/api-test-server';
-import { startNginx, type Nginx } from './test-support/nginx';
+import { NGINX_TEMPLATE, startNginx, type Nginx } from './test-support/nginx';
 
 // docs/DEPLOY.md's nginx configuration (docs/nginx/torsh-cache.conf, read as is) run by Debian's
 // nginx in front of a real origin: what a third-party cache keeps is decided by the origin's
@@ -90,5 +92,12 @@ describe('nginx proxy_cache in front of the origin (docs/nginx/torsh-cache.conf)
     expect(res.status).toBe(200);
     expect(res.headers.get('x-cache-status')).toBeNull();
     expect((await fetch(`${nginx.url}/api/v1/packages/secret-model`)).status).toBe(404);
+  });
+
+  it('docs/DEPLOY.md shows this very file (without its comments)', () => {
+    const lines = (text: string) => text.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+    const deploy = readFileSync(nodePath.join(__dirname, '..', '..', 'docs', 'DEPLOY.md'), 'utf8');
+    const block = /```nginx\n([\s\S]*?)```/.exec(deploy)?.[1] ?? '';
+    expect(lines(block)).toEqual(lines(readFileSync(NGINX_TEMPLATE, 'utf8')));
   });
 });
