@@ -122,6 +122,14 @@ describe('downloadFromLocations', () => {
     expect(corrupt.requests[0].authorization).toBeUndefined();
   });
 
+  it("the origin's entry is reached through the configured registry (its own timeout and retries), not by its URL", async () => {
+    const { cfg, failover, out } = await setup();
+    const elsewhere = await deadUrl();
+    const result = await downloadFromLocations(cfg, failover, target, [loc(dl(elsewhere), 'origin', null)], out, { cache: null });
+    expect(result.source).toMatchObject({ url: dl(origin.url), kind: 'origin' });
+    expect(result.failures).toEqual([]);
+  });
+
   it('retries a 503 in place (max_retries) before failing over', async () => {
     const flaky = await mirror((req, res, n) => {
       if (n === 1) {

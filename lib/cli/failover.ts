@@ -41,7 +41,7 @@ export async function fetchLocations(cfg: Config, fo: FailoverConfig, target: Fe
     answer = (await requestJson<LocationsAnswer>({ ...cfg, retries: 0, timeoutMs: fo.attemptTimeoutMs || cfg.timeoutMs }, { method: 'GET', path: `/api/v1/packages/${enc(target.name)}/${enc(target.version)}/locations${query}` })).body;
   } catch (err) {
     if (err instanceof HttpError && (err.status === 404 || err.status === 405 || err.status === 501)) return null;
-    if (err instanceof CliError && !(err instanceof HttpError) && !(err instanceof NetworkError)) throw err;
+    // Locations are an optimisation: whatever went wrong, the registry's own route still works.
     note(`torsh: warning: could not get the locations of ${target.name}@${target.version} (${(err as Error).message}); downloading from the registry\n`);
     return null;
   }
@@ -82,40 +82,45 @@ export type FailoverOptions = {
   memory?: FailoverMemory | null;
 };
 
+/** The mirrors and edges of a locations answer; the origin's entry is reached through the configured registry instead. */
+export function namedLocations(cfg: Config, target: FetchTarget, locations: Location[]): Location[] {
+  const own = registryLocation(cfg, target).url;
+  return locations.filter((loc) => loc.kind !== 'origin' && loc.url !== own);
+}
+
 /**
- * Tries `locations` in order (then the registry's own download if it is not among them): each
- * with `attemptTimeoutMs` of allowed silence and `maxRetries` retries `retryDelayMs` apart for
- * transient failures; the bytes stream to OUT.partial while hashed and must match the registry's
- * digest (`target.digest`, never a location's header), else the next location is tried. The
- * token goes only to the registry's own origin. A partial body left by a location that dropped
- * the connection is resumed at the next one (Range + If-Range on the digest ETag); the digest
- * check covers the joined bytes, and a resumed mismatch is refetched from the start.
+ * Tries the mirrors and edges in `locations` in order, then the registry's own download route:
+ * each mirror or edge with `attemptTimeoutMs` of allowed silence and `maxRetries` retries
+ * `retryDelayMs` apart for transient failures; the registry as every download did before
+ * (`--timeout`, `--retries` with backoff). The origin's own entry is not fetched by its URL: the
+ * registry the user configured is the same server, reached the way the user chose (a proxy, a
+ * cache), with the token. The bytes stream to OUT.partial while hashed and must match the
+ * registry's digest (`target.digest`, never a location's header), else the next location is
+ * tried. The token goes only to the registry's origin. A body cut off at one location is resumed
+ * at the next (Range + If-Range on the digest ETag); the digest covers the joined bytes, and a
+ * resumed mismatch is fetched again from the start.
  */
 export async function downloadFromLocations(cfg: Config, fo: FailoverConfig, target: FetchTarget, locations: Location[], out: string, opts: FailoverOptions): Promise<FailoverResult> {
-  const all = [...locations];
-  const own = registryLocation(cfg, target);
-  if (!all.some((loc) => loc.url === own.url)) all.push(own);
-  const ordered = !fo.failback && opts.memory ? await opts.memory.order(all) : all;
+  const named = namedLocations(cfg, target, locations);
+  const ordered = [...(!fo.failback && opts.memory ? await opts.memory.order(named) : named), registryLocation(cfg, target)];
   const attemptCfg: Config = { ...cfg, timeoutMs: fo.attemptTimeoutMs, retries: fo.maxRetries };
   const failures: Failure[] = [];
   let lastError: unknown = null;
   for (const [i, loc] of ordered.entries()) {
     const label = describeLocation(loc);
+    const isRegistry = i === ordered.length - 1;
     try {
-      const result = await fetchPackage(attemptCfg, target, out, opts.cache, {
-        url: loc.url,
-        label,
-        retryable: isTransient,
-        delay: () => fo.retryDelayMs,
-      });
-      if (!fo.failback) await opts.memory?.succeeded(loc.url);
+      const result = isRegistry
+        ? await fetchPackage(cfg, target, out, opts.cache)
+        : await fetchPackage(attemptCfg, target, out, opts.cache, { url: loc.url, label, retryable: isTransient, delay: () => fo.retryDelayMs });
+      if (!fo.failback && !isRegistry) await opts.memory?.succeeded(loc.url);
       return { ...result, source: result.fromCache ? null : loc, failures };
     } catch (err) {
       if (!worthFailingOver(err)) throw err;
       lastError = err;
       const message = (err as Error).message;
       failures.push({ url: loc.url, kind: loc.kind, error: message });
-      if (!fo.failback) await opts.memory?.failed(loc.url);
+      if (!fo.failback && !isRegistry) await opts.memory?.failed(loc.url);
       const next = ordered[i + 1];
       note(`torsh: ${label} failed: ${message}${next ? `; trying ${describeLocation(next)}` : ''}\n`);
     }

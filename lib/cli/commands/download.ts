@@ -6,7 +6,7 @@ import { isValidVersion } from '../../engine/format';
 import { verifyDigest } from '../../engine/security/signing';
 import { isChannelName } from '../channel-name';
 import { withFailoverFlags, type Config, type FailoverFlags } from '../config';
-import { describeLocation, downloadFromLocations, fetchLocations, registryLocation, type Failure, type Location } from '../failover';
+import { describeLocation, downloadFromLocations, fetchLocations, namedLocations, registryLocation, type Failure, type Location } from '../failover';
 import { FailoverMemory } from '../failover-memory';
 import { configOf, parseSpec } from '../context';
 import { CliError, EXIT, NetworkError } from '../exit-codes';
@@ -117,8 +117,10 @@ type Fetched = FetchResult & { source: Location | null; failures: Failure[]; loc
 async function fetchWithFailover(cfg: Config, flags: FailoverFlags, target: FetchTarget, out: string, cache: PackageCache | null): Promise<Fetched> {
   const fo = withFailoverFlags(cfg.failover, flags);
   const cached = cache ? await cache.find(target.digest) : null;
-  const locations = fo.enabled && !cached ? await fetchLocations(cfg, fo, target) : null;
-  if (!locations) {
+  const located = fo.enabled && !cached ? await fetchLocations(cfg, fo, target) : null;
+  const locations = located ? namedLocations(cfg, target, located) : [];
+  if (locations.length === 0) {
+    // No mirror or edge holds it (or no locations route): the registry's own download, as always.
     const result = await fetchPackage(cfg, target, out, cache);
     return { ...result, source: result.fromCache ? null : registryLocation(cfg, target), failures: [], located: false };
   }
