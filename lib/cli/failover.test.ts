@@ -1,7 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,49 +12,19 @@ import { FailoverMemory } from './failover-memory';
 import type { FetchTarget } from './fetch-package';
 import { PackageCache } from './package-cache';
 import { startFakeRegistry, type FakeRegistry } from './test-support/fake-registry';
-import { listenOnLoopback } from './test-support/loopback';
+import { deadUrl, serveBytes, serveCorrupted, startMirror, type MirrorHandler, type TestMirror } from './test-support/mirrors';
 import { torshInProcess } from './test-support/run-in-process';
 import { cliHome, removeHomes } from './test-support/run-torsh';
 
 // Real servers on loopback: the origin (the API server over a temp engine) and node:http servers
 // playing mirrors that are dead, silent, corrupting, flaky or cut off mid-body.
 
-type Mirror = { url: string; requests: http.IncomingHttpHeaders[]; close: () => Promise<void> };
 const closers: (() => Promise<void>)[] = [];
 
-async function mirror(handle: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void): Promise<Mirror> {
-  const requests: http.IncomingHttpHeaders[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push(req.headers);
-    handle(req, res, requests.length);
-  });
-  const { url, close } = await listenOnLoopback(server);
-  closers.push(close);
-  return { url, requests, close };
-}
-
-/** Serves `body` like a mirror would (ETag, digest header, Range). */
-function serveBytes(body: Buffer, digest: string) {
-  return (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const headers = { etag: `"sha256:${digest}"`, 'x-torsh-digest': `sha256:${digest}`, 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' };
-    const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    if (m && req.headers['if-range'] === headers.etag) {
-      const start = Number(m[1]);
-      res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}`, 'content-length': body.length - start });
-      return res.end(body.subarray(start));
-    }
-    res.writeHead(200, { ...headers, 'content-length': body.length });
-    res.end(body);
-  };
-}
-
-/** A port nobody listens on: connection refused. */
-async function deadUrl(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return `http://127.0.0.1:${port}`;
+async function mirror(handle: MirrorHandler): Promise<TestMirror> {
+  const m = await startMirror(handle);
+  closers.push(m.close);
+  return m;
 }
 
 let origin: ApiTestServer;
@@ -90,11 +58,7 @@ describe('downloadFromLocations', () => {
   it('skips a dead mirror, a silent one (timeout) and a corrupting one; the next serves and is verified', async () => {
     const dead = await deadUrl();
     const silent = await mirror(() => undefined); // accepts, never answers
-    const corrupt = await mirror((req, res) => {
-      const wrong = Buffer.from(bytes);
-      wrong[wrong.length >> 1] ^= 0xff;
-      serveBytes(wrong, target.digest)(req, res); // claims the right digest in its headers
-    });
+    const corrupt = await mirror(serveCorrupted(bytes, target.digest)); // claims the right digest in its headers
     const good = await mirror(serveBytes(bytes, target.digest));
     const { cfg, failover, out } = await setup({ attemptTimeoutMs: 300 });
     const result = await downloadFromLocations(cfg, failover, target, [loc(dl(dead)), loc(dl(silent.url)), loc(dl(corrupt.url), 'edge', null), loc(dl(good.url), 'mirror', 'us-east')], out, { cache: null });
