@@ -18,7 +18,7 @@ export type FetchTarget = { name: string; version: string; digest: string; size:
 export type FetchResult = { path: string; digest: string; size: number; fromCache: boolean; resumed: boolean };
 /** Where the bytes come from when not the registry's own download route, and how hard to try there. */
 export type FetchSource = {
-  /** Absolute download URL (a mirror, an edge, the origin's public URL). */
+  /** Absolute download URL of a mirror or an edge. */
   url: string;
   /** Named in messages instead of "the registry". */
   label: string;
