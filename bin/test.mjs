@@ -48,12 +48,24 @@ function ensurePromtool() {
   run('install promtool', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'prometheus'], { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
+/** nginx (Debian's) runs docs/nginx/torsh-cache.conf in front of an origin in the unit tests. */
+function ensureNginx() {
+  if (existsSync('/usr/sbin/nginx') || spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status === 0) return;
+  if (process.getuid?.() !== 0) {
+    console.error('nginx is missing. Install it (apt-get install -y --no-install-recommends nginx).');
+    process.exit(1);
+  }
+  run('install nginx', 'apt-get', ['update', '-qq']);
+  run('install nginx', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'nginx'], { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const only = process.argv[2]; // optional: unit | e2e
 
 ensureChromium();
 if (only !== 'e2e') {
   ensurePromtool();
+  ensureNginx();
   run('typecheck', bin('tsc'), ['--noEmit']);
   run('unit tests', bin('vitest'), ['run']);
   run('benchmark harness tests', bin('tsx'), ['--test', ...readdirSync(path.join(root, 'bench', 'lib')).filter((f) => f.endsWith('.test.ts')).map((f) => path.join('bench', 'lib', f))]);

@@ -11,6 +11,38 @@ export type ConfigFile = {
   retries?: number;
   cache_dir?: string;
   cache_max_bytes?: number;
+  /** How `torsh download` uses the mirrors and edges the registry names (the crate's FailoverConfig). */
+  failover?: {
+    enabled?: boolean;
+    max_retries?: number;
+    retry_delay_ms?: number;
+    failback?: boolean;
+    attempt_timeout_ms?: number;
+    region?: string;
+  };
+};
+
+/**
+ * The crate's FailoverConfig (enabled, max_retries, retry_delay_ms, auto_failback) plus the
+ * per-attempt timeout and the region to ask the registry for.
+ */
+export type FailoverConfig = {
+  /** Ask the registry for the version's locations (false: download from the registry only, as before). */
+  enabled: boolean;
+  /** Retries of one location after a transient failure (5xx, 429, a dropped connection) before failing over. */
+  maxRetries: number;
+  /** Wait before each of those retries. */
+  retryDelayMs: number;
+  /**
+   * true: every download starts with the registry's order, so a recovered mirror is used again at
+   * once. false: a location that failed stays behind the others in later downloads (remembered in
+   * the cache directory) until it is the one that serves.
+   */
+  failback: boolean;
+  /** Time allowed to connect and get an answer, and the longest silence while the body streams. */
+  attemptTimeoutMs: number;
+  /** Passed as ?region= (the registry orders locations for it); null: the registry decides. */
+  region: string | null;
 };
 
 /** What every command runs with (the crate's RegistryConfig plus the local cache settings). */
@@ -25,6 +57,7 @@ export type Config = {
   cacheMaxBytes: number;
   configFile: string;
   trustFile: string;
+  failover: FailoverConfig;
 };
 
 export type GlobalFlags = { registry?: string; token?: string; timeout?: string; retries?: string };
@@ -33,6 +66,7 @@ export const DEFAULT_REGISTRY = 'http://localhost:3000';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_CACHE_MAX_BYTES = 10 * 1024 ** 3;
+export const DEFAULT_FAILOVER: FailoverConfig = { enabled: true, maxRetries: 3, retryDelayMs: 1000, failback: true, attemptTimeoutMs: 10_000, region: null };
 
 const configHome = (env: NodeJS.ProcessEnv) => env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
 
@@ -78,6 +112,53 @@ function nonNegativeInt(value: unknown, what: string): number | undefined {
   return n;
 }
 
+function bool(value: unknown, what: string): boolean | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new CliError(EXIT.USAGE, `${what} must be true or false (1 or 0), got ${JSON.stringify(value)}`);
+}
+
+const REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function regionName(value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || !REGION.test(value)) throw new CliError(EXIT.USAGE, `${what} must be a region name like eu-west, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Failover settings from the environment, then the config file's "failover" object, then defaults. */
+function loadFailover(env: NodeJS.ProcessEnv, file: ConfigFile): FailoverConfig {
+  const f = file.failover ?? {};
+  if (typeof f !== 'object' || Array.isArray(f)) throw new CliError(EXIT.USAGE, '"failover" in the config file must be a JSON object');
+  const d = DEFAULT_FAILOVER;
+  return {
+    enabled: pick(bool(env.TORSH_FAILOVER, 'TORSH_FAILOVER'), bool(f.enabled, 'failover.enabled')) ?? d.enabled,
+    maxRetries: pick(nonNegativeInt(env.TORSH_FAILOVER_MAX_RETRIES, 'TORSH_FAILOVER_MAX_RETRIES'), nonNegativeInt(f.max_retries, 'failover.max_retries')) ?? d.maxRetries,
+    retryDelayMs: pick(nonNegativeInt(env.TORSH_FAILOVER_RETRY_DELAY_MS, 'TORSH_FAILOVER_RETRY_DELAY_MS'), nonNegativeInt(f.retry_delay_ms, 'failover.retry_delay_ms')) ?? d.retryDelayMs,
+    failback: pick(bool(env.TORSH_FAILBACK, 'TORSH_FAILBACK'), bool(f.failback, 'failover.failback')) ?? d.failback,
+    attemptTimeoutMs:
+      pick(nonNegativeInt(env.TORSH_FAILOVER_ATTEMPT_TIMEOUT_MS, 'TORSH_FAILOVER_ATTEMPT_TIMEOUT_MS'), nonNegativeInt(f.attempt_timeout_ms, 'failover.attempt_timeout_ms')) ?? d.attemptTimeoutMs,
+    region: pick(regionName(env.TORSH_REGION, 'TORSH_REGION'), regionName(f.region, 'failover.region')) ?? d.region,
+  };
+}
+
+/** The download command's failover flags over the loaded settings. */
+export type FailoverFlags = { failover?: boolean; failback?: boolean; maxRetries?: string; retryDelay?: string; attemptTimeout?: string; region?: string };
+
+export function withFailoverFlags(fo: FailoverConfig, flags: FailoverFlags): FailoverConfig {
+  return {
+    enabled: flags.failover === false ? false : fo.enabled,
+    failback: flags.failback === false ? false : fo.failback,
+    maxRetries: nonNegativeInt(flags.maxRetries, '--max-retries') ?? fo.maxRetries,
+    retryDelayMs: nonNegativeInt(flags.retryDelay, '--retry-delay') ?? fo.retryDelayMs,
+    attemptTimeoutMs: nonNegativeInt(flags.attemptTimeout, '--attempt-timeout') ?? fo.attemptTimeoutMs,
+    region: regionName(flags.region, '--region') ?? fo.region,
+  };
+}
+
 function registryUrl(value: string): string {
   let url: URL;
   try {
@@ -110,5 +191,6 @@ export async function loadConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = pr
     cacheMaxBytes: cacheMax ?? DEFAULT_CACHE_MAX_BYTES,
     configFile,
     trustFile: trustFilePath(env),
+    failover: loadFailover(env, file),
   };
 }

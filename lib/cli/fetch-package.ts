@@ -16,6 +16,15 @@ import { withRetries } from './retry';
 
 export type FetchTarget = { name: string; version: string; digest: string; size: number };
 export type FetchResult = { path: string; digest: string; size: number; fromCache: boolean; resumed: boolean };
+/** Where the bytes come from when not the registry's own download route, and how hard to try there. */
+export type FetchSource = {
+  /** Absolute download URL of a mirror or an edge. */
+  url: string;
+  /** Named in messages instead of "the registry". */
+  label: string;
+  retryable?: (err: unknown) => boolean;
+  delay?: (retry: number) => number;
+};
 
 /** Beside `PATH.partial`: what the partial bytes are, so a later run resumes only the same package. */
 type PartialInfo = { name: string; version: string; digest: string; etag: string | null };
@@ -82,7 +91,8 @@ function contentRangeStart(res: IncomingMessage): number | null {
  * 5xx with backoff (an attempt that made progress does not use up the budget), then checks the
  * sha256 against the expected digest before renaming. A digest mismatch deletes the partial file.
  */
-export async function fetchPackage(cfg: Config, target: FetchTarget, out: string, cache: PackageCache | null): Promise<FetchResult> {
+export async function fetchPackage(cfg: Config, target: FetchTarget, out: string, cache: PackageCache | null, source?: FetchSource): Promise<FetchResult> {
+  const from = source?.label ?? 'the registry';
   const key = `${target.name}@${target.version}`;
   const partial = `${out}.partial`;
 
@@ -125,23 +135,23 @@ export async function fetchPackage(cfg: Config, target: FetchTarget, out: string
       headers.range = `bytes=${have}-`;
       headers['if-range'] = etag ?? `"sha256:${target.digest}"`;
     }
-    const res = await sendOnce(cfg, { method: 'GET', path: `/api/v1/packages/${enc(target.name)}/${enc(target.version)}/download`, headers });
+    const res = await sendOnce(cfg, { method: 'GET', path: `/api/v1/packages/${enc(target.name)}/${enc(target.version)}/download`, url: source?.url, headers });
     const status = res.statusCode ?? 0;
     if (status === 416 && have > 0) {
       res.resume();
       have = 0;
       throw new NetworkError('the partial file does not fit the package any more; starting over');
     }
-    if (status !== 200 && status !== 206) throw await httpErrorFrom(res, cfg.registry);
+    if (status !== 200 && status !== 206) throw await httpErrorFrom(res, source?.url ?? cfg.registry);
     const headerDigest = bareDigest(String(res.headers['x-torsh-digest'] ?? ''));
     if (headerDigest && headerDigest !== target.digest) {
       res.resume();
-      throw new CliError(EXIT.INTEGRITY, `the registry serves ${key} with digest sha256:${headerDigest}, but its metadata says sha256:${target.digest}`);
+      throw new CliError(EXIT.INTEGRITY, `${from} serves ${key} with digest sha256:${headerDigest}, but the registry's metadata says sha256:${target.digest}`);
     }
     if (status === 206 && contentRangeStart(res) !== have) {
       res.resume();
       have = 0;
-      throw new NetworkError('the registry answered a different range than asked; starting over');
+      throw new NetworkError(`${from} answered a different range than asked; starting over`);
     }
     if (status === 206) resumed = true;
     if (status === 200 && have > 0) {
@@ -166,7 +176,7 @@ export async function fetchPackage(cfg: Config, target: FetchTarget, out: string
       hashed = -1;
       const code = (err as NodeJS.ErrnoException).code;
       if (typeof code === 'string' && LOCAL_FS_CODES.has(code)) throw err;
-      throw isNetworkFailure(err) || !res.complete ? toNetworkError(err, cfg.registry) : err;
+      throw isNetworkFailure(err) || !res.complete ? toNetworkError(err, source?.url ?? cfg.registry, source ? 'the server' : 'the registry') : err;
     }
     have += received;
     hashed = have;
@@ -192,6 +202,8 @@ export async function fetchPackage(cfg: Config, target: FetchTarget, out: string
             retryNotice(err, n, delay);
           },
           madeProgress: () => have > before,
+          retryable: source?.retryable,
+          delay: source?.delay,
         },
       );
       if (have !== target.size) throw new NetworkError(`got ${have} bytes of ${target.size}`);

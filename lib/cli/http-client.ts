@@ -19,6 +19,8 @@ export type RequestOptions = {
   method: string;
   /** Path under the registry, e.g. /api/v1/search?q=x. */
   path: string;
+  /** An absolute URL instead of `path` (a mirror or edge the registry named); the token still goes to the registry's origin only. */
+  url?: string;
   headers?: Record<string, string>;
   json?: unknown;
   body?: StreamBody;
@@ -50,12 +52,13 @@ export function isNetworkFailure(err: unknown): boolean {
   return (typeof code === 'string' && (NETWORK_CODES.has(code) || code.startsWith('HPE_'))) || (err as Error)?.message === 'aborted';
 }
 
-export function toNetworkError(err: unknown, registry: string): NetworkError {
+/** `registry` is the URL that failed; `what` names it (default "the registry"). */
+export function toNetworkError(err: unknown, registry: string, what = 'the registry'): NetworkError {
   if (err instanceof NetworkError) return err;
   const e = err as NodeJS.ErrnoException;
   const host = new URL(registry).host;
   const reason = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' ? 'host not found' : e.message;
-  return new NetworkError(`cannot reach the registry at ${host}: ${reason}`, e.code);
+  return new NetworkError(`cannot reach ${what} at ${host}: ${reason}`, e.code);
 }
 
 /** Paths are relative to the registry URL, which may carry a path prefix (https://host/torsh). */
@@ -73,9 +76,9 @@ const MAX_REDIRECTS = 5;
  */
 export async function sendOnce(cfg: Config, opts: RequestOptions): Promise<IncomingMessage> {
   const origin = new URL(cfg.registry).origin;
-  let url = urlFor(cfg, opts.path);
+  let url = opts.url ? new URL(opts.url) : urlFor(cfg, opts.path);
   for (let hop = 0; ; hop++) {
-    const res = await sendTo(cfg, url, opts, url.origin === origin);
+    const res = await sendTo(cfg, url, opts, url.origin === origin, url.origin === origin ? 'the registry' : 'the server');
     const location = res.headers.location;
     const follow = (opts.method === 'GET' || opts.method === 'HEAD') && REDIRECTS.has(res.statusCode ?? 0) && location;
     if (!follow) return res;
@@ -86,7 +89,7 @@ export async function sendOnce(cfg: Config, opts: RequestOptions): Promise<Incom
   }
 }
 
-function sendTo(cfg: Config, url: URL, opts: RequestOptions, sameOrigin: boolean): Promise<IncomingMessage> {
+function sendTo(cfg: Config, url: URL, opts: RequestOptions, sameOrigin: boolean, what: string): Promise<IncomingMessage> {
   const headers: Record<string, string> = { 'user-agent': `torsh-cli/${CLI_VERSION} node/${process.versions.node}`, accept: 'application/json', ...opts.headers };
   if ((opts.auth ?? true) && cfg.token && sameOrigin) headers.authorization = `Bearer ${cfg.token}`;
   let payload: Buffer | null = null;
@@ -109,9 +112,9 @@ function sendTo(cfg: Config, url: URL, opts: RequestOptions, sameOrigin: boolean
     };
     const req = client.request(url, { method: opts.method, headers });
     if (cfg.timeoutMs > 0) {
-      req.setTimeout(cfg.timeoutMs, () => req.destroy(new NetworkError(`no data from the registry for ${(cfg.timeoutMs / 1000).toFixed(1)} s (timeout)`, 'ETIMEDOUT')));
+      req.setTimeout(cfg.timeoutMs, () => req.destroy(new NetworkError(`no data from ${what} for ${(cfg.timeoutMs / 1000).toFixed(1)} s (timeout)`, 'ETIMEDOUT')));
     }
-    req.on('error', (err) => settle(() => reject(toNetworkError(err, cfg.registry))));
+    req.on('error', (err) => settle(() => reject(toNetworkError(err, url.href, what))));
     if (!opts.body) {
       req.on('response', (res) => settle(() => resolve(res)));
       req.end(payload ?? undefined);

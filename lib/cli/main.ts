@@ -13,7 +13,7 @@ import { registerSearch } from './commands/search';
 import { registerServe } from './commands/serve';
 import { registerSign } from './commands/sign';
 import { registerYank } from './commands/yank';
-import { DEFAULT_REGISTRY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './config';
+import { DEFAULT_FAILOVER, DEFAULT_REGISTRY, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './config';
 import { describeError, EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { note } from './output';
 import { cleanText } from './sanitize';
@@ -26,6 +26,13 @@ const CONFIG_HELP = `Configuration (flags, then environment, then the config fil
   --retries / TORSH_RETRIES / "retries"         retries of network errors and 5xx, default ${DEFAULT_RETRIES}
   TORSH_CACHE_DIR / "cache_dir" (default $XDG_CACHE_HOME/torsh, ~/.cache/torsh)
   TORSH_CACHE_MAX_BYTES / "cache_max_bytes" (default 10 GiB)
+  download failover ("failover": {...} in the config file; see torsh download --help):
+    --no-failover / TORSH_FAILOVER / "enabled"                     default on
+    --max-retries / TORSH_FAILOVER_MAX_RETRIES / "max_retries"     default ${DEFAULT_FAILOVER.maxRetries}
+    --retry-delay / TORSH_FAILOVER_RETRY_DELAY_MS / "retry_delay_ms"  default ${DEFAULT_FAILOVER.retryDelayMs} ms
+    --no-failback / TORSH_FAILBACK / "failback"                    default on
+    --attempt-timeout / TORSH_FAILOVER_ATTEMPT_TIMEOUT_MS / "attempt_timeout_ms"  default ${DEFAULT_FAILOVER.attemptTimeoutMs} ms
+    --region / TORSH_REGION / "region"                             default: the registry decides
   config file: $TORSH_CONFIG or $XDG_CONFIG_HOME/torsh/config.json (~/.config/torsh/config.json);
   trust file: $TORSH_TRUST_FILE or $XDG_CONFIG_HOME/torsh/trusted_keys.json
   TORSH_DEBUG=1 adds stack traces to errors`;

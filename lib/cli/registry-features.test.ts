@@ -159,7 +159,8 @@ describe('torsh download NAME@CHANNEL', () => {
     const result = await cli({ 'GET /api/v1/packages/resnet/production': { json: meta() }, ...download }, ['download', 'resnet@production', '-o', `${dir}/`, '--json'], env);
     expect(result.code, result.stderr).toBe(EXIT.OK);
     expect(JSON.parse(result.stdout)).toMatchObject({ version: '1.2.0', channel: 'production', path: path.join(dir, 'resnet-1.2.0.torshpkg'), digest: `sha256:${hex}` });
-    expect(seen()).toEqual(['GET /api/v1/packages/resnet/production', 'GET /api/v1/packages/resnet/1.2.0/download']);
+    // The locations route is asked first (failover); this registry has none (404), so its own download serves.
+    expect(seen()).toEqual(['GET /api/v1/packages/resnet/production', 'GET /api/v1/packages/resnet/1.2.0/locations', 'GET /api/v1/packages/resnet/1.2.0/download']);
     expect(readFileSync(path.join(dir, 'resnet-1.2.0.torshpkg'))).toEqual(bytes);
     const index = JSON.parse(readFileSync(path.join(dir, 'cache', 'index.json'), 'utf8'));
     expect(Object.keys(index.entries)).toEqual(['resnet@1.2.0']);

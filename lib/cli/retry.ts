@@ -27,6 +27,10 @@ export type RetryOptions = {
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   /** True when the failed attempt made progress (a resumed download): the retry budget starts over. */
   madeProgress?: () => boolean;
+  /** Which errors are worth another try (default isRetryable). */
+  retryable?: (err: unknown) => boolean;
+  /** The wait before retry n (1-based; default backoffDelay). */
+  delay?: (retry: number) => number;
 };
 
 /** Runs `fn` until it succeeds, a non-retryable error is thrown, or the retries are spent. */
@@ -36,10 +40,10 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, opts: 
     try {
       return await fn(attempt);
     } catch (err) {
-      if (!isRetryable(err)) throw err;
+      if (!(opts.retryable ?? isRetryable)(err)) throw err;
       failures = opts.madeProgress?.() ? 1 : failures + 1;
       if (failures > opts.retries) throw attempt > 0 ? gaveUp(err, attempt + 1) : err;
-      const delay = backoffDelay(failures - 1);
+      const delay = opts.delay ? opts.delay(failures) : backoffDelay(failures - 1);
       opts.onRetry?.(err, failures, delay);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

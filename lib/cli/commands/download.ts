@@ -5,10 +5,12 @@ import semver from 'semver';
 import { isValidVersion } from '../../engine/format';
 import { verifyDigest } from '../../engine/security/signing';
 import { isChannelName } from '../channel-name';
-import type { Config } from '../config';
+import { withFailoverFlags, type Config, type FailoverFlags } from '../config';
+import { describeLocation, downloadFromLocations, fetchLocations, namedLocations, registryLocation, type Failure, type Location } from '../failover';
+import { FailoverMemory } from '../failover-memory';
 import { configOf, parseSpec } from '../context';
 import { CliError, EXIT, NetworkError } from '../exit-codes';
-import { fetchPackage, type FetchTarget } from '../fetch-package';
+import { fetchPackage, type FetchResult, type FetchTarget } from '../fetch-package';
 import { bareDigest } from '../hash-file';
 import { enc, requestJson } from '../http-client';
 import { note, printJson, say } from '../output';
@@ -105,6 +107,27 @@ async function outputPath(output: string | undefined, name: string, version: str
   return isDir ? packageFileIn(output, name, version) : path.resolve(output);
 }
 
+type Fetched = FetchResult & { source: Location | null; failures: Failure[]; located: boolean };
+
+/**
+ * The bytes: from the local cache, else from the locations the registry names (mirrors, edges,
+ * the origin) with failover, else — failover off, or a registry without the locations route —
+ * from the registry's own download route as before.
+ */
+async function fetchWithFailover(cfg: Config, flags: FailoverFlags, target: FetchTarget, out: string, cache: PackageCache | null): Promise<Fetched> {
+  const fo = withFailoverFlags(cfg.failover, flags);
+  const cached = cache ? await cache.find(target.digest) : null;
+  const located = fo.enabled && !cached ? await fetchLocations(cfg, fo, target) : null;
+  const locations = located ? namedLocations(cfg, target, located) : [];
+  if (locations.length === 0) {
+    // No mirror or edge holds it (or no locations route): the registry's own download, as always.
+    const result = await fetchPackage(cfg, target, out, cache);
+    return { ...result, source: result.fromCache ? null : registryLocation(cfg, target), failures: [], located: false };
+  }
+  const memory = fo.failback ? null : new FailoverMemory(cfg.cacheDir);
+  return { ...(await downloadFromLocations(cfg, fo, target, locations, out, { cache, memory })), located: true };
+}
+
 export function registerDownload(program: Command): void {
   program
     .command('download')
@@ -113,8 +136,26 @@ export function registerDownload(program: Command): void {
     .option('-o, --output <path>', 'file or directory to write to (default: ./<name>-<version>.torshpkg)')
     .option('--verify', "also check the package's Ed25519 signature against trusted keys")
     .option('--no-cache', 'neither use nor fill the local cache')
-    .option('--json', 'print the result as JSON')
-    .action(async (spec: string, opts: { output?: string; verify?: boolean; cache: boolean; json?: boolean }, cmd: Command) => {
+    .option('--json', 'print the result as JSON (with the source that served)')
+    .option('--no-failover', "download from the registry only; do not ask it for mirrors and edges (failover.enabled)")
+    .option('--region <region>', 'ask the registry for locations ordered for this region (failover.region, TORSH_REGION)')
+    .option('--attempt-timeout <ms>', 'per location: time to connect and answer, and the longest silence in the body (failover.attempt_timeout_ms)')
+    .option('--max-retries <n>', 'retries of one location after a 5xx or a dropped connection before failing over (failover.max_retries)')
+    .option('--retry-delay <ms>', 'wait between those retries (failover.retry_delay_ms)')
+    .option('--no-failback', 'keep later downloads away from a location that failed until it serves again (failover.failback)')
+    .addHelpText(
+      'after',
+      `
+Failover: the CLI asks the registry for the version's locations (healthy mirrors and edges that
+hold it, then the origin) and tries them in order; every copy is checked against the sha256 the
+registry reports, and a location that fails, stalls or sends other bytes is skipped for the next.
+stderr names the source ("served by URL (mirror eu-west)"), --json has it as "source".
+Config file "failover": {enabled, max_retries, retry_delay_ms, failback, attempt_timeout_ms, region};
+environment TORSH_FAILOVER, TORSH_FAILOVER_MAX_RETRIES, TORSH_FAILOVER_RETRY_DELAY_MS, TORSH_FAILBACK,
+TORSH_FAILOVER_ATTEMPT_TIMEOUT_MS, TORSH_REGION. Defaults: enabled, 3 retries 1000 ms apart,
+fail-back on, 10000 ms per attempt.`,
+    )
+    .action(async (spec: string, opts: FailoverFlags & { output?: string; verify?: boolean; cache: boolean; json?: boolean }, cmd: Command) => {
       const cfg = await configOf(cmd);
       const { name, selector } = parseSpec(spec);
       const cache = opts.cache ? new PackageCache(cfg.cacheDir, cfg.cacheMaxBytes) : null;
@@ -131,11 +172,24 @@ export function registerDownload(program: Command): void {
       const { target, meta, channel } = resolved;
       const signatureNote = opts.verify && meta ? await verifySignature(cfg, target, meta) : null;
       const out = await outputPath(opts.output, target.name, target.version);
-      const result = await fetchPackage(cfg, target, out, cache);
+      const result = await fetchWithFailover(cfg, opts, target, out, cache);
       if (opts.json) {
-        return printJson({ name, version: target.version, channel, path: result.path, digest: `sha256:${result.digest}`, size: result.size, from_cache: result.fromCache, resumed: result.resumed, signature: signatureNote ? meta!.signature : undefined });
+        return printJson({
+          name,
+          version: target.version,
+          channel,
+          path: result.path,
+          digest: `sha256:${result.digest}`,
+          size: result.size,
+          from_cache: result.fromCache,
+          resumed: result.resumed,
+          source: result.source ? { url: result.source.url, kind: result.source.kind, id: result.source.id ?? null, region: result.source.region ?? null } : null,
+          failed_over: result.located ? result.failures : undefined,
+          signature: signatureNote ? meta!.signature : undefined,
+        });
       }
       if (signatureNote) note(`${signatureNote}\n`);
+      if (result.located && result.source) note(`served by ${describeLocation(result.source)}\n`);
       note(`downloaded ${name}@${target.version}${channel ? ` (channel ${channel})` : ''} (${formatSize(result.size)}${result.fromCache ? ', from the cache' : ''}), sha256 verified\n`);
       say(`${result.digest}  ${result.path}\n`);
     });
