@@ -87,7 +87,21 @@ describe('edges API', () => {
     expect(edge.state.purges.at(-1)?.body).toEqual({ name: 'cdn-auto', version: '1.0.0' });
   });
 
-  it('never writes the purge token to the audit log', async () => {
+  it('purges the whole package after a visibility change and after a package delete', async () => {
+    const before = t.engine.db.$client.prepare('SELECT coalesce(max(id), 0) FROM jobs').pluck().get() as number;
+    expect((await api('/api/v1/packages/cdn-auto/access', { method: 'PATCH', body: { visibility: 'private' } })).status).toBe(200);
+    expect((await api('/api/v1/packages/cdn-auto', { method: 'DELETE' })).status).toBe(200);
+    const jobs = t.engine.db.$client.prepare('SELECT payload FROM jobs WHERE kind = ? AND id > ? ORDER BY id').pluck().all(CDN_PURGE_JOB, before) as string[];
+    expect(jobs.map((p) => JSON.parse(p))).toEqual([
+      expect.objectContaining({ target: { name: 'cdn-auto' }, reason: 'visibility' }),
+      expect.objectContaining({ target: { name: 'cdn-auto' }, reason: 'delete' }),
+    ]);
+  });
+
+  it('never writes the purge token to the audit log or the jobs', async () => {
+    const jobs = t.engine.db.$client.prepare(`SELECT payload, result, last_error FROM jobs WHERE kind LIKE 'cdn.%'`).all();
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(JSON.stringify(jobs)).not.toContain(TOKEN);
     const rows = t.engine.db.$client.prepare(`SELECT action, target FROM audit_events WHERE action LIKE 'edge.%'`).all() as { action: string; target: string }[];
     expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['edge.register', 'edge.update', 'edge.purge']));
     expect(JSON.stringify(rows)).not.toContain(TOKEN);
