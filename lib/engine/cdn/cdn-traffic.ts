@@ -20,17 +20,17 @@ export type TrafficSeries = { id: number | null; url: string | null; region: str
 export type CdnTraffic = { from: number; to: number; step: number; overall: TrafficSeries; edges: TrafficSeries[] };
 
 function trafficOf(engine: Engine, dim: string, range: TimeRange, step: number): { points: TrafficPoint[]; totals: Omit<TrafficPoint, 't'> } {
-  const read = (series: string) => seriesPoints(engine, { series, dim, step, percentiles: false, ...range }).map((p) => p.sum);
-  const requests = read(SERIES.edgeRequests);
-  const hits = read(SERIES.edgeHits);
-  const fromCache = read(SERIES.edgeBytesCache);
-  const fromOrigin = read(SERIES.edgeBytesOrigin);
-  const times = seriesPoints(engine, { series: SERIES.edgeRequests, dim, step, percentiles: false, ...range }).map((p) => p.t);
-  const points = times.map((t, i) => ({
+  const read = (series: string) => seriesPoints(engine, { series, dim, step, percentiles: false, ...range });
+  const base = read(SERIES.edgeRequests);
+  const sums = (series: string) => read(series).map((p) => p.sum);
+  const hits = sums(SERIES.edgeHits);
+  const fromCache = sums(SERIES.edgeBytesCache);
+  const fromOrigin = sums(SERIES.edgeBytesOrigin);
+  const points = base.map(({ t, sum: requests }, i) => ({
     t,
-    requests: requests[i]!,
+    requests,
     hits: hits[i]!,
-    hit_rate: requests[i]! > 0 ? hits[i]! / requests[i]! : null,
+    hit_rate: requests > 0 ? hits[i]! / requests : null,
     bytes_from_cache: fromCache[i]!,
     bytes_from_origin: fromOrigin[i]!,
   }));
