@@ -174,4 +174,31 @@ describe('purging', () => {
     expect(bodies).toEqual(expect.arrayContaining([{ name: 'resnet', version: '1.0.0' }, { name: 'resnet', version: '1.1.0' }]));
     expect(id).toBeGreaterThan(0);
   });
+
+  it('retries a purge while the edge is down, and the collection sweeps changes never enqueued', async () => {
+    const { id } = await registerEdge(engine, input());
+    await publishSample(engine, 'vit', '2.0.0');
+    setYanked(engine, SYSTEM, { name: 'vit', version: '2.0.0', yanked: true });
+    const queue = createSqliteQueue(engine);
+    edge.state.down = true;
+    const worker = startWorker(engine, cdnJobHandlers(() => queue), { schedules: cdnSchedules({}), manual: true });
+    try {
+      // Nothing enqueued the yank's purge: the scheduled collection finds it in the feed.
+      clock.advance(15_000);
+      await worker.tick();
+      await worker.tick();
+      const job = engine.db.$client.prepare(`SELECT state, attempts, last_error, payload FROM jobs WHERE kind = ?`).get(CDN_PURGE_JOB) as { state: string; attempts: number; last_error: string; payload: string };
+      expect(JSON.parse(job.payload)).toMatchObject({ edge_id: id, target: { name: 'vit', version: '2.0.0' }, reason: 'yank' });
+      expect(job).toMatchObject({ state: 'failed', attempts: 1 });
+      expect(job.last_error).toContain(edge.url);
+      expect(job.last_error).not.toContain(TOKEN);
+      edge.state.down = false;
+      clock.advance(10 * 60_000);
+      await worker.tick();
+      expect(engine.db.$client.prepare(`SELECT state FROM jobs WHERE kind = ?`).pluck().get(CDN_PURGE_JOB)).toBe('succeeded');
+      expect(edge.state.purges.at(-1)?.body).toEqual({ name: 'vit', version: '2.0.0' });
+    } finally {
+      await worker.stop();
+    }
+  });
 });
