@@ -1,8 +1,10 @@
+import { CacheHitPanel } from '@/components/cdn/cache-hit-panel';
 import { Card } from '@/components/ui/card';
 
-const PANELS = [
+type Panel = { title: string; body: string };
+
+const PANELS: Panel[] = [
   { title: 'Mirror health', body: 'Filled by mirrors once they are configured (Mirrors): each mirror’s state, latency and lag behind this origin.' },
-  { title: 'Cache hit rate', body: 'Filled by edge caches once they are registered (CDN): hits, misses and bytes served from cache.' },
   { title: 'Replication lag', body: 'Filled by replication once storage nodes are added (Replication): how far each node is behind.' },
 ];
 
@@ -10,16 +12,22 @@ const PANELS = [
 export function OpsPanels() {
   return (
     <div className="grid gap-4 md:grid-cols-3">
-      {PANELS.map((p) => (
-        <Card key={p.title} title={p.title}>
-          <div className="flex min-h-28 items-center justify-center px-4 py-6 text-center text-sm text-slate-600">
-            <p>
-              <span className="block font-medium text-slate-800">No data yet</span>
-              {p.body}
-            </p>
-          </div>
-        </Card>
-      ))}
+      <PlaceholderPanel {...PANELS[0]!} />
+      <CacheHitPanel />
+      <PlaceholderPanel {...PANELS[1]!} />
     </div>
+  );
+}
+
+function PlaceholderPanel({ title, body }: Panel) {
+  return (
+    <Card title={title}>
+      <div className="flex min-h-28 items-center justify-center px-4 py-6 text-center text-sm text-slate-600">
+        <p>
+          <span className="block font-medium text-slate-800">No data yet</span>
+          {body}
+        </p>
+      </div>
+    </Card>
   );
 }

@@ -84,6 +84,13 @@ export type ErrorCode =
   | 'ALERT_RULE_NOT_FOUND'
   | 'ALERT_NOT_FIRING'
   | 'WEBHOOK_NOT_FOUND'
+  // CDN edges (lib/engine/cdn)
+  | 'EDGE_NOT_FOUND'
+  | 'EDGE_EXISTS'
+  | 'EDGE_UNREACHABLE'
+  | 'EDGE_NOT_AN_EDGE'
+  | 'EDGE_PURGE_TOKEN_REJECTED'
+  | 'EDGE_PURGE_FAILED'
   | 'INTERNAL';
 
 export class AppError extends Error {

@@ -20,6 +20,7 @@ import {
 import { auditHandler } from './handlers/audit';
 import { channelHistoryHandler, listChannelsHandler, removeChannelHandler, setChannelHandler } from './handlers/channels';
 import { deletePackageHandler, deleteVersionHandler } from './handlers/delete';
+import { cdnTrafficHandler, listEdgesHandler, purgeEdgeHandler, registerEdgeHandler, removeEdgeHandler, updateEdgeHandler } from './handlers/edges';
 import { downloadHandler } from './handlers/download';
 import { healthHandler } from './handlers/health';
 import { cancelJobHandler, jobSummaryHandler, listJobsHandler, retryJobHandler } from './handlers/jobs';
@@ -130,6 +131,12 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'DELETE', path: '/api/v1/alerts/webhooks/:id', handler: deleteWebhookHandler },
   { method: 'POST', path: '/api/v1/alerts/webhooks/:id/test', handler: testWebhookHandler },
   { method: 'GET', path: '/api/v1/alerts/webhooks/:id/deliveries', handler: listDeliveriesHandler },
+  { method: 'GET', path: '/api/v1/edges', handler: listEdgesHandler },
+  { method: 'POST', path: '/api/v1/edges', handler: registerEdgeHandler },
+  { method: 'PATCH', path: '/api/v1/edges/:id', handler: updateEdgeHandler },
+  { method: 'DELETE', path: '/api/v1/edges/:id', handler: removeEdgeHandler },
+  { method: 'POST', path: '/api/v1/edges/:id/purge', handler: purgeEdgeHandler },
+  { method: 'GET', path: '/api/v1/cdn/traffic', handler: cdnTrafficHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */

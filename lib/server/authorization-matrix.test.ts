@@ -32,7 +32,7 @@ import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import { SYSTEM } from '@/lib/engine/actor';
 import { createRule } from '@/lib/engine/alerts/alert-rules';
 import { createWebhook } from '@/lib/engine/alerts/webhooks';
-import { alertStates } from '@/db/schema';
+import { alertStates, edges } from '@/db/schema';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';
 import type { GuardMeta, Requirement } from './guard';
@@ -452,6 +452,58 @@ Object.assign(TABLE, {
   },
   [`${J}#retryJobAction`]: { permission: 'ManageJobs', call: (c) => actionCall(`${J}#retryJobAction`, () => ({ jobId: seedJob(c, 'dead') }))(c) },
   [`${J}#cancelJobAction`]: { permission: 'ManageJobs', call: (c) => actionCall(`${J}#cancelJobAction`, () => ({ jobId: seedJob(c, 'queued') }))(c) },
+} satisfies Record<string, Row>);
+
+const ED = '/api/v1/edges';
+const CA = 'app/(dashboard)/cdn/actions.ts';
+/** An edge row at a URL nothing listens on (registering needs a live edge; the rows below change or purge this one). */
+const seedEdge = (c: Caller) =>
+  engine.db
+    .insert(edges)
+    .values({ url: `http://127.0.0.1:9/${c.tag}-${Math.random()}`, region: 'eu-west', purgeToken: 'matrix-token', state: 'healthy', createdAt: Date.now(), updatedAt: Date.now() })
+    .returning()
+    .get().id;
+
+Object.assign(TABLE, {
+  [`POST ${ED}`]: {
+    permission: 'ManageCdn',
+    expect: 'EDGE_UNREACHABLE',
+    call: routeCall(`POST ${ED}`, 'POST', ED, {}, JSON.stringify({ url: 'http://127.0.0.1:9', region: 'eu-west', purge_token: 'matrix-token' })),
+  },
+  [`PATCH ${ED}/:id`]: {
+    permission: 'ManageCdn',
+    call: (c) => {
+      const id = String(seedEdge(c));
+      return routeCall(`PATCH ${ED}/:id`, 'PATCH', `${ED}/${id}`, { id }, JSON.stringify({ region: 'us-east' }))(c);
+    },
+  },
+  [`DELETE ${ED}/:id`]: {
+    permission: 'ManageCdn',
+    call: (c) => {
+      const id = String(seedEdge(c));
+      return routeCall(`DELETE ${ED}/:id`, 'DELETE', `${ED}/${id}`, { id })(c);
+    },
+  },
+  [`POST ${ED}/:id/purge`]: {
+    permission: 'ManageCdn',
+    expect: 'EDGE_PURGE_FAILED',
+    call: (c) => {
+      const id = String(seedEdge(c));
+      return routeCall(`POST ${ED}/:id/purge`, 'POST', `${ED}/${id}/purge`, { id }, JSON.stringify({ all: true }))(c);
+    },
+  },
+  [`${CA}#registerEdgeAction`]: {
+    permission: 'ManageCdn',
+    expect: 'EDGE_UNREACHABLE',
+    call: actionCall(`${CA}#registerEdgeAction`, () => ({ url: 'http://127.0.0.1:9', region: 'eu-west', purge_token: 'matrix-token' })),
+  },
+  [`${CA}#updateEdgeAction`]: { permission: 'ManageCdn', call: (c) => actionCall(`${CA}#updateEdgeAction`, () => ({ id: seedEdge(c), provider: 'fastly' }))(c) },
+  [`${CA}#removeEdgeAction`]: { permission: 'ManageCdn', call: (c) => actionCall(`${CA}#removeEdgeAction`, () => ({ id: seedEdge(c) }))(c) },
+  [`${CA}#purgeEdgeAction`]: {
+    permission: 'ManageCdn',
+    expect: 'EDGE_PURGE_FAILED',
+    call: (c) => actionCall(`${CA}#purgeEdgeAction`, () => ({ id: seedEdge(c), target: { name: 'shared' } }))(c),
+  },
 } satisfies Record<string, Row>);
 
 const ruleInput = (c: Caller) => ({

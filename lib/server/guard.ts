@@ -5,6 +5,7 @@ import type { Permission } from '@/lib/engine/access/permissions';
 import { ANONYMOUS } from '@/lib/engine/actor';
 import { AppError } from '@/lib/engine/errors';
 import { recordAudit } from '@/lib/engine/audit/record-audit';
+import { changeHeadBefore, enqueueEdgePurgesAfter } from './cdn-purge-hook';
 import { getReadyEngine } from './engine';
 import { clientAddrFrom, resolveActor, type CookieJar, type RequestContext } from './request-context';
 import { assertNotCrossSite } from './cross-site';
@@ -74,8 +75,12 @@ export async function guarded<I, T>(
     if (spec.package && (early === undefined || spec.package(input) !== spec.package(early))) {
       authorizePackage(engine, ctx.actor, spec.permission as Permission, spec.package(input));
     }
+    const head = spec.audit ? changeHeadBefore(engine) : 0;
     const data = await run(input, ctx);
-    if (spec.audit) audit(ctx, spec.audit, input, 'ok', null);
+    if (spec.audit) {
+      audit(ctx, spec.audit, input, 'ok', null);
+      enqueueEdgePurgesAfter(engine, head);
+    }
     return { ok: true, data };
   } catch (err) {
     const error = toErrorBody(err);

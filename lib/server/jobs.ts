@@ -1,4 +1,5 @@
 import { ALERT_SCHEDULES, alertJobHandlers } from '@/lib/engine/alerts/alert-jobs';
+import { cdnJobHandlers, cdnSchedules } from '@/lib/engine/cdn/cdn-jobs';
 import type { Engine } from '@/lib/engine/engine';
 import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import type { EnqueueOptions, JobHandler, JobQueue, JobScheduleSpec } from '@/lib/engine/jobs/types';
@@ -7,10 +8,10 @@ import { HOUSEKEEPING_HANDLERS, HOUSEKEEPING_SCHEDULES } from './housekeeping-jo
 import { log } from './log';
 
 /** Every job kind this process can run. Areas add their handlers here (alerts, mirrors, backups…). */
-export const JOB_HANDLERS: JobHandler[] = [...HOUSEKEEPING_HANDLERS, ...alertJobHandlers(jobQueue)];
+export const JOB_HANDLERS: JobHandler[] = [...HOUSEKEEPING_HANDLERS, ...alertJobHandlers(jobQueue), ...cdnJobHandlers(jobQueue)];
 
 /** Recurring jobs, created or updated when the worker starts. */
-export const JOB_SCHEDULES: JobScheduleSpec[] = [...HOUSEKEEPING_SCHEDULES, ...ALERT_SCHEDULES];
+export const JOB_SCHEDULES: JobScheduleSpec[] = [...HOUSEKEEPING_SCHEDULES, ...ALERT_SCHEDULES, ...cdnSchedules()];
 
 const holder = globalThis as unknown as { __torshJobWorker?: Worker };
 

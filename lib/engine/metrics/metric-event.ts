@@ -8,6 +8,13 @@ export const SERIES = {
   /** Gauge samples, one series per gauge (value = the reading). */
   storageBytes: 'gauge.storage_bytes',
   jobBacklog: 'gauge.job_backlog',
+  /** Edge cache counters, recorded as deltas per collection (value = the delta), dim 'e:<edgeId>'. */
+  edgeRequests: 'edge.requests',
+  edgeHits: 'edge.hits',
+  edgeMisses: 'edge.misses',
+  edgeBytesCache: 'edge.bytes_cache',
+  edgeBytesOrigin: 'edge.bytes_origin',
+  edgeEvictions: 'edge.evictions',
 } as const;
 
 /**

@@ -17,6 +17,9 @@ export function assertDimVisible(engine: Engine, actor: Actor, dim: string): voi
   if (dim.startsWith('u:') && !actor.permissions.has('ManageUsers')) {
     throw new AppError('FORBIDDEN', `${actor.name} may not see one user's activity (ManageUsers)`);
   }
+  if (dim.startsWith('e:') && !actor.permissions.has('ManageCdn')) {
+    throw new AppError('FORBIDDEN', `${actor.name} may not see one edge's traffic (ManageCdn)`);
+  }
   const m = /^([pv]):(\d+)$/.exec(dim);
   if (!m) return;
   const sql =

@@ -1,4 +1,5 @@
 import { countFiringAlerts } from '../alerts/list-alerts';
+import { edgeHitRatios } from '../cdn/edge-hit-ratio';
 import type { Engine } from '../engine';
 
 /** One labelled reading of a gauge. */
@@ -43,4 +44,10 @@ export const DB_GAUGES: DbGauge[] = [
   { name: 'torsh_metrics_write_seconds', help: 'Seconds this process spent in metric write transactions since it started', read: (e) => e.metrics.stats().writeMs / 1000 },
   { name: 'torsh_metrics_record_seconds', help: 'Seconds this process spent queueing metric events (Prometheus counters included) since it started', read: (e) => e.metrics.stats().addMs / 1000 },
   { name: 'torsh_alerts_firing', help: 'Alert rules currently firing', read: countFiringAlerts },
+  {
+    name: 'torsh_edge_hit_ratio',
+    help: 'Each registered edge cache: hits / requests over its counters at the last collection (since the edge started; 0 before its first request)',
+    labelNames: ['edge', 'region'],
+    read: edgeHitRatios,
+  },
 ];
