@@ -84,6 +84,11 @@ export type ErrorCode =
   | 'ALERT_RULE_NOT_FOUND'
   | 'ALERT_NOT_FIRING'
   | 'WEBHOOK_NOT_FOUND'
+  // mirrors (lib/engine/mirrors)
+  | 'MIRROR_NOT_FOUND'
+  | 'MIRROR_EXISTS'
+  | 'MIRROR_UNREACHABLE'
+  | 'NOT_A_REGISTRY'
   | 'INTERNAL';
 
 export class AppError extends Error {

@@ -8,6 +8,10 @@ export const SERIES = {
   /** Gauge samples, one series per gauge (value = the reading). */
   storageBytes: 'gauge.storage_bytes',
   jobBacklog: 'gauge.job_backlog',
+  /** Per mirror (dim `m:<id>`), one reading per health check: 1 healthy, 0.5 degraded, 0 unhealthy. */
+  mirrorUp: 'mirror.up',
+  mirrorLatencyMs: 'mirror.latency_ms',
+  mirrorLagChanges: 'mirror.lag_changes',
 } as const;
 
 /**

@@ -17,6 +17,9 @@ export function assertDimVisible(engine: Engine, actor: Actor, dim: string): voi
   if (dim.startsWith('u:') && !actor.permissions.has('ManageUsers')) {
     throw new AppError('FORBIDDEN', `${actor.name} may not see one user's activity (ManageUsers)`);
   }
+  if (dim.startsWith('m:') && !actor.permissions.has('ManageMirrors')) {
+    throw new AppError('FORBIDDEN', `${actor.name} may not see one mirror's figures (ManageMirrors)`);
+  }
   const m = /^([pv]):(\d+)$/.exec(dim);
   if (!m) return;
   const sql =

@@ -22,6 +22,24 @@ function scalar(engine: Engine, sql: string): number {
   return Number(row ?? 0);
 }
 
+type MirrorGaugeRow = { id: number; url: string; region: string; state: string; lag_changes: number | null };
+
+function mirrorRows(engine: Engine): MirrorGaugeRow[] {
+  return engine.db.$client.prepare('SELECT id, url, region, state, lag_changes FROM mirrors ORDER BY id').all() as MirrorGaugeRow[];
+}
+
+/** 1 healthy, 0.5 degraded, 0 unhealthy (as the `mirror.up` series), labelled by the mirror's URL. */
+function mirrorUp(engine: Engine): GaugeSample[] {
+  const value: Record<string, number> = { healthy: 1, degraded: 0.5, unhealthy: 0 };
+  return mirrorRows(engine).map((m) => ({ labels: { mirror: m.url, region: m.region }, value: value[m.state] ?? 0 }));
+}
+
+function mirrorLagChanges(engine: Engine): GaugeSample[] {
+  return mirrorRows(engine)
+    .filter((m) => m.lag_changes !== null)
+    .map((m) => ({ labels: { mirror: m.url }, value: m.lag_changes! }));
+}
+
 function jobsByState(engine: Engine): GaugeSample[] {
   const rows = engine.db.$client.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as { state: string; n: number }[];
   const counts = new Map(rows.map((r) => [r.state, r.n]));
@@ -43,4 +61,6 @@ export const DB_GAUGES: DbGauge[] = [
   { name: 'torsh_metrics_write_seconds', help: 'Seconds this process spent in metric write transactions since it started', read: (e) => e.metrics.stats().writeMs / 1000 },
   { name: 'torsh_metrics_record_seconds', help: 'Seconds this process spent queueing metric events (Prometheus counters included) since it started', read: (e) => e.metrics.stats().addMs / 1000 },
   { name: 'torsh_alerts_firing', help: 'Alert rules currently firing', read: countFiringAlerts },
+  { name: 'torsh_mirror_up', help: 'Mirror health by the last checks: 1 healthy, 0.5 degraded, 0 unhealthy', labelNames: ['mirror', 'region'], read: mirrorUp },
+  { name: 'torsh_mirror_lag_changes', help: 'Changes a mirror is behind this origin, at its last successful check', labelNames: ['mirror'], read: mirrorLagChanges },
 ];
