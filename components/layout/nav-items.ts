@@ -34,6 +34,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { href: '/admin/audit', label: 'Audit log', icon: 'list', permission: 'ViewAudit' },
       { href: '/admin/jobs', label: 'Jobs', icon: 'list', permission: 'ManageJobs' },
       { href: '/admin/security', label: 'Security', icon: 'shield', permission: 'ManageSecurity' },
+      { href: '/mirrors', label: 'Mirrors', icon: 'globe', permission: 'ManageMirrors' },
     ],
   },
 ];

@@ -1,7 +1,7 @@
+import { MirrorHealthPanel } from '@/components/mirrors/mirror-health-panel';
 import { Card } from '@/components/ui/card';
 
 const PANELS = [
-  { title: 'Mirror health', body: 'Filled by mirrors once they are configured (Mirrors): each mirror’s state, latency and lag behind this origin.' },
   { title: 'Cache hit rate', body: 'Filled by edge caches once they are registered (CDN): hits, misses and bytes served from cache.' },
   { title: 'Replication lag', body: 'Filled by replication once storage nodes are added (Replication): how far each node is behind.' },
 ];
@@ -10,6 +10,7 @@ const PANELS = [
 export function OpsPanels() {
   return (
     <div className="grid gap-4 md:grid-cols-3">
+      <MirrorHealthPanel />
       {PANELS.map((p) => (
         <Card key={p.title} title={p.title}>
           <div className="flex min-h-28 items-center justify-center px-4 py-6 text-center text-sm text-slate-600">
