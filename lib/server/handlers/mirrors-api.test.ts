@@ -188,3 +188,21 @@ describe('GET /api/v1/packages/{name}/{version}/locations', () => {
     await direct.arrayBuffer();
   });
 });
+
+describe('mirror figures elsewhere', () => {
+  it('the series API shows a mirror dim to ManageMirrors holders only', async () => {
+    const now = Date.now();
+    const q = `/metrics/series?series=mirror.up&dim=m:1&from=${now - 3_600_000}&to=${now}`;
+    expect((await api('GET', q, { token: admin })).status).toBe(200);
+    const denied = await api('GET', q, { token: maintainer });
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error.message).toMatch(/ManageMirrors/);
+  });
+
+  it('/metrics exports torsh_mirror_up and torsh_mirror_lag_changes per mirror', async () => {
+    const text = await (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text();
+    expect(text).toContain(`torsh_mirror_up{mirror="${a.url}",region="lab"} 1`);
+    expect(text).toContain(`torsh_mirror_lag_changes{mirror="${b.url}"} 0`);
+  });
+});
+
