@@ -3,7 +3,7 @@ import { listRegionRanges, regionForAddress, REGION_RE } from '@/lib/engine/mirr
 import { clientRegionOf } from './client-region';
 
 /** A client names its region itself: `?region=` or this header. */
-export const TORSH_REGION_HEADER = 'x-torsh-region';
+export const CLIENT_NAMED_REGION_HEADER = 'x-torsh-region';
 
 /**
  * The client's region for geographic selection: what it asked for (`?region=`, X-Torsh-Region),
@@ -11,7 +11,7 @@ export const TORSH_REGION_HEADER = 'x-torsh-region';
  */
 export function clientRegionFor(engine: Engine, headers: Headers, asked: string | null, clientAddr: string | null): string | null {
   if (asked) return asked;
-  const header = headers.get(TORSH_REGION_HEADER)?.trim().toLowerCase();
+  const header = headers.get(CLIENT_NAMED_REGION_HEADER)?.trim().toLowerCase();
   if (header && REGION_RE.test(header)) return header;
   return clientRegionOf(headers) ?? regionForAddress(listRegionRanges(engine), clientAddr);
 }
