@@ -7,7 +7,8 @@ import { manualClock, tempEngine } from '../test-support/temp-engine';
 import { checkMirrors } from './check-mirrors';
 import { addMirror, getMirrorRow, listMirrorChecks } from './manage-mirrors';
 import { mirrorCheckConfig, type MirrorCheckConfig } from './mirror-config';
-import { mirrorSchedules, MIRROR_JOB_HANDLERS } from './mirror-jobs';
+import { createSqliteQueue } from '../jobs/sqlite-queue';
+import { mirrorSchedules, MIRROR_JOB_HANDLERS, pruneCheckJobs } from './mirror-jobs';
 import { probeMirror } from './probe-mirror';
 import { startHealthServer, type HealthServer } from './test-support/health-server';
 
@@ -144,6 +145,26 @@ describe('the mirrors.check job', () => {
     const [five] = mirrorSchedules({ TORSH_MIRROR_CHECK_INTERVAL_S: '5' });
     const f = nextCronRun(five.cron, T0);
     expect(nextCronRun(five.cron, f) - f).toBe(5_000);
+  });
+
+  it('keeps its succeeded runs an hour (failed ones as long as the queue keeps them)', () => {
+    const q = createSqliteQueue(engine);
+    const run = (ok: boolean) => {
+      const { id } = q.enqueue('mirrors.check', null, { maxAttempts: 1 });
+      q.claim('w', ['mirrors.check'], 10_000);
+      if (ok) q.complete(id, 'w');
+      else q.fail(id, 'w', 'boom');
+      return id;
+    };
+    run(true);
+    run(false);
+    clock.advance(30 * 60_000);
+    const recent = run(true);
+    clock.advance(31 * 60_000);
+    expect(pruneCheckJobs(engine)).toBe(1);
+    const left = engine.db.$client.prepare("SELECT id, state FROM jobs WHERE kind = 'mirrors.check' ORDER BY id").all() as { id: number; state: string }[];
+    expect(left.map((j) => j.state)).toEqual(['dead', 'succeeded']);
+    expect(left[1].id).toBe(recent);
   });
 
   it('reads thresholds from the environment', () => {
