@@ -1,14 +1,14 @@
 'use server';
 
 import { z } from 'zod';
-import { addMirror, removeMirror, setRegionRanges, setSelectionStrategy, updateMirror } from '@/lib/engine/mirrors';
+import { addMirror, mirrorUrlForLog, removeMirror, setRegionRanges, setSelectionStrategy, updateMirror } from '@/lib/engine/mirrors';
 import { action } from '@/lib/server/action';
 import { ZMirrorIdParams, ZMirrorInput, ZRegionRange, ZStrategy, ZUpdateMirrorAction } from '@/lib/validations/mirrors';
 
 export const addMirrorAction = action({
   permission: 'ManageMirrors',
   input: ZMirrorInput,
-  audit: { action: 'mirror.add', target: (i) => i.url },
+  audit: { action: 'mirror.add', target: (i) => mirrorUrlForLog(i.url) },
   run: (i, ctx) => addMirror(ctx.engine, i),
 });
 

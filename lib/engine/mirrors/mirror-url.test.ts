@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeMirrorUrl } from './mirror-url';
+import { mirrorUrlForLog, normalizeMirrorUrl } from './mirror-url';
 
 describe('normalizeMirrorUrl', () => {
   it.each([
@@ -15,4 +15,11 @@ describe('normalizeMirrorUrl', () => {
     ['http://mirror.example/?x=1', /query/],
     ['http://mirror.example/#top', /fragment/],
   ])('refuses %s', (input, message) => expect(() => normalizeMirrorUrl(input)).toThrow(message));
+});
+
+describe('mirrorUrlForLog', () => {
+  it('drops credentials, query and fragment', () => {
+    expect(mirrorUrlForLog('http://user:secret@mirror.example:81/p/?token=x#y')).toBe('http://mirror.example:81/p');
+    expect(mirrorUrlForLog('not a url')).toBe('not a url');
+  });
 });

@@ -16,3 +16,13 @@ export function normalizeMirrorUrl(input: string): string {
   if (u.search || u.hash) throw new AppError('INVALID_INPUT', 'a mirror URL has no query or fragment', { field: 'url' });
   return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 }
+
+/** A URL as audit rows name it: never any credentials it was (wrongly) given. */
+export function mirrorUrlForLog(input: string): string {
+  try {
+    const u = new URL(input.trim());
+    return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return input.trim().slice(0, 100);
+  }
+}

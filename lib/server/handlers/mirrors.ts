@@ -5,6 +5,7 @@ import {
   listMirrors,
   listRegionRanges,
   mirrorCheckConfig,
+  mirrorUrlForLog,
   removeMirror,
   SELECTION_STRATEGIES,
   getSelectionStrategy,
@@ -33,7 +34,7 @@ export const addMirrorHandler = route({
   permission: 'ManageMirrors',
   params: NO_PARAMS,
   json: ZMirrorInput,
-  audit: { action: 'mirror.add', target: (_p, json) => json.url },
+  audit: { action: 'mirror.add', target: (_p, json) => mirrorUrlForLog(json.url) },
   run: async ({ json, ctx }) => Response.json(await addMirror(ctx.engine, json), { status: 201 }),
 });
 
