@@ -35,6 +35,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { href: '/admin/jobs', label: 'Jobs', icon: 'list', permission: 'ManageJobs' },
       { href: '/admin/security', label: 'Security', icon: 'shield', permission: 'ManageSecurity' },
       { href: '/cdn', label: 'CDN', icon: 'download', permission: 'ManageCdn' },
+      { href: '/mirrors', label: 'Mirrors', icon: 'globe', permission: 'ManageMirrors' },
     ],
   },
 ];

@@ -1,20 +1,18 @@
 import { CacheHitPanel } from '@/components/cdn/cache-hit-panel';
+import { MirrorHealthPanel } from '@/components/mirrors/mirror-health-panel';
 import { Card } from '@/components/ui/card';
 
 type Panel = { title: string; body: string };
 
-const PANELS: Panel[] = [
-  { title: 'Mirror health', body: 'Filled by mirrors once they are configured (Mirrors): each mirror’s state, latency and lag behind this origin.' },
-  { title: 'Replication lag', body: 'Filled by replication once storage nodes are added (Replication): how far each node is behind.' },
-];
+const REPLICATION: Panel = { title: 'Replication lag', body: 'Filled by replication once storage nodes are added (Replication): how far each node is behind.' };
 
 /** Panels the mirrors, CDN and replication areas fill; laid out now with the area that fills them. */
 export function OpsPanels() {
   return (
     <div className="grid gap-4 md:grid-cols-3">
-      <PlaceholderPanel {...PANELS[0]!} />
+      <MirrorHealthPanel />
       <CacheHitPanel />
-      <PlaceholderPanel {...PANELS[1]!} />
+      <PlaceholderPanel {...REPLICATION} />
     </div>
   );
 }

@@ -91,6 +91,11 @@ export type ErrorCode =
   | 'EDGE_NOT_AN_EDGE'
   | 'EDGE_PURGE_TOKEN_REJECTED'
   | 'EDGE_PURGE_FAILED'
+  // mirrors (lib/engine/mirrors)
+  | 'MIRROR_NOT_FOUND'
+  | 'MIRROR_EXISTS'
+  | 'MIRROR_UNREACHABLE'
+  | 'NOT_A_REGISTRY'
   | 'INTERNAL';
 
 export class AppError extends Error {

@@ -30,6 +30,16 @@ import { getVersionHandler, publishVersionHandler } from './handlers/package-ver
 import { updatePackageHandler } from './handlers/package-edits';
 import { getPackageHandler } from './handlers/packages';
 import { metricsOverviewHandler, metricsReportHandler, metricsSeriesHandler, packageDownloadsHandler } from './handlers/metrics';
+import {
+  addMirrorHandler,
+  listMirrorsHandler,
+  locationsHandler,
+  mirrorChecksHandler,
+  mirrorSettingsHandler,
+  removeMirrorHandler,
+  setMirrorSettingsHandler,
+  updateMirrorHandler,
+} from './handlers/mirrors';
 import { getPolicyHandler, setPolicyHandler } from './handlers/policies';
 import { searchHandler, statsHandler } from './handlers/search';
 import { unyankHandler, yankHandler } from './handlers/yank';
@@ -137,6 +147,15 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'DELETE', path: '/api/v1/edges/:id', handler: removeEdgeHandler },
   { method: 'POST', path: '/api/v1/edges/:id/purge', handler: purgeEdgeHandler },
   { method: 'GET', path: '/api/v1/cdn/traffic', handler: cdnTrafficHandler },
+  { method: 'GET', path: `${VER}/locations`, handler: locationsHandler },
+  { method: 'GET', path: '/api/v1/mirrors', handler: listMirrorsHandler },
+  { method: 'POST', path: '/api/v1/mirrors', handler: addMirrorHandler },
+  // Before the `:id` rows: `settings` is a route word, never an id.
+  { method: 'GET', path: '/api/v1/mirrors/settings', handler: mirrorSettingsHandler },
+  { method: 'PUT', path: '/api/v1/mirrors/settings', handler: setMirrorSettingsHandler },
+  { method: 'PATCH', path: '/api/v1/mirrors/:id', handler: updateMirrorHandler },
+  { method: 'DELETE', path: '/api/v1/mirrors/:id', handler: removeMirrorHandler },
+  { method: 'GET', path: '/api/v1/mirrors/:id/checks', handler: mirrorChecksHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */

@@ -32,7 +32,7 @@ import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import { SYSTEM } from '@/lib/engine/actor';
 import { createRule } from '@/lib/engine/alerts/alert-rules';
 import { createWebhook } from '@/lib/engine/alerts/webhooks';
-import { alertStates, edges } from '@/db/schema';
+import { alertStates, edges, mirrors } from '@/db/schema';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';
 import type { GuardMeta, Requirement } from './guard';
@@ -503,6 +503,58 @@ Object.assign(TABLE, {
     permission: 'ManageCdn',
     expect: 'EDGE_PURGE_FAILED',
     call: (c) => actionCall(`${CA}#purgeEdgeAction`, () => ({ id: seedEdge(c), target: { name: 'shared' } }))(c),
+  },
+} satisfies Record<string, Row>);
+
+const MI = '/api/v1/mirrors';
+const MA = 'app/(dashboard)/mirrors/actions.ts';
+
+/** A mirror row to change (no probe: edits that keep the URL do not probe). */
+function seedMirror(c: Caller): number {
+  const now = Date.now();
+  return engine.db
+    .insert(mirrors)
+    .values({ url: `http://127.0.0.1:9/${c.tag}-${Math.random()}`, region: 'eu', state: 'healthy', stateChangedAt: now, createdAt: now, updatedAt: now })
+    .returning()
+    .get().id;
+}
+
+// Adding probes the URL: nothing listens on port 9, so an allowed add fails with the probe's error.
+Object.assign(TABLE, {
+  [`POST ${MI}`]: {
+    permission: 'ManageMirrors',
+    expect: 'MIRROR_UNREACHABLE',
+    call: (c) => routeCall(`POST ${MI}`, 'POST', MI, {}, JSON.stringify({ url: `http://127.0.0.1:9/${c.tag}`, region: 'eu' }))(c),
+  },
+  [`PATCH ${MI}/:id`]: {
+    permission: 'ManageMirrors',
+    call: (c) => {
+      const id = String(seedMirror(c));
+      return routeCall(`PATCH ${MI}/:id`, 'PATCH', `${MI}/${id}`, { id }, JSON.stringify({ priority: 5 }))(c);
+    },
+  },
+  [`DELETE ${MI}/:id`]: {
+    permission: 'ManageMirrors',
+    call: (c) => {
+      const id = String(seedMirror(c));
+      return routeCall(`DELETE ${MI}/:id`, 'DELETE', `${MI}/${id}`, { id })(c);
+    },
+  },
+  [`PUT ${MI}/settings`]: {
+    permission: 'ManageMirrors',
+    call: routeCall(`PUT ${MI}/settings`, 'PUT', `${MI}/settings`, {}, JSON.stringify({ strategy: 'priority', region_ranges: [{ cidr: '10.0.0.0/8', region: 'eu' }] })),
+  },
+  [`${MA}#addMirrorAction`]: {
+    permission: 'ManageMirrors',
+    expect: 'MIRROR_UNREACHABLE',
+    call: actionCall(`${MA}#addMirrorAction`, (c) => ({ url: `http://127.0.0.1:9/a-${c.tag}`, region: 'eu' })),
+  },
+  [`${MA}#updateMirrorAction`]: { permission: 'ManageMirrors', call: (c) => actionCall(`${MA}#updateMirrorAction`, () => ({ id: seedMirror(c), weight: 7 }))(c) },
+  [`${MA}#removeMirrorAction`]: { permission: 'ManageMirrors', call: (c) => actionCall(`${MA}#removeMirrorAction`, () => ({ id: seedMirror(c) }))(c) },
+  [`${MA}#setStrategyAction`]: { permission: 'ManageMirrors', call: actionCall(`${MA}#setStrategyAction`, () => ({ strategy: 'weighted' })) },
+  [`${MA}#setRegionRangesAction`]: {
+    permission: 'ManageMirrors',
+    call: actionCall(`${MA}#setRegionRangesAction`, () => ({ region_ranges: [{ cidr: '192.168.0.0/16', region: 'lab' }] })),
   },
 } satisfies Record<string, Row>);
 

@@ -15,6 +15,10 @@ export const SERIES = {
   edgeBytesCache: 'edge.bytes_cache',
   edgeBytesOrigin: 'edge.bytes_origin',
   edgeEvictions: 'edge.evictions',
+  /** Per mirror (dim `m:<id>`), one reading per health check: 1 healthy, 0.5 degraded, 0 unhealthy. */
+  mirrorUp: 'mirror.up',
+  mirrorLatencyMs: 'mirror.latency_ms',
+  mirrorLagChanges: 'mirror.lag_changes',
 } as const;
 
 /**

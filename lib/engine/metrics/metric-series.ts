@@ -20,6 +20,9 @@ export function assertDimVisible(engine: Engine, actor: Actor, dim: string): voi
   if (dim.startsWith('e:') && !actor.permissions.has('ManageCdn')) {
     throw new AppError('FORBIDDEN', `${actor.name} may not see one edge's traffic (ManageCdn)`);
   }
+  if (dim.startsWith('m:') && !actor.permissions.has('ManageMirrors')) {
+    throw new AppError('FORBIDDEN', `${actor.name} may not see one mirror's figures (ManageMirrors)`);
+  }
   const m = /^([pv]):(\d+)$/.exec(dim);
   if (!m) return;
   const sql =

@@ -23,6 +23,24 @@ function scalar(engine: Engine, sql: string): number {
   return Number(row ?? 0);
 }
 
+type MirrorGaugeRow = { id: number; url: string; region: string; state: string; lag_changes: number | null };
+
+function mirrorRows(engine: Engine): MirrorGaugeRow[] {
+  return engine.db.$client.prepare('SELECT id, url, region, state, lag_changes FROM mirrors ORDER BY id').all() as MirrorGaugeRow[];
+}
+
+/** 1 healthy, 0.5 degraded, 0 unhealthy (as the `mirror.up` series), labelled by the mirror's URL. */
+function mirrorUp(engine: Engine): GaugeSample[] {
+  const value: Record<string, number> = { healthy: 1, degraded: 0.5, unhealthy: 0 };
+  return mirrorRows(engine).map((m) => ({ labels: { mirror: m.url, region: m.region }, value: value[m.state] ?? 0 }));
+}
+
+function mirrorLagChanges(engine: Engine): GaugeSample[] {
+  return mirrorRows(engine)
+    .filter((m) => m.lag_changes !== null)
+    .map((m) => ({ labels: { mirror: m.url }, value: m.lag_changes! }));
+}
+
 function jobsByState(engine: Engine): GaugeSample[] {
   const rows = engine.db.$client.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as { state: string; n: number }[];
   const counts = new Map(rows.map((r) => [r.state, r.n]));
@@ -50,4 +68,6 @@ export const DB_GAUGES: DbGauge[] = [
     labelNames: ['edge', 'region'],
     read: edgeHitRatios,
   },
+  { name: 'torsh_mirror_up', help: 'Mirror health by the last checks: 1 healthy, 0.5 degraded, 0 unhealthy', labelNames: ['mirror', 'region'], read: mirrorUp },
+  { name: 'torsh_mirror_lag_changes', help: 'Changes a mirror is behind this origin, at its last successful check', labelNames: ['mirror'], read: mirrorLagChanges },
 ];
