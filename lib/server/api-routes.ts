@@ -18,6 +18,7 @@ import {
   updateRuleHandler,
 } from './handlers/alerts';
 import { auditHandler } from './handlers/audit';
+import { changesHandler } from './handlers/changes';
 import { channelHistoryHandler, listChannelsHandler, removeChannelHandler, setChannelHandler } from './handlers/channels';
 import { deletePackageHandler, deleteVersionHandler } from './handlers/delete';
 import { downloadHandler } from './handlers/download';
@@ -130,6 +131,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'DELETE', path: '/api/v1/alerts/webhooks/:id', handler: deleteWebhookHandler },
   { method: 'POST', path: '/api/v1/alerts/webhooks/:id/test', handler: testWebhookHandler },
   { method: 'GET', path: '/api/v1/alerts/webhooks/:id/deliveries', handler: listDeliveriesHandler },
+  { method: 'GET', path: '/api/v1/changes', handler: changesHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */
