@@ -21,7 +21,8 @@ export const changesHandler = route({
   run: async ({ query, ctx }) => {
     const deadline = Date.now() + query.wait * 1000;
     let page = listVisibleChanges(ctx.engine, ctx.actor, query);
-    while (page.changes.length === 0 && Date.now() < deadline) {
+    // Held while there is nothing to report: no visible change, and no invisible ones to skip past.
+    while (page.changes.length === 0 && page.next === query.since && Date.now() < deadline) {
       await waitForChange(ctx.engine, page.head, deadline - Date.now());
       page = listVisibleChanges(ctx.engine, ctx.actor, { since: query.since, limit: query.limit });
     }
