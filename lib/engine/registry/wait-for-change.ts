@@ -63,6 +63,8 @@ export function waitForChange(engine: Engine, after: number, timeoutMs: number):
       }
       resolve(head);
     }, timeoutMs);
+    // A held request must not keep a stopping process alive.
+    deadline.unref?.();
     w.waiters.add(waiter);
     if (!w.timer) {
       w.timer = setInterval(() => poll(engine, w), HEAD_POLL_MS);
