@@ -26,7 +26,7 @@ const auth = () => ({ authorization: `Bearer ${token}` });
 async function publish(name: string, version: string, opts: { bytes?: Buffer; headers?: Record<string, string>; big?: number } = {}): Promise<{ digest: string; bytes: Buffer }> {
   const files = opts.big ? [{ path: 'models/weights.bin', source: randomBytes(opts.big) }] : undefined;
   const bytes = opts.bytes ?? (await fs.readFile(await writeSamplePackage({ name, version, files })));
-  const res = await fetch(`${origin.url}/api/v1/packages/${name}/${version}`, { method: 'PUT', headers: { ...auth(), ...opts.headers }, body: bytes });
+  const res = await fetch(`${origin.url}/api/v1/packages/${name}/${version}`, { method: 'PUT', headers: { ...auth(), ...opts.headers }, body: new Uint8Array(bytes) });
   if (res.status !== 201) throw new Error(`publish ${name}@${version}: ${res.status} ${await res.text()}`);
   return { digest: (await res.json()).digest, bytes };
 }
