@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db';
 import { channels, packages, resources, tags, versions } from '@/db/schema';
+import { recordChange } from '../registry/record-change';
 import { refreshPackageSummary } from '../registry/refresh-package-summary';
 import type { ChannelView, PackageView, VersionView } from '../registry/views';
 import { removesPackage, type PreparedChange } from './prepare-change';
@@ -13,18 +14,19 @@ function packageIdOf(tx: Tx, name: string): number | null {
   return tx.select({ id: packages.id }).from(packages).where(eq(packages.name, name)).get()?.id ?? null;
 }
 
-/** Digests of the package's versions (their blobs may go once the rows do). */
-function digestsOf(tx: Tx, packageId: number): string[] {
-  return tx.select({ digest: versions.digest }).from(versions).where(eq(versions.packageId, packageId)).all().map((r) => r.digest);
+type Held = { version: string; digest: string; size: number };
+
+function versionsOf(tx: Tx, packageId: number): Held[] {
+  return tx.select({ version: versions.version, digest: versions.digest, size: versions.size }).from(versions).where(eq(versions.packageId, packageId)).all();
 }
 
-function removePackage(tx: Tx, name: string): string[] {
+function removePackage(tx: Tx, name: string): Held[] {
   const id = packageIdOf(tx, name);
   if (id === null) return [];
-  const digests = digestsOf(tx, id);
+  const held = versionsOf(tx, id);
   tx.delete(packages).where(eq(packages.id, id)).run(); // versions, resources, channels, tags by cascade
   tx.run(sql`DELETE FROM packages_fts WHERE rowid = ${id}`);
-  return digests;
+  return held;
 }
 
 /** The package row with the upstream's own fields (those refreshPackageSummary does not derive). */
@@ -48,7 +50,7 @@ function upsertPackage(tx: Tx, pkg: PackageView, now: number): number {
   return id;
 }
 
-function insertVersion(tx: Tx, packageId: number, v: VersionView): void {
+function insertVersion(tx: Tx, packageId: number, v: VersionView): boolean {
   const row = tx
     .insert(versions)
     .values({
@@ -72,7 +74,8 @@ function insertVersion(tx: Tx, packageId: number, v: VersionView): void {
     .onConflictDoNothing()
     .returning({ id: versions.id })
     .get();
-  if (!row || v.resources.length === 0) return;
+  if (!row) return false;
+  if (v.resources.length === 0) return true;
   tx.insert(resources)
     .values(
       v.resources.map((r) => ({
@@ -88,6 +91,7 @@ function insertVersion(tx: Tx, packageId: number, v: VersionView): void {
       })),
     )
     .run();
+  return true;
 }
 
 /** The upstream's channels, for the versions this mirror holds (the rest follow with their publish). */
@@ -101,21 +105,37 @@ function syncChannels(tx: Tx, packageId: number, list: ChannelView[]): void {
 
 /**
  * Apply one prepared change to the mirror's rows (inside the caller's transaction, which also
- * moves the feed position). Returns the digests whose rows went: their blobs can be deleted
- * once nothing references them.
+ * moves the feed position), and note what changed here in the mirror's own change feed, so
+ * another mirror can follow this one. Returns the digests whose rows went: their blobs can be
+ * deleted once nothing references them.
  */
 export function applyChange(tx: Tx, p: PreparedChange, now: number): string[] {
   const { change } = p;
-  if (removesPackage(change)) return removePackage(tx, change.name);
+  const note = (kind: typeof change.kind, fields: { version?: string | null; digest?: string | null; size?: number | null; data?: Record<string, unknown> | null } = {}) =>
+    recordChange(tx, { kind, name: change.name, version: fields.version ?? null, digest: fields.digest ?? null, size: fields.size ?? null, data: fields.data ?? undefined }, now);
+  const deleted = (held: Held[]) => {
+    for (const h of held) note('delete', { ...h, data: { visibility: 'public', package_deleted: true } });
+    return held.map((h) => h.digest);
+  };
+
+  if (removesPackage(change)) {
+    const held = removePackage(tx, change.name);
+    if (change.kind === 'visibility') {
+      if (held.length > 0) note('visibility', { data: change.data });
+      return held.map((h) => h.digest);
+    }
+    return deleted(held);
+  }
 
   if (change.kind === 'delete') {
     const id = packageIdOf(tx, change.name);
     if (id === null || !change.version) return [];
-    const row = tx.select({ digest: versions.digest }).from(versions).where(and(eq(versions.packageId, id), eq(versions.version, change.version))).get();
+    const row = versionsOf(tx, id).find((v) => v.version === change.version);
     if (!row) return [];
+    if (versionsOf(tx, id).length === 1) return deleted(removePackage(tx, change.name));
     tx.delete(versions).where(and(eq(versions.packageId, id), eq(versions.version, change.version))).run();
-    if (digestsOf(tx, id).length === 0) return [row.digest, ...removePackage(tx, change.name)];
     refreshPackageSummary(tx, id, change.name, now);
+    note('delete', { ...row, data: { visibility: 'public', package_deleted: false } });
     return [row.digest];
   }
 
@@ -124,16 +144,25 @@ export function applyChange(tx: Tx, p: PreparedChange, now: number): string[] {
   let id = packageIdOf(tx, change.name);
   if (id === null && (!creates || p.versions.length === 0)) return [];
   id = upsertPackage(tx, p.pkg, now);
-  for (const v of p.versions) insertVersion(tx, id, v.view);
-  if ((change.kind === 'yank' || change.kind === 'unyank') && change.version) {
+  const added = p.versions.filter((v) => insertVersion(tx, id, v.view));
+  const held = (version: string | null) => version !== null && versionsOf(tx, id).some((v) => v.version === version);
+  if ((change.kind === 'yank' || change.kind === 'unyank') && held(change.version)) {
     const yanked = change.kind === 'yank';
     const reason = typeof change.data?.reason === 'string' ? change.data.reason : null;
     tx.update(versions)
       .set({ yanked, yankedAt: yanked ? change.created_at : null, yankReason: yanked ? reason : null })
-      .where(and(eq(versions.packageId, id), eq(versions.version, change.version)))
+      .where(and(eq(versions.packageId, id), eq(versions.version, change.version!)))
       .run();
+    note(change.kind, { version: change.version, data: change.data });
   }
   refreshPackageSummary(tx, id, change.name, now);
   syncChannels(tx, id, p.channels);
+  if (change.kind === 'visibility') {
+    if (added.length > 0) note('visibility', { data: change.data });
+  } else if (change.kind === 'publish') {
+    for (const v of added) note('publish', { version: v.view.version, digest: hex(v.view.digest), size: v.view.size });
+  } else if (change.kind === 'channel') {
+    note('channel', { version: change.version, data: change.data });
+  }
   return [];
 }

@@ -48,7 +48,7 @@ export function startFollower(opts: FollowerOptions): Follower {
   const pageSize = opts.pageSize ?? 100;
   const note = opts.onNote ?? (() => {});
   const limit = createLimiter(opts.concurrency);
-  const keys = createKeyRing(upstream);
+  const keys = createKeyRing(engine, upstream);
   const stopper = new AbortController();
   let reachable = false;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setVisibility } from '@/lib/engine/access/manage-package-access';
 import { SYSTEM } from '@/lib/engine/actor';
-import { deleteVersion, getPackage, getVersion, listChannels, setChannel, setYanked } from '@/lib/engine/registry';
+import { deleteVersion, getPackage, getVersion, listChanges, listChannels, setChannel, setYanked } from '@/lib/engine/registry';
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { manualClock, tempEngine } from '@/lib/engine/test-support/temp-engine';
 import { startApiTestServer, type ApiTestServer } from '@/lib/server/test-support/api-test-server';
@@ -116,5 +116,16 @@ describe('follower (in process, against the origin router)', () => {
     expect(() => getPackage(mirror, 'beta')).toThrow(expect.objectContaining({ code: 'PACKAGE_NOT_FOUND' }));
     expect(getPackage(mirror, 'alpha').versions.map((v) => v.version)).toEqual(['1.0.0']);
     expect(mirrorHoldings(mirror)).toMatchObject({ packages: 1, versions: 1 });
+    // What it applied is in its own feed, for mirrors that follow this one.
+    const own = listChanges(mirror, { limit: 1000 }).changes.map((c) => [c.kind, c.name, c.version]);
+    expect(own).toEqual([
+      ['publish', 'alpha', '1.0.0'],
+      ['publish', 'alpha', '1.1.0'],
+      ['channel', 'alpha', '1.0.0'],
+      ['yank', 'alpha', '1.1.0'],
+      ['publish', 'beta', '0.1.0'],
+      ['visibility', 'beta', null],
+      ['delete', 'alpha', '1.1.0'],
+    ]);
   }, 30_000);
 });

@@ -4,7 +4,7 @@ import type { BlobHold } from '../registry/blob-holds';
 import type { ChangeView, ChannelView, PackageView, VersionView } from '../registry/views';
 import { fetchBlob } from './fetch-blob';
 import { UpstreamError, packagePath, versionPath, type UpstreamClient } from './upstream-client';
-import type { createKeyRing } from './verify-signature';
+import type { KeyRing } from './verify-signature';
 
 export type FetchedVersion = { view: VersionView; hold: BlobHold };
 
@@ -22,7 +22,7 @@ export type PreparedChange = {
   skipped: { version: string; reason: string }[];
 };
 
-export type PrepareDeps = { engine: Engine; upstream: UpstreamClient; keys: ReturnType<typeof createKeyRing> };
+export type PrepareDeps = { engine: Engine; upstream: UpstreamClient; keys: KeyRing };
 
 const DIGEST_ATTEMPTS = 3;
 

@@ -173,6 +173,26 @@ describe('torsh serve --role mirror', () => {
     expect(await status(mirror.url, '/packages/signed/1.1.0/download')).toBe(404);
   }, 60_000);
 
+  it('a mirror can follow another mirror (its own change feed and the upstream keys)', async () => {
+    await caughtUp();
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mm2-'));
+    const second = await startRole(['--role', 'mirror', '--upstream', mirror.url, '--data', dir], mirrorEnv);
+    try {
+      await eventually('second mirror caught up', async () => (await call(second.url, '/health')).json(), (h) => h.feed.upstream_reachable && h.feed.head > 0 && h.feed.position >= h.feed.head);
+      const names = async (base: string) => ((await (await call(base, '/search?per_page=100')).json()).packages as { name: string }[]).map((p) => p.name).sort();
+      expect(await names(second.url)).toEqual(await names(mirror.url));
+      const [a, b] = await Promise.all([call(mirror.url, '/packages/resnet/1.0.0/download'), call(second.url, '/packages/resnet/1.0.0/download')]);
+      expect(b.headers.get('etag')).toBe(a.headers.get('etag'));
+      expect(Buffer.from(await b.arrayBuffer())).toEqual(Buffer.from(await a.arrayBuffer()));
+      expect((await (await call(second.url, '/packages/signed/1.0.0')).json()).signature.status).toBe('verified');
+      expect(await status(second.url, '/packages/signed/1.1.0')).toBe(404);
+      expect(await status(second.url, '/packages/bert')).toBe(404);
+    } finally {
+      await second.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('a damaged blob on the mirror is found by the scrub and fetched again', async () => {
     const { digest, bytes } = await publish('scrubbed', '1.0.0');
     await eventually('scrubbed on the mirror', () => status(mirror.url, '/packages/scrubbed/1.0.0'), (s) => s === 200);

@@ -15,16 +15,21 @@ import { jobWorkerEnabled } from '../jobs';
 import { log } from '../log';
 import { closeServer, listenOn } from './origin-api-server';
 import { mirrorHealthHandler, setMirrorLive } from './mirror-health';
+import { mirrorTrustedKeysHandler } from './mirror-keys';
 import type { MirrorOptions, RunningRole } from './role-types';
 
 const PKG = '/api/v1/packages/:name';
 const VER = `${PKG}/:version`;
 
-/** The read API a mirror serves: the origin's own handlers over the mirror's database. */
-const MIRROR_READS = new Set(['GET /api/v1/search', `GET ${PKG}`, `GET ${PKG}/channels`, `GET ${VER}`, `GET ${VER}/download`, `HEAD ${VER}/download`]);
+/**
+ * The read API a mirror serves: the origin's own handlers over the mirror's database, and its
+ * own change feed (what it applied, in its own seq order) so another mirror can follow it.
+ */
+const MIRROR_READS = new Set(['GET /api/v1/search', 'GET /api/v1/changes', `GET ${PKG}`, `GET ${PKG}/channels`, `GET ${VER}`, `GET ${VER}/download`, `HEAD ${VER}/download`]);
 
 export const MIRROR_ROUTES: ApiRoute[] = [
   { method: 'GET', path: '/api/v1/health', handler: mirrorHealthHandler },
+  { method: 'GET', path: '/api/v1/keys/trusted', handler: mirrorTrustedKeysHandler },
   ...API_ROUTES.filter((r) => MIRROR_READS.has(`${r.method} ${r.path}`)),
 ];
 
