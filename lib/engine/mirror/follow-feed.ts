@@ -75,7 +75,7 @@ export function startFollower(opts: FollowerOptions): Follower {
     const todo = (page.changes as FeedChange[]).filter(mirrorable);
     const pending = new Map<number, Promise<PreparedChange>>();
     for (const c of todo) {
-      const p = limit(() => (stopper.signal.aborted ? Promise.reject(new Error('stopped')) : prepareChange({ engine, upstream, keys }, c)));
+      const p = limit(() => (stopper.signal.aborted ? Promise.reject(new Error('stopped')) : prepareChange({ engine, upstream, keys, signal: stopper.signal }, c)));
       p.catch(() => {});
       pending.set(c.seq, p);
     }

@@ -22,7 +22,8 @@ export type PreparedChange = {
   skipped: { version: string; reason: string }[];
 };
 
-export type PrepareDeps = { engine: Engine; upstream: UpstreamClient; keys: KeyRing };
+/** `signal`: aborted when the mirror stops (downloads in flight are cut). */
+export type PrepareDeps = { engine: Engine; upstream: UpstreamClient; keys: KeyRing; signal?: AbortSignal };
 
 const DIGEST_ATTEMPTS = 3;
 
@@ -43,7 +44,7 @@ function needsPackage(change: ChangeView): boolean {
 async function fetchVersion(deps: PrepareDeps, name: string, version: string): Promise<FetchedVersion | { skipped: string }> {
   let view: VersionView;
   try {
-    view = await deps.upstream.json<VersionView>(versionPath(name, version));
+    view = await deps.upstream.json<VersionView>(versionPath(name, version), { signal: deps.signal });
   } catch (err) {
     if (isGone(err)) return { skipped: 'gone upstream' };
     throw err;
@@ -51,7 +52,7 @@ async function fetchVersion(deps: PrepareDeps, name: string, version: string): P
   const digest = view.digest.replace(/^sha256:/, '');
   for (let attempt = 1; ; attempt++) {
     try {
-      const hold = await fetchBlob(deps.engine, deps.upstream, { name, version: view.version, digest, size: view.size });
+      const hold = await fetchBlob(deps.engine, deps.upstream, { name, version: view.version, digest, size: view.size }, deps.signal);
       if (view.signature) {
         // The bytes hash to the digest; the signature must cover that digest with the upstream's key.
         const check = await deps.keys.check(view.signature, digest);
@@ -75,8 +76,8 @@ export async function prepareChange(deps: PrepareDeps, change: ChangeView): Prom
   const prepared: PreparedChange = { change, pkg: null, channels: [], versions: [], skipped: [] };
   if (!needsPackage(change)) return prepared;
   try {
-    prepared.pkg = await deps.upstream.json<PackageView>(packagePath(change.name));
-    prepared.channels = (await deps.upstream.json<{ channels: ChannelView[] }>(`${packagePath(change.name)}/channels`)).channels;
+    prepared.pkg = await deps.upstream.json<PackageView>(packagePath(change.name), { signal: deps.signal });
+    prepared.channels = (await deps.upstream.json<{ channels: ChannelView[] }>(`${packagePath(change.name)}/channels`, { signal: deps.signal })).channels;
   } catch (err) {
     if (isGone(err)) return { ...prepared, pkg: null };
     throw err;

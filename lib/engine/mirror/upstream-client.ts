@@ -24,7 +24,7 @@ export type UpstreamClient = {
   /** GET a JSON answer of the read API (`/api/v1/...`). */
   json<T>(path: string, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<T>;
   /** GET a body as a node stream (a package download), with the response's headers. */
-  stream(path: string): Promise<{ body: Readable; headers: Headers }>;
+  stream(path: string, signal?: AbortSignal): Promise<{ body: Readable; headers: Headers }>;
 };
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -66,8 +66,8 @@ export function createUpstreamClient(opts: { url: string; token?: string }): Ups
         throw new UpstreamError(`upstream sent a malformed answer on GET ${path}: ${(err as Error).message}`, null);
       }
     },
-    async stream(path: string) {
-      const res = await get(path);
+    async stream(path: string, signal?: AbortSignal) {
+      const res = await get(path, signal);
       if (!res.body) throw new UpstreamError(`upstream sent no body on GET ${path}`, res.status);
       return { body: Readable.fromWeb(res.body as NodeWebStream<Uint8Array>), headers: res.headers };
     },
