@@ -113,7 +113,18 @@ export function startFollower(opts: FollowerOptions): Follower {
         delay = RETRY_MIN_MS;
       } catch (err) {
         if (stopper.signal.aborted) break;
-        if (!(err instanceof UpstreamError) || err.unreachable) reachable = false;
+        if (!(err instanceof UpstreamError) || err.unreachable) {
+          // Caught up and connected until this very moment (a long-poll held the line): lag counts from now.
+          if (reachable) {
+            try {
+              const sync = readSync(engine, upstream.url);
+              if (sync.position >= sync.head) recordCaughtUp(engine, upstream.url);
+            } catch {
+              // the database is closing
+            }
+          }
+          reachable = false;
+        }
         const message = err instanceof Error ? err.message : String(err);
         try {
           recordSyncError(engine, upstream.url, message);

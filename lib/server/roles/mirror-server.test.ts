@@ -232,6 +232,9 @@ describe('torsh serve --role mirror', () => {
     await caughtUp();
     await origin.stop();
     const first = await eventually('upstream unreachable', health, (h) => h.feed.upstream_reachable === false);
+    // It was caught up until the line dropped: the lag counts from then, not from its last long-poll round.
+    expect(first.feed.lag_seconds).toBeLessThan(5);
+    expect(first.feed.lag_changes).toBe(0);
     const later = await eventually('lag grows', health, (h) => h.feed.lag_seconds > first.feed.lag_seconds + 0.5);
     expect(later.feed.lag_seconds).toBeGreaterThan(0);
     const got = await call(mirror.url, '/packages/resnet/1.0.0/download');
