@@ -4,7 +4,7 @@ import { publish, queryDb, samplePackage, sha256, uniqueName } from '../support/
 test('GET /api/v1/health', async ({ api, request }) => {
   const res = await request.get('/api/v1/health');
   expect(res.status()).toBe(200);
-  expect(await res.json()).toEqual({ status: 'ok', role: 'origin', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  expect(await res.json()).toEqual({ status: 'ok', role: 'origin', version: expect.stringMatching(/^\d+\.\d+\.\d+/), feed: { head: expect.any(Number) } });
 });
 
 test.describe('download', () => {

@@ -18,6 +18,7 @@ import {
   updateRuleHandler,
 } from './handlers/alerts';
 import { auditHandler } from './handlers/audit';
+import { changesHandler } from './handlers/changes';
 import { channelHistoryHandler, listChannelsHandler, removeChannelHandler, setChannelHandler } from './handlers/channels';
 import { deletePackageHandler, deleteVersionHandler } from './handlers/delete';
 import { cdnTrafficHandler, listEdgesHandler, purgeEdgeHandler, registerEdgeHandler, removeEdgeHandler, updateEdgeHandler } from './handlers/edges';
@@ -156,6 +157,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'PATCH', path: '/api/v1/mirrors/:id', handler: updateMirrorHandler },
   { method: 'DELETE', path: '/api/v1/mirrors/:id', handler: removeMirrorHandler },
   { method: 'GET', path: '/api/v1/mirrors/:id/checks', handler: mirrorChecksHandler },
+  { method: 'GET', path: '/api/v1/changes', handler: changesHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */

@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { feedHead } from '@/lib/engine/registry';
 import { route } from '../route';
 import { APP_VERSION } from '../version';
 
-/** GET /api/v1/health */
+/** GET /api/v1/health: `feed.head` lets probes compare a mirror's position with the origin's. */
 export const healthHandler = route({
   permission: 'public',
   params: z.object({}),
-  run: ({ ctx }) => {
-    ctx.engine.db.$client.prepare('SELECT 1').get();
-    return Response.json({ status: 'ok', role: 'origin', version: APP_VERSION });
-  },
+  run: ({ ctx }) => Response.json({ status: 'ok', role: 'origin', version: APP_VERSION, feed: { head: feedHead(ctx.engine) } }, { headers: { 'cache-control': 'no-store' } }),
 });

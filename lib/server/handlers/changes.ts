@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { listVisibleChanges, MAX_CHANGES_PER_PAGE, waitForChange } from '@/lib/engine/registry';
+import { route } from '../route';
+
+export const MAX_WAIT_SECONDS = 60;
+
+const ZChangesQuery = z.object({
+  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_CHANGES_PER_PAGE).default(100),
+  wait: z.coerce.number().min(0).max(MAX_WAIT_SECONDS).default(0),
+});
+
+/**
+ * GET /api/v1/changes?since=&limit=&wait= — the change feed mirrors follow. With `wait`, the
+ * answer is held until a change the caller may see exists after `since`, or the time is up.
+ */
+export const changesHandler = route({
+  permission: 'public',
+  params: z.object({}),
+  query: ZChangesQuery,
+  run: async ({ query, ctx }) => {
+    const deadline = Date.now() + query.wait * 1000;
+    let page = listVisibleChanges(ctx.engine, ctx.actor, query);
+    // Held while there is nothing to report: no visible change, and no invisible ones to skip past.
+    while (page.changes.length === 0 && page.next === query.since && Date.now() < deadline) {
+      await waitForChange(ctx.engine, page.head, deadline - Date.now());
+      page = listVisibleChanges(ctx.engine, ctx.actor, { since: query.since, limit: query.limit });
+    }
+    return Response.json(page, { headers: { 'cache-control': 'no-store' } });
+  },
+});
