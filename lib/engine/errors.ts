@@ -84,6 +84,8 @@ export type ErrorCode =
   | 'ALERT_RULE_NOT_FOUND'
   | 'ALERT_NOT_FIRING'
   | 'WEBHOOK_NOT_FOUND'
+  // edge role (lib/server/roles/edge-server.ts)
+  | 'EDGE_ORIGIN_UNREACHABLE'
   | 'INTERNAL';
 
 export class AppError extends Error {

@@ -49,6 +49,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   ALERT_NOT_FIRING: 409,
   INTERNAL: 500,
   INSUFFICIENT_STORAGE: 507,
+  EDGE_ORIGIN_UNREACHABLE: 502,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

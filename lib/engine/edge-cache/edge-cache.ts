@@ -72,13 +72,19 @@ export class EdgeCache {
     return this.index.list();
   }
 
-  acquire(key: string): Acquired {
+  /** A stored entry (marked as used), or undefined. */
+  lookup(key: string): { meta: EntryMeta; path: string } | undefined {
     const meta = this.index.use(key);
-    if (meta) {
-      const touched = touchEntry(this.files, key, this.now()).finally(() => this.touches.delete(touched));
-      this.touches.add(touched);
-      return { kind: 'hit', meta, path: bodyPath(this.files, key) };
-    }
+    if (!meta) return undefined;
+    const touched = touchEntry(this.files, key, this.now()).finally(() => this.touches.delete(touched));
+    this.touches.add(touched);
+    return { meta, path: bodyPath(this.files, key) };
+  }
+
+  /** A hit, a fill to join, or the lead of a new fill (the caller must begin or decline it). */
+  acquire(key: string): Acquired {
+    const hit = this.lookup(key);
+    if (hit) return { kind: 'hit', ...hit };
     const waiting = this.pending.get(key);
     if (waiting) return { kind: 'wait', fill: waiting };
     let settle!: (fill: CacheFill | null) => void;
