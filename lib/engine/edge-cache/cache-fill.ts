@@ -51,7 +51,7 @@ export class CacheFill {
 
   /**
    * Copy the origin's body into the temp file, check its length (and sha256 when the origin
-   * named one) and make it durable. On any failure the temp file is removed and readers get the error.
+   * named one) and make it durable; then the cache publishes it and calls finish(). On any failure the temp file is removed and readers get the error.
    */
   async run(source: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>, digest?: string): Promise<void> {
     const hash = createHash('sha256');
@@ -68,8 +68,6 @@ export class CacheFill {
       if (this.head.size !== null && this.written !== this.head.size) throw new Error(`the origin's body ended after ${this.written} of ${this.head.size} bytes`);
       if (digest && hash.digest('hex') !== digest) throw new Error(`the origin's body does not match its digest sha256:${digest}`);
       await this.file.sync();
-      this.state = 'done';
-      this.events.emit('progress');
     } catch (err) {
       this.state = 'failed';
       this.error = err instanceof Error ? err : new Error(String(err));
@@ -77,6 +75,15 @@ export class CacheFill {
       await rm(this.temp, { force: true });
       throw this.error;
     }
+  }
+
+  /**
+   * The cache has published (or dropped) the verified body: readers may now take the last byte,
+   * so a client that got a whole answer finds the entry on its next request.
+   */
+  finish(): void {
+    this.state = 'done';
+    this.events.emit('progress');
   }
 
   /** The cache no longer hands this fill out: the handle closes once its last reader is done. */
@@ -113,8 +120,11 @@ export class CacheFill {
         if (this.state === 'failed') throw this.error ?? new Error('the fill failed');
         const stop = end !== null ? end + 1 : this.state === 'done' ? this.written : Infinity;
         if (pos >= stop) return null;
-        if (pos < this.written) {
-          const want = Math.min(CHUNK, this.written - pos, stop - pos);
+        // The object's last byte goes out only once the fill is verified, durable and published: a
+        // client never sees a complete answer for a body that turns out short or corrupt.
+        const ready = this.state === 'done' ? this.written : Math.min(this.written, (this.head.size ?? Infinity) - 1);
+        if (pos < ready) {
+          const want = Math.min(CHUNK, ready - pos, stop - pos);
           const buf = Buffer.allocUnsafe(want);
           const { bytesRead } = await this.file.read(buf, 0, want, pos);
           if (bytesRead === 0) throw new Error('the cached file is shorter than expected');

@@ -130,24 +130,26 @@ export class EdgeCache {
       this.opts.onFillError?.(fill.key, err as Error);
       return;
     }
-    await this.serial(async () => {
-      if (fill.discarded || fill.written > this.maxBytes) {
-        await rm(fill.temp, { force: true });
-        return;
-      }
-      const meta: EntryMeta = { key: fill.key, name: fill.head.name, version: fill.head.version, size: fill.written, headers: fill.head.headers, stored_at: this.now() };
-      try {
-        await publishEntry(this.files, meta, fill.temp);
-      } catch (err) {
-        await rm(fill.temp, { force: true });
-        await removeEntry(this.files, fill.key);
-        this.opts.onFillError?.(fill.key, err as Error);
-        return;
-      }
-      fill.publishedPath = bodyPath(this.files, fill.key);
-      this.index.add(meta);
-      await this.evictOverflow();
-    });
+    await this.serial(() => this.publish(fill)).finally(() => fill.finish());
+  }
+
+  private async publish(fill: CacheFill): Promise<void> {
+    if (fill.discarded || fill.written > this.maxBytes) {
+      await rm(fill.temp, { force: true });
+      return;
+    }
+    const meta: EntryMeta = { key: fill.key, name: fill.head.name, version: fill.head.version, size: fill.written, headers: fill.head.headers, stored_at: this.now() };
+    try {
+      await publishEntry(this.files, meta, fill.temp);
+    } catch (err) {
+      await rm(fill.temp, { force: true });
+      await removeEntry(this.files, fill.key);
+      this.opts.onFillError?.(fill.key, err as Error);
+      return;
+    }
+    fill.publishedPath = bodyPath(this.files, fill.key);
+    this.index.add(meta);
+    await this.evictOverflow();
   }
 
   /** Least recently used entries go until the total fits. Runs inside serial(). */
@@ -175,6 +177,11 @@ export class EdgeCache {
     const run = this.io.then(fn, fn);
     this.io = run.catch(() => {});
     return run;
+  }
+
+  /** Publishes, evictions and purges already queued are done (fills still running are not waited for). */
+  async flushed(): Promise<void> {
+    await this.io;
   }
 
   /** Wait for file work in flight (tests, shutdown). */

@@ -122,11 +122,18 @@ export async function startEdgeServer(opts: EdgeOptions): Promise<RunningRole> {
       const file = got.path;
       return sendObject(req, res, { headers: got.meta.headers, size: got.meta.size, open: (start, end) => createReadStream(file, { start, end: end ?? undefined, highWaterMark: 1 << 20 }) }, fromCache);
     }
-    counters.misses++;
     if (got.kind === 'wait') {
       const fill = await got.fill;
+      if (fill?.state === 'done') {
+        // Every byte is here already (the entry is being published): a hit.
+        counters.hits++;
+        res.setHeader('x-cache', 'HIT');
+        return sendObject(req, res, { headers: fill.head.headers, size: fill.size, open: (s, e) => fill.reader(s, e) }, fromCache);
+      }
+      counters.misses++;
       return fill ? serveFill(req, res, fill) : passThrough(req, res);
     }
+    counters.misses++;
     return leadMiss(req, res, got.lead, decodeURIComponent(download[1]), decodeURIComponent(download[2]));
   }
 
@@ -136,11 +143,13 @@ export async function startEdgeServer(opts: EdgeOptions): Promise<RunningRole> {
     const pathname = q === -1 ? url : url.slice(0, q);
     const read = req.method === 'GET' || req.method === 'HEAD';
     if (pathname === '/api/v1/health' && read) {
+      await cache.flushed();
       const { entries, bytes, max_bytes } = cache.counts();
       sendJson(res, 200, { status: 'ok', role: 'edge', version: APP_VERSION, origin: opts.origin, cache: { entries, bytes, max_bytes }, load: { active_requests: active } });
       return;
     }
     if (pathname === '/api/v1/cache/stats' && read) {
+      await cache.flushed();
       const { entries, bytes, max_bytes, evictions } = cache.counts();
       sendJson(res, 200, { ...counters, evictions, entries, bytes, max_bytes, started_at: startedAt });
       return;
