@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, openSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
@@ -108,7 +108,7 @@ export async function startEdgeServer(opts: EdgeOptions): Promise<RunningRole> {
       if (hit) {
         counters.hits++;
         res.setHeader('x-cache', 'HIT');
-        return sendObject(req, res, { headers: hit.meta.headers, size: hit.meta.size, open: () => createReadStream(hit.path) }, fromCache);
+        return sendObject(req, res, { headers: hit.meta.headers, size: hit.meta.size, open: () => createReadStream(hit.path) }, fromCache); // HEAD: never opened
       }
     }
     if (!download || req.method !== 'GET') {
@@ -120,7 +120,10 @@ export async function startEdgeServer(opts: EdgeOptions): Promise<RunningRole> {
       counters.hits++;
       res.setHeader('x-cache', 'HIT');
       const file = got.path;
-      return sendObject(req, res, { headers: got.meta.headers, size: got.meta.size, open: (start, end) => createReadStream(file, { start, end: end ?? undefined, highWaterMark: 1 << 20 }) }, fromCache);
+      // Opened synchronously in the tick of the lookup: an entry in the index has its file, and an
+      // eviction or purge can only remove it after this (the open descriptor keeps the bytes).
+      const open = (start: number, end: number | null) => createReadStream(file, { fd: openSync(file, 'r'), start, end: end ?? undefined, highWaterMark: 1 << 20 });
+      return sendObject(req, res, { headers: got.meta.headers, size: got.meta.size, open }, fromCache);
     }
     if (got.kind === 'wait') {
       const fill = await got.fill;
@@ -134,7 +137,14 @@ export async function startEdgeServer(opts: EdgeOptions): Promise<RunningRole> {
       return fill ? serveFill(req, res, fill) : passThrough(req, res);
     }
     counters.misses++;
-    return leadMiss(req, res, got.lead, decodeURIComponent(download[1]), decodeURIComponent(download[2]));
+    let name: string, version: string;
+    try {
+      [name, version] = [decodeURIComponent(download[1]), decodeURIComponent(download[2])];
+    } catch {
+      got.lead.decline();
+      return passThrough(req, res);
+    }
+    return leadMiss(req, res, got.lead, name, version);
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
