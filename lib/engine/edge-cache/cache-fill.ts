@@ -12,7 +12,22 @@ export type FillHead = {
   headers: Record<string, string>;
 };
 
-const CHUNK = 256 * 1024;
+const CHUNK = 1024 * 1024;
+const MAX_BATCH = 8 * 1024 * 1024;
+
+async function writeAll(file: FileHandle, bufs: Buffer[], position: number): Promise<void> {
+  let rest = bufs;
+  let pos = position;
+  while (rest.length > 0) {
+    let n = (await file.writev(rest, pos)).bytesWritten;
+    pos += n;
+    while (rest.length > 0 && n >= rest[0].length) {
+      n -= rest[0].length;
+      rest = rest.slice(1);
+    }
+    if (n > 0) rest = [rest[0].subarray(n), ...rest.slice(1)];
+  }
+}
 
 /**
  * One object being fetched from the origin into a temp file. Any number of readers stream
@@ -51,24 +66,57 @@ export class CacheFill {
 
   /**
    * Copy the origin's body into the temp file, check its length (and sha256 when the origin
-   * named one) and make it durable; then the cache publishes it and calls finish(). On any failure the temp file is removed and readers get the error.
+   * named one) and make it durable; then the cache publishes it and calls finish(). On any
+   * failure the temp file is removed and readers get the error.
    */
   async run(source: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>, digest?: string): Promise<void> {
     const hash = createHash('sha256');
+    let received = 0;
+    // Chunks arriving while a write is in flight are written together (one writev): the origin's
+    // small socket chunks would otherwise cost a thread-pool round trip each.
+    let batch: Buffer[] = [];
+    let batched = 0;
+    let writing: Promise<void> | null = null;
+    const drain = async () => {
+      while (batch.length > 0) {
+        const bufs = batch;
+        const bytes = batched;
+        batch = [];
+        batched = 0;
+        await writeAll(this.file, bufs, this.written);
+        this.written += bytes;
+        this.events.emit('progress');
+      }
+    };
+    let writeError: unknown;
+    const startDrain = () => {
+      if (writeError) throw writeError;
+      writing ??= drain()
+        .catch((err) => {
+          writeError = err;
+          throw err;
+        })
+        .finally(() => (writing = null));
+      writing.catch(() => {}); // awaited below; this only keeps it from counting as unhandled
+      return writing;
+    };
     try {
       for await (const chunk of source) {
         const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-        if (this.head.size !== null && this.written + buf.length > this.head.size) throw new Error(`the origin sent more than the ${this.head.size} bytes it announced`);
-        let off = 0;
-        while (off < buf.length) off += (await this.file.write(buf, off, buf.length - off, this.written + off)).bytesWritten;
+        received += buf.length;
+        if (this.head.size !== null && received > this.head.size) throw new Error(`the origin sent more than the ${this.head.size} bytes it announced`);
         hash.update(buf);
-        this.written += buf.length;
-        this.events.emit('progress');
+        batch.push(buf);
+        batched += buf.length;
+        const inFlight = startDrain();
+        if (batched >= MAX_BATCH) await inFlight; // bounded memory: let the disk catch up
       }
+      while (writing || batch.length > 0) await startDrain();
       if (this.head.size !== null && this.written !== this.head.size) throw new Error(`the origin's body ended after ${this.written} of ${this.head.size} bytes`);
       if (digest && hash.digest('hex') !== digest) throw new Error(`the origin's body does not match its digest sha256:${digest}`);
       await this.file.sync();
     } catch (err) {
+      await (writing as Promise<void> | null)?.catch(() => {});
       this.state = 'failed';
       this.error = err instanceof Error ? err : new Error(String(err));
       this.events.emit('progress');
