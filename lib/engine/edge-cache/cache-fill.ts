@@ -117,10 +117,11 @@ export class CacheFill {
       await this.file.sync();
     } catch (err) {
       await (writing as Promise<void> | null)?.catch(() => {});
+      // Removed before the readers hear of it: once a client sees the error, nothing is left.
+      await rm(this.temp, { force: true });
       this.state = 'failed';
       this.error = err instanceof Error ? err : new Error(String(err));
       this.events.emit('progress');
-      await rm(this.temp, { force: true });
       throw this.error;
     }
   }

@@ -4,7 +4,7 @@
  * concurrent misses, LRU eviction, Range, purge, private packages never cached, stats, restart.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import nodeHttp from 'node:http';
 import type http from 'node:http';
 import os from 'node:os';
@@ -294,4 +294,80 @@ it('torsh serve --role edge starts the role as a process', async () => {
     await e.stop();
   }
   expect(e.proc.exitCode).toBe(0);
+});
+
+describe('edge: an origin that stalls or dies mid-body', () => {
+  /** A stand-in origin: announces `size` public bytes, sends the first half, then waits for the test. */
+  async function fakeOrigin(size: number) {
+    const first = Buffer.alloc(size / 2, 1);
+    let fetches = 0;
+    const pending: http.ServerResponse[] = [];
+    const server = nodeHttp.createServer((_req, res) => {
+      fetches++;
+      res.writeHead(200, { 'content-length': size, 'cache-control': 'public, max-age=60', 'content-type': 'application/octet-stream', etag: '"v1"' });
+      res.write(first);
+      pending.push(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    return {
+      url,
+      fetches: () => fetches,
+      waiting: () => pending.length,
+      finish: () => pending.splice(0).forEach((res) => res.end(Buffer.alloc(size / 2, 2))),
+      die: () => pending.splice(0).forEach((res) => res.destroy()),
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+  async function edgeFor(originUrl: string) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'edge-'));
+    dirs.push(dir);
+    const e = await startEdgeServer({ origin: originUrl, dataDir: dir, cacheSizeBytes: 1 << 20, port: 0, host: '127.0.0.1' });
+    edges.push(e);
+    return Object.assign(e, { dir });
+  }
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setImmediate(r));
+    expect(cond()).toBe(true);
+  };
+  const P = '/api/v1/packages/f/1.0.0/download';
+
+  it('streams the bytes that have landed before the origin has sent the rest', async () => {
+    const o = await fakeOrigin(200_000);
+    const e = await edgeFor(o.url);
+    const res = await fetch(e.url + P);
+    expect([res.status, res.headers.get('x-cache'), res.headers.get('content-length')]).toEqual([200, 'MISS', '200000']);
+    const reader = res.body!.getReader();
+    let got = 0;
+    while (got < 100_000) got += (await reader.read()).value!.length; // the first half, while the origin waits
+    expect(o.waiting()).toBe(1);
+    o.finish();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      got += value.length;
+    }
+    expect(got).toBe(200_000);
+    expect((await get(e.url, P)).cache).toBe('HIT');
+    expect(o.fetches()).toBe(1);
+    await o.close();
+  });
+
+  it('a fill that dies leaves nothing behind: every waiting client gets an error, the next request fetches again', async () => {
+    const o = await fakeOrigin(200_000);
+    const e = await edgeFor(o.url);
+    const clients = [fetch(e.url + P).then((r) => r.arrayBuffer()), fetch(e.url + P).then((r) => r.arrayBuffer())];
+    await until(() => o.waiting() === 1);
+    o.die();
+    for (const c of clients) await expect(c).rejects.toThrow();
+    expect(o.fetches()).toBe(1);
+    expect(await stats(e.url)).toMatchObject({ entries: 0, bytes: 0 });
+    expect(await readdir(path.join(e.dir, 'cache', 'tmp'))).toEqual([]);
+    const again = fetch(e.url + P).then((r) => r.arrayBuffer());
+    await until(() => o.waiting() === 1);
+    o.finish();
+    expect((await again).byteLength).toBe(200_000);
+    expect(o.fetches()).toBe(2);
+    await o.close();
+  });
 });
