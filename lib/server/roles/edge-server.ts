@@ -2,7 +2,7 @@ import { createReadStream, openSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
-import { EdgeCache, isCacheable, replayHeaders, type CacheFill, type FillLead } from '@/lib/engine/edge-cache';
+import { EdgeCache, isCacheable, replayHeaders, type CacheFill, type EntryMeta, type FillLead } from '@/lib/engine/edge-cache';
 import { reportError } from '@/lib/engine/observability/error-counter';
 import { SECURITY_HEADERS } from '../security-headers';
 import { applyIdleTimeout, serverOptions, serverTimeoutsFromEnv } from '../server-timeouts';
@@ -99,44 +99,36 @@ export async function startEdgeServer(opts: EdgeOptions): Promise<RunningRole> {
     serveFill(req, res, fill);
   }
 
+  /**
+   * A stored entry. Its file is opened synchronously, in the tick of the lookup: an entry in the
+   * index has its file, and an eviction or purge removes it only later (the descriptor keeps the bytes).
+   */
+  function serveHit(req: http.IncomingMessage, res: http.ServerResponse, hit: { meta: EntryMeta; path: string }): void {
+    counters.hits++;
+    res.setHeader('x-cache', 'HIT');
+    const open = (start: number, end: number | null) => createReadStream(hit.path, { fd: openSync(hit.path, 'r'), start, end: end ?? undefined, highWaterMark: 1 << 20 });
+    sendObject(req, res, { headers: hit.meta.headers, size: hit.meta.size, open }, fromCache);
+  }
+
   async function proxy(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
     counters.requests++;
     const download = DOWNLOAD.exec(pathname);
     const key = req.url!;
     if (download && req.method === 'HEAD') {
       const hit = cache.lookup(key);
-      if (hit) {
-        counters.hits++;
-        res.setHeader('x-cache', 'HIT');
-        return sendObject(req, res, { headers: hit.meta.headers, size: hit.meta.size, open: () => createReadStream(hit.path) }, fromCache); // HEAD: never opened
-      }
+      if (hit) return serveHit(req, res, hit);
     }
     if (!download || req.method !== 'GET') {
       counters.misses++;
       return passThrough(req, res);
     }
     const got = cache.acquire(key);
-    if (got.kind === 'hit') {
-      counters.hits++;
-      res.setHeader('x-cache', 'HIT');
-      const file = got.path;
-      // Opened synchronously in the tick of the lookup: an entry in the index has its file, and an
-      // eviction or purge can only remove it after this (the open descriptor keeps the bytes).
-      const open = (start: number, end: number | null) => createReadStream(file, { fd: openSync(file, 'r'), start, end: end ?? undefined, highWaterMark: 1 << 20 });
-      return sendObject(req, res, { headers: got.meta.headers, size: got.meta.size, open }, fromCache);
-    }
+    if (got.kind === 'hit') return serveHit(req, res, got);
+    counters.misses++;
     if (got.kind === 'wait') {
       const fill = await got.fill;
-      if (fill?.state === 'done') {
-        // Every byte is here already (the entry is being published): a hit.
-        counters.hits++;
-        res.setHeader('x-cache', 'HIT');
-        return sendObject(req, res, { headers: fill.head.headers, size: fill.size, open: (s, e) => fill.reader(s, e) }, fromCache);
-      }
-      counters.misses++;
       return fill ? serveFill(req, res, fill) : passThrough(req, res);
     }
-    counters.misses++;
     let name: string, version: string;
     try {
       [name, version] = [decodeURIComponent(download[1]), decodeURIComponent(download[2])];
