@@ -91,7 +91,7 @@ describe('edge: misses and hits', () => {
     const p = await pkg('crowd', '1.0.0', 4_000_000);
     const all = await Promise.all(Array.from({ length: 20 }, () => get(e.url, p.path)));
     expect(originCount(p.path)).toBe(1);
-    expect(all.every((r) => r.status === 200 && r.cache === 'MISS')).toBe(true);
+    expect(all.every((r) => r.status === 200)).toBe(true); // MISS, or HIT for one that came after the fill (see the stand-in origin test)
     for (const r of all) expect(r.body.equals(all[0].body)).toBe(true);
     expect(all[0].body.length).toBe(p.size);
     expect((await get(e.url, p.path)).cache).toBe('HIT');
@@ -331,6 +331,19 @@ describe('edge: an origin that stalls or dies mid-body', () => {
     expect(cond()).toBe(true);
   };
   const P = '/api/v1/packages/f/1.0.0/download';
+
+  it('20 misses while the origin is still sending: one origin fetch, all MISS, all complete', async () => {
+    const o = await fakeOrigin(200_000);
+    const e = await edgeFor(o.url);
+    const all = Array.from({ length: 20 }, () => get(e.url, P));
+    for (let i = 0; i < 200 && (await stats(e.url)).misses < 20; i++) await new Promise((r) => setImmediate(r));
+    expect((await stats(e.url)).misses).toBe(20);
+    o.finish();
+    const got = await Promise.all(all);
+    expect(got.map((r) => `${r.status} ${r.cache} ${r.body.length}`)).toEqual(Array(20).fill('200 MISS 200000'));
+    expect(o.fetches()).toBe(1);
+    await o.close();
+  });
 
   it('streams the bytes that have landed before the origin has sent the rest', async () => {
     const o = await fakeOrigin(200_000);
