@@ -168,6 +168,11 @@ describe('edge: what is never cached', () => {
     expect(anonymous.cache).toBe('MISS');
     expect(anonymous.body.includes(first.body.subarray(0, 64))).toBe(false);
     expect(originCount(p.path)).toBe(3);
+    // an anonymous request that arrives while a token holder's miss is in flight does not share it
+    const [withToken, without] = await Promise.all([get(e.url, p.path, auth), get(e.url, p.path)]);
+    expect([withToken.status, withToken.body.length]).toEqual([200, p.size]);
+    expect(without.status).toBeGreaterThanOrEqual(400);
+    expect(without.body.length).toBeLessThan(1000);
     // a private range request is answered by the origin itself, with the client's validators
     const ranged = await get(e.url, p.path, { ...auth, range: 'bytes=0-99' });
     expect([ranged.status, ranged.body.equals(first.body.subarray(0, 100))]).toEqual([206, true]);
