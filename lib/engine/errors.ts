@@ -96,6 +96,8 @@ export type ErrorCode =
   | 'MIRROR_EXISTS'
   | 'MIRROR_UNREACHABLE'
   | 'NOT_A_REGISTRY'
+  // edge role (lib/server/roles/edge-server.ts)
+  | 'EDGE_ORIGIN_UNREACHABLE'
   | 'INTERNAL';
 
 export class AppError extends Error {

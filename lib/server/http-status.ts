@@ -59,6 +59,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   NOT_A_REGISTRY: 422,
   INTERNAL: 500,
   INSUFFICIENT_STORAGE: 507,
+  EDGE_ORIGIN_UNREACHABLE: 502,
 };
 
 export function httpStatusOf(code: ErrorCode): number {
