@@ -163,6 +163,19 @@ describe('origin + 2 mirrors + 1 edge on loopback', () => {
     expect(sha256(a)).toBe(sha256(await bodyOn(origin.url, '/packages/topo-model/1.0.0/download')));
     const stats = await (await api(edge.url, '/cache/stats')).json();
     expect(stats).toMatchObject({ hits: 1, misses: 1, requests: 2, bytes_from_cache: b.length, bytes_from_origin: a.length });
+
+    // The origin's collector reads the edge's counters into the metrics store (the CDN page's charts).
+    const now = Date.now();
+    const traffic = async () => (await (await api(origin.url, `/cdn/traffic?from=${now - 3_600_000}&to=${now + 120_000}`, { headers: auth() })).json()).overall.totals;
+    await eventually('the edge traffic collected on the origin', traffic, (t) => t.hits >= 1 && t.requests >= 2);
+
+    // A yank on the origin purges the edge (a durable cdn.purge job): the next request is a miss again.
+    expect((await api(origin.url, '/packages/topo-model/1.0.0/yank', jsonInit('POST', { reason: 'purge me' }))).status).toBe(200);
+    await eventually('the edge entry purged', async () => (await api(edge.url, '/cache/stats')).json(), (s) => s.entries === 0);
+    const third = await fetch(url);
+    await third.arrayBuffer();
+    expect(third.headers.get('x-cache')).toBe('MISS');
+    expect((await api(origin.url, '/packages/topo-model/1.0.0/yank', { method: 'DELETE', headers: auth() })).status).toBe(200);
   });
 
   it('a killed mirror: the CLI fails over and verifies; the mirror turns unhealthy within two check intervals; restarted, it catches up and turns healthy', async () => {
