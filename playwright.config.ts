@@ -46,6 +46,9 @@ export default defineConfig({
       TORSH_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
       TORSH_SKIP_BUILD: process.env.TORSH_SKIP_BUILD ?? '0',
       NEXT_TELEMETRY_DISABLED: '1',
+      // Mirror checks and edge stats collection every 2 s, so the distribution pages fill quickly.
+      TORSH_MIRROR_CHECK_INTERVAL_S: '2',
+      TORSH_CDN_COLLECT_INTERVAL_S: '2',
     },
   },
 });

@@ -184,8 +184,18 @@ describe('downloadFromLocations', () => {
 
 describe('fetchLocations', () => {
   it('a registry without the route (404 ROUTE_NOT_FOUND) gives null: download as before', async () => {
+    const older = await startFakeRegistry({
+      'GET /api/v1/packages/resnet/1.0.0/locations': { status: 404, json: { error: { code: 'ROUTE_NOT_FOUND', message: 'no API route' } } },
+    });
+    closers.push(older.close);
     const { cfg, failover } = await setup();
-    expect(await fetchLocations(cfg, failover, target)).toBeNull();
+    expect(await fetchLocations({ ...cfg, registry: older.url }, failover, target)).toBeNull();
+  });
+
+  it('a real origin without mirrors or edges lists itself only', async () => {
+    const { cfg, failover } = await setup();
+    const located = await fetchLocations(cfg, failover, target);
+    expect(located?.map((l) => l.kind)).toEqual(['origin']);
   });
 
   it('keeps http(s) entries, passes the region, refuses a second digest', async () => {
