@@ -193,6 +193,23 @@ describe('edge: what is never cached', () => {
     expect([other.status, (await other.json()).error.code]).toEqual([404, 'ROUTE_NOT_FOUND']);
   });
 
+  it('no cache busting: spellings of one object share an entry; a query string passes through and stores nothing', async () => {
+    const e = await edge();
+    const p = await pkg('bust-a');
+    expect((await get(e.url, p.path)).cache).toBe('MISS');
+    const encoded = await get(e.url, p.path.replace('bust-a', '%62ust-%61'));
+    expect([encoded.status, encoded.cache]).toEqual([200, 'HIT']);
+    const before = originCount(p.path);
+    const entries = (await stats(e.url)).entries;
+    for (let i = 0; i < 3; i++) {
+      const busted = await get(e.url, `${p.path}?v=${i}`);
+      expect([busted.status, busted.cache]).toEqual([200, 'MISS']);
+    }
+    expect(originCount(p.path)).toBe(before + 3);
+    expect((await stats(e.url)).entries).toBe(entries);
+    expect((await get(e.url, p.path)).cache).toBe('HIT');
+  });
+
   it('forwards X-Forwarded-For and drops hop-by-hop headers', async () => {
     const e = await edge();
     const seen: http.IncomingHttpHeaders[] = [];

@@ -16,6 +16,23 @@ import type { EdgeOptions, RunningRole } from './role-types';
 /** Only downloads of an exact version can be `public` without `no-cache` at the origin. */
 const DOWNLOAD = /^\/api\/v1\/packages\/([^/]+)\/([^/]+)\/download$/;
 
+/**
+ * The cache key of a download request: the canonical path of the name and version it names, so
+ * spellings of one object (percent-encoding) share an entry. A query string (the origin's
+ * `?redirect=1`, or anything a client invents to bust the cache) passes through uncached: no
+ * client can fill the cache with variants of one object or evict others with them.
+ */
+function cacheTarget(url: string, pathname: string): { key: string; name: string; version: string } | null {
+  const m = DOWNLOAD.exec(pathname);
+  if (!m || url.length !== pathname.length) return null;
+  try {
+    const [name, version] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+    return { key: `/api/v1/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}/download`, name, version };
+  } catch {
+    return null;
+  }
+}
+
 export type EdgeCounters = { requests: number; hits: number; misses: number; bytes_from_cache: number; bytes_from_origin: number };
 
 /**
@@ -112,31 +129,23 @@ export async function startEdgeServer(opts: EdgeOptions): Promise<RunningRole> {
 
   async function proxy(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
     counters.requests++;
-    const download = DOWNLOAD.exec(pathname);
-    const key = req.url!;
-    if (download && req.method === 'HEAD') {
-      const hit = cache.lookup(key);
+    const target = cacheTarget(req.url!, pathname);
+    if (target && req.method === 'HEAD') {
+      const hit = cache.lookup(target.key);
       if (hit) return serveHit(req, res, hit);
     }
-    if (!download || req.method !== 'GET') {
+    if (!target || req.method !== 'GET') {
       counters.misses++;
       return passThrough(req, res);
     }
-    const got = cache.acquire(key);
+    const got = cache.acquire(target.key);
     if (got.kind === 'hit') return serveHit(req, res, got);
     counters.misses++;
     if (got.kind === 'wait') {
       const fill = await got.fill;
       return fill ? serveFill(req, res, fill) : passThrough(req, res);
     }
-    let name: string, version: string;
-    try {
-      [name, version] = [decodeURIComponent(download[1]), decodeURIComponent(download[2])];
-    } catch {
-      got.lead.decline();
-      return passThrough(req, res);
-    }
-    return leadMiss(req, res, got.lead, name, version);
+    return leadMiss(req, res, got.lead, target.name, target.version);
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
