@@ -1,3 +1,4 @@
+import { AppError } from '@/lib/engine/errors';
 import type { Engine } from '@/lib/engine/engine';
 import { listRegionRanges, regionForAddress, REGION_RE } from '@/lib/engine/mirrors';
 import { clientRegionOf } from './client-region';
@@ -23,5 +24,7 @@ export function clientRegionFor(engine: Engine, headers: Headers, asked: string 
 export function originBaseUrl(req: Request, env: Record<string, string | undefined> = process.env): string {
   const configured = env.TORSH_PUBLIC_URL?.trim();
   if (configured) return configured.replace(/\/+$/, '');
-  return new URL(req.url).origin;
+  const url = URL.parse(req.url);
+  if (!url) throw new AppError('INVALID_INPUT', 'the Host header is not a valid host[:port]');
+  return url.origin;
 }

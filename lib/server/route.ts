@@ -74,7 +74,8 @@ export function route<P extends z.ZodType, Q extends z.ZodType = z.ZodObject<{}>
         earlyInput: opts.package ? () => fromPath(opts.params, params) : undefined,
         raw: async () => ({
           params,
-          query: Object.fromEntries(new URL(req.url).searchParams),
+          // The query string alone (the Host part of req.url is client input and may not parse).
+          query: Object.fromEntries(new URLSearchParams(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '')),
           json: opts.json ? await readJsonBody(req) : {},
         }),
       },

@@ -17,8 +17,10 @@ export const downloadHandler = route({
   params: ZVersionRefParams,
   package: (p) => p.name,
   run: ({ req, params, ctx }) => {
-    const url = new URL(req.url);
-    if (url.searchParams.get('redirect') === '1') {
+    // Parsed only when asked for: the hot path stays as it was, and a Host header that is not a
+    // valid authority cannot turn a plain download into an error.
+    const url = req.url.includes('redirect=1') ? URL.parse(req.url) : null;
+    if (url && url.searchParams.get('redirect') === '1') {
       const asked = url.searchParams.get('region');
       const region = clientRegionFor(ctx.engine, req.headers, asked && REGION_RE.test(asked) ? asked : null, ctx.clientAddr);
       const best = versionLocations(ctx.engine, { name: params.name, ref: params.version, region, originUrl: originBaseUrl(req) }).locations.find((l) => l.kind !== 'origin');

@@ -6,6 +6,7 @@ import { setVisibility } from '@/lib/engine/access/manage-package-access';
 import { closedPort, startHealthServer, type HealthServer } from '@/lib/engine/mirrors/test-support/health-server';
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { startApiTestServer, type ApiTestServer } from '../test-support/api-test-server';
+import { rawRequest } from '../test-support/raw-request';
 
 let t: ApiTestServer;
 let admin: string;
@@ -186,6 +187,14 @@ describe('GET /api/v1/packages/{name}/{version}/locations', () => {
     const direct = await api('GET', '/packages/pub/1.0.0/download');
     expect(direct.status).toBe(200);
     await direct.arrayBuffer();
+  });
+
+  it('a Host header that is not a host is a 400 for locations and redirects, and never breaks a plain download', async () => {
+    const bad = { host: 'bad host:x' };
+    const loc = await rawRequest(t.port, { method: 'GET', path: '/api/v1/packages/pub/1.0.0/locations', headers: bad });
+    expect([loc.status, JSON.parse(loc.body).error.code]).toEqual([400, 'INVALID_INPUT']);
+    const plain = await rawRequest(t.port, { method: 'GET', path: '/api/v1/packages/pub/1.0.0/download', headers: bad });
+    expect(plain.status).toBe(200);
   });
 });
 
