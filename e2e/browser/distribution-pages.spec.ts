@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startRole, type RoleProcess } from '../../lib/server/test-support/role-process';
-import { expect, test } from '../support/fixtures';
+import { adminToken, expect, test } from '../support/fixtures';
 import { baseURL, publish, samplePackage, uniqueName } from '../support/registry';
 
 // A real mirror and a real edge (`torsh serve --role mirror|edge`) beside the origin the suite runs;
@@ -18,7 +18,16 @@ test.beforeAll(async () => {
   edge = await startRole(['--role', 'edge', '--origin', baseURL(), '--data', path.join(tmp, 'edge'), '--cache-size', '64MiB', '--purge-token', PURGE_TOKEN]);
 });
 
-test.afterAll(async () => {
+test.afterAll(async ({ playwright }) => {
+  // Unregister what this file added, so later specs see an origin without a dead mirror or edge.
+  const anon = await playwright.request.newContext({ baseURL: baseURL() });
+  const api = await playwright.request.newContext({ baseURL: baseURL(), extraHTTPHeaders: { authorization: `Bearer ${await adminToken(anon)}` } });
+  for (const [list, key] of [['/api/v1/mirrors', 'mirrors'], ['/api/v1/edges', 'edges']] as const) {
+    const rows = ((await (await api.get(list)).json())[key] ?? []) as { id: number; url: string }[];
+    for (const row of rows.filter((r) => r.url === mirror?.url || r.url === edge?.url)) expect((await api.delete(`${list}/${row.id}`)).status()).toBe(200);
+  }
+  await api.dispose();
+  await anon.dispose();
   await mirror?.stop();
   await edge?.stop();
   if (tmp) await fs.rm(tmp, { recursive: true, force: true });
