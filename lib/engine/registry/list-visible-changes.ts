@@ -24,8 +24,9 @@ export function feedHead(engine: Engine): number {
  * from public); others also see changes of packages they may read now. `next` is where to ask
  * from next time: the last row returned, or `head` when the page was not full (every visible
  * change up to head has been given), so a follower reaches head past changes it may not see.
+ * `'everything'`: the raw feed (the engine's own readers).
  */
-export function listVisibleChanges(engine: Engine, actor: Actor, input: { since?: number; limit?: number } = {}): ChangePage {
+export function listVisibleChanges(engine: Engine, actor: Actor | 'everything', input: { since?: number; limit?: number } = {}): ChangePage {
   const since = input.since ?? 0;
   const limit = input.limit ?? 100;
   if (!Number.isSafeInteger(since) || since < 0) throw new AppError('INVALID_INPUT', `since must be a sequence number ≥ 0, not ${since}`);
@@ -34,7 +35,7 @@ export function listVisibleChanges(engine: Engine, actor: Actor, input: { since?
   }
   const read = engine.db.$client.transaction(() => {
     const head = feedHead(engine);
-    const visible = actor.isAdmin && !actor.scopes ? sql`1` : sql`(c.public = 1 OR c.name IN (SELECT p.name FROM packages p WHERE ${visiblePackagesSql(actor)}))`;
+    const visible = actor === 'everything' || (actor.isAdmin && !actor.scopes) ? sql`1` : sql`(c.public = 1 OR c.name IN (SELECT p.name FROM packages p WHERE ${visiblePackagesSql(actor)}))`;
     const rows = engine.db.all<RawChange>(sql`
       SELECT c.seq, c.kind, c.name, c.version, c.digest, c.size, c.data, c.public, c.created_at
       FROM changes c
