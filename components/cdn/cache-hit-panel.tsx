@@ -2,23 +2,13 @@
 
 import Link from 'next/link';
 import { formatPercent } from '@/components/charts/format-units';
+import { PanelMessage } from '@/components/overview/panel-message';
 import { Card } from '@/components/ui/card';
 import { useCdnTraffic } from '@/lib/queries/use-edges';
 import { formatBytes } from '@/lib/ui/format-bytes';
 import { formatCount } from '@/lib/ui/format-count';
 
 const LAST_HOUR = { kind: 'preset', id: '1h' } as const;
-
-function Message({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <div className="flex min-h-28 items-center justify-center px-4 py-6 text-center text-sm text-slate-600">
-      <p>
-        <span className="block font-medium text-slate-800">{title}</span>
-        {children}
-      </p>
-    </div>
-  );
-}
 
 /** The Overview's cache-hit panel: every edge over the last hour (ViewStats or ManageCdn). */
 export function CacheHitPanel() {
@@ -34,13 +24,13 @@ export function CacheHitPanel() {
       }
     >
       {!traffic.data ? (
-        <Message title={traffic.isPending ? 'Loading…' : 'Not available'}>
+        <PanelMessage title={traffic.isPending ? 'Loading…' : 'Not available'}>
           {traffic.isPending ? '' : 'Edge statistics need ViewStats or ManageCdn.'}
-        </Message>
+        </PanelMessage>
       ) : !totals || totals.requests === 0 ? (
-        <Message title="No data yet">
+        <PanelMessage title="No data yet">
           Filled by edge caches once they are registered (CDN) and serve requests: hits, misses and bytes served from cache.
-        </Message>
+        </PanelMessage>
       ) : (
         <dl className="grid grid-cols-2 gap-3 px-4 py-4 text-sm">
           <div className="col-span-2">

@@ -2,23 +2,13 @@
 
 import Link from 'next/link';
 import { formatMs } from '@/components/charts/format-units';
+import { PanelMessage } from '@/components/overview/panel-message';
 import { Card } from '@/components/ui/card';
 import { hasPermission, useMe } from '@/lib/queries/use-me';
 import { useMirrors } from '@/lib/queries/use-mirrors';
 import { MirrorStateBadge } from './mirror-state-badge';
 
 const MAX_ROWS = 5;
-
-function Placeholder({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <div className="flex min-h-28 items-center justify-center px-4 py-6 text-center text-sm text-slate-600">
-      <p>
-        <span className="block font-medium text-slate-800">{title}</span>
-        {children}
-      </p>
-    </div>
-  );
-}
 
 /** The Overview's mirror-health panel: each mirror's state, latency and lag (ManageMirrors), polled. */
 export function MirrorHealthPanel() {
@@ -30,15 +20,15 @@ export function MirrorHealthPanel() {
   return (
     <Card title="Mirror health" actions={allowed && list.length > 0 ? <Link href="/mirrors" className="text-xs font-medium text-indigo-700 hover:underline">All mirrors</Link> : undefined}>
       {!allowed ? (
-        <Placeholder title="Mirrors">Mirror health is shown to holders of ManageMirrors.</Placeholder>
+        <PanelMessage title="Mirrors">Mirror health is shown to holders of ManageMirrors.</PanelMessage>
       ) : mirrors.error && !mirrors.data ? (
-        <Placeholder title="Could not load mirrors">{mirrors.error.message}</Placeholder>
+        <PanelMessage title="Could not load mirrors">{mirrors.error.message}</PanelMessage>
       ) : !mirrors.data ? (
-        <Placeholder title="Loading…">Reading mirror states.</Placeholder>
+        <PanelMessage title="Loading…">Reading mirror states.</PanelMessage>
       ) : list.length === 0 ? (
-        <Placeholder title="No mirrors yet">
+        <PanelMessage title="No mirrors yet">
           Add one on the <Link href="/mirrors" className="text-indigo-700 underline">Mirrors</Link> page: each mirror’s state, latency and lag behind this origin appear here.
-        </Placeholder>
+        </PanelMessage>
       ) : (
         <div className="px-4 py-3">
           <p className={`mb-2 text-sm font-medium ${unhealthy > 0 ? 'text-red-700' : 'text-slate-800'}`}>

@@ -1,6 +1,7 @@
 import { CacheHitPanel } from '@/components/cdn/cache-hit-panel';
 import { MirrorHealthPanel } from '@/components/mirrors/mirror-health-panel';
 import { Card } from '@/components/ui/card';
+import { PanelMessage } from './panel-message';
 
 type Panel = { title: string; body: string };
 
@@ -20,12 +21,7 @@ export function OpsPanels() {
 function PlaceholderPanel({ title, body }: Panel) {
   return (
     <Card title={title}>
-      <div className="flex min-h-28 items-center justify-center px-4 py-6 text-center text-sm text-slate-600">
-        <p>
-          <span className="block font-medium text-slate-800">No data yet</span>
-          {body}
-        </p>
-      </div>
+      <PanelMessage title="No data yet">{body}</PanelMessage>
     </Card>
   );
 }

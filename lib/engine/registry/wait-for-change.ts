@@ -2,7 +2,7 @@ import type { Engine } from '../engine';
 import { feedHead } from './list-visible-changes';
 
 /** How often a process with followers waiting reads the feed's head. */
-export const HEAD_POLL_MS = 200;
+export const HEAD_POLL_MS = 50;
 
 type Waiter = { after: number; resolve: (head: number) => void };
 type Watch = { waiters: Set<Waiter>; timer: NodeJS.Timeout | null };
