@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { link, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  BlobServiceClient,
+  RestError,
+  StorageSharedKeyCredential,
+  type ContainerClient,
+  type StoragePipelineOptions,
+} from '@azure/storage-blob';
+import { AppError } from '../errors';
+import { DIGEST_RE, type BlobInfo, type BlobStore, type ByteRange, type StageOptions, type StagedBlob } from './blob-store';
+import { hashFile, hashToFile } from './hash-to-file';
+import { storageError } from './out-of-space';
+
+export type AzureBlobStoreOptions = {
+  /** `DefaultEndpointsProtocol=…;AccountName=…;AccountKey=…` (or with a BlobEndpoint, e.g. Azurite). */
+  connectionString?: string;
+  /** Instead of a connection string: `https://<account>.blob.core.windows.net` and a shared key. */
+  accountUrl?: string;
+  accountName?: string;
+  accountKey?: string;
+  container: string;
+  /** Prepended to every blob name (`<prefix>blobs/aa/bb/<sha256>`); a trailing `/` is added. */
+  prefix?: string;
+  /** Local folder for staged temp files (callers read `StagedBlob.path` before commit). */
+  tempDir: string;
+  /** Block size of the staged upload (default 8 MiB); memory is about blockSize × (concurrency + 1). */
+  blockSize?: number;
+  /** Blocks uploaded in parallel (default 4). */
+  concurrency?: number;
+  /** SDK retry policy (tests use maxTries 1 so an unreachable endpoint fails fast). */
+  retryOptions?: StoragePipelineOptions['retryOptions'];
+};
+
+const READ_CHUNK = 1 << 20;
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP']);
+
+function assertDigest(digest: string): void {
+  if (!DIGEST_RE.test(digest)) throw new AppError('INVALID_INPUT', `not a sha256 hex digest: ${digest}`);
+}
+
+function accountNameOf(opts: AzureBlobStoreOptions): string {
+  if (opts.accountName) return opts.accountName;
+  return /(?:^|;)\s*AccountName=([^;]+)/i.exec(opts.connectionString ?? '')?.[1] ?? 'unknown';
+}
+
+export function azureContainerClient(opts: AzureBlobStoreOptions): ContainerClient {
+  const pipelineOptions: StoragePipelineOptions = {
+    retryOptions: opts.retryOptions ?? { maxTries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 8_000 },
+  };
+  let service: BlobServiceClient;
+  if (opts.connectionString) {
+    service = BlobServiceClient.fromConnectionString(opts.connectionString, pipelineOptions);
+  } else if (opts.accountUrl && opts.accountName && opts.accountKey) {
+    service = new BlobServiceClient(
+      opts.accountUrl,
+      new StorageSharedKeyCredential(opts.accountName, opts.accountKey),
+      pipelineOptions,
+    );
+  } else {
+    throw new AppError('INVALID_INPUT', 'Azure Blob storage needs a connection string, or an account URL, name and key');
+  }
+  return service.getContainerClient(opts.container);
+}
+
+/**
+ * Blobs in an Azure Storage container, named `<prefix>blobs/aa/bb/<sha256>`. stage() hashes into
+ * a local temp file (so a publish can validate it); commit() uploads that file as a block blob in
+ * staged blocks (bounded memory), which becomes visible atomically when the block list commits.
+ */
+export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
+  const container = azureContainerClient(opts);
+  const account = accountNameOf(opts);
+  const where = `Azure Blob storage (account ${account}, container ${opts.container})`;
+  const prefix = opts.prefix ? opts.prefix.replace(/^\/+/, '').replace(/\/*$/, '/') : '';
+  const blobsPrefix = `${prefix}blobs/`;
+  const blockSize = opts.blockSize ?? 8 << 20;
+  const concurrency = opts.concurrency ?? 4;
+  const blobName = (digest: string) => `${blobsPrefix}${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`;
+  const blob = (digest: string) => container.getBlockBlobClient(blobName(digest));
+
+  /** An SDK failure as callers should see it: a clear message, never the key or connection string. */
+  function mapError(err: unknown, action: string): unknown {
+    if (err instanceof AppError) return err;
+    if (err instanceof RestError || (err as { name?: string } | null)?.name === 'RestError') {
+      const e = err as RestError;
+      const status = e.statusCode;
+      const code = e.code ?? (e.details as { errorCode?: string } | undefined)?.errorCode;
+      let reason: string;
+      if (status === 403 || code === 'AuthenticationFailed' || code === 'AuthorizationFailure') {
+        reason = 'the account key or credentials were rejected';
+      } else if (code === 'ContainerNotFound') {
+        reason = 'the container does not exist';
+      } else if (status === undefined || status === 0 || /^(E[A-Z]+|REQUEST_SEND_ERROR)$/.test(code ?? '')) {
+        reason = `the endpoint could not be reached (${code ?? 'no response'})`;
+      } else {
+        reason = `it answered ${status}${code ? ` ${code}` : ''}`;
+      }
+      return new AppError('STORAGE_UNAVAILABLE', `${where} failed to ${action}: ${reason}`, { backend: 'azure', account, container: opts.container, status, code });
+    }
+    return storageError(err);
+  }
+
+  const isNotFound = (err: unknown) =>
+    (err as RestError | null)?.statusCode === 404 && (err as RestError).code !== 'ContainerNotFound';
+
+  let ready: Promise<void> | null = null;
+  const ensureTemp = () => (ready ??= mkdir(opts.tempDir, { recursive: true }).then(() => undefined));
+
+  function newTempPath(o: StageOptions): string {
+    const p = path.join(opts.tempDir, `${randomUUID()}.part`);
+    o.onTempPath?.(p);
+    return p;
+  }
+
+  async function writeTemp(tmpPath: string, body: Readable, o: StageOptions): Promise<BlobInfo> {
+    const file = await open(tmpPath, 'wx', 0o600);
+    return hashToFile(body, file.createWriteStream({ highWaterMark: READ_CHUNK }), { maxBytes: o.maxBytes, onChunk: o.onChunk });
+  }
+
+  async function upload(tmpPath: string, digest: string): Promise<void> {
+    const run = () =>
+      blob(digest).uploadStream(createReadStream(tmpPath, { highWaterMark: READ_CHUNK }), blockSize, concurrency, {
+        blobHTTPHeaders: { blobContentType: 'application/octet-stream' },
+        metadata: { sha256: digest },
+      });
+    try {
+      await run();
+    } catch (err) {
+      // A concurrent delete of the same name drops our uncommitted blocks; the bytes are still local.
+      if ((err as RestError | null)?.code !== 'InvalidBlockList') throw err;
+      await run();
+    }
+  }
+
+  async function finishStage(tmpPath: string, write: () => Promise<BlobInfo>, o: StageOptions): Promise<StagedBlob> {
+    let info: BlobInfo;
+    try {
+      info = await write();
+      if (o.expectedSize !== undefined && info.size !== o.expectedSize) {
+        throw new AppError('UPLOAD_ABORTED', `upload ended after ${info.size} of ${o.expectedSize} announced bytes`, {
+          received: info.size,
+          expected: o.expectedSize,
+        });
+      }
+      if (o.expectedDigest !== undefined && info.digest !== o.expectedDigest) {
+        throw new AppError('DIGEST_MISMATCH', `bytes hash to sha256:${info.digest}, expected sha256:${o.expectedDigest}`);
+      }
+    } catch (err) {
+      await rm(tmpPath, { force: true });
+      throw storageError(err);
+    }
+    let settled = false;
+    return {
+      ...info,
+      path: tmpPath,
+      async commit() {
+        if (settled) return;
+        try {
+          await upload(tmpPath, info.digest);
+        } catch (err) {
+          throw mapError(err, `store blob sha256:${info.digest}`);
+        }
+        settled = true;
+        await rm(tmpPath, { force: true });
+      },
+      async discard() {
+        if (settled) return;
+        settled = true;
+        await rm(tmpPath, { force: true });
+      },
+    };
+  }
+
+  async function stage(body: Readable, o: StageOptions = {}): Promise<StagedBlob> {
+    await ensureTemp();
+    const tmpPath = newTempPath(o);
+    return finishStage(tmpPath, () => writeTemp(tmpPath, body, o), o);
+  }
+
+  async function stageFile(filePath: string, o: StageOptions = {}): Promise<StagedBlob> {
+    await ensureTemp();
+    const tmpPath = newTempPath(o);
+    return finishStage(
+      tmpPath,
+      async () => {
+        try {
+          await link(filePath, tmpPath);
+        } catch (err) {
+          if (!NO_LINK.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+          return writeTemp(tmpPath, createReadStream(filePath, { highWaterMark: READ_CHUNK }), o);
+        }
+        return hashFile(tmpPath, { maxBytes: o.maxBytes, onChunk: o.onChunk });
+      },
+      o,
+    );
+  }
+
+  return {
+    kind: 'azure',
+    stage,
+    stageFile,
+    async put(body, o) {
+      const staged = await stage(body, o);
+      try {
+        await staged.commit();
+      } finally {
+        await staged.discard();
+      }
+      return { digest: staged.digest, size: staged.size };
+    },
+    async get(digest: string, range?: ByteRange) {
+      assertDigest(digest);
+      if (range && (range.start < 0 || range.end < range.start)) {
+        throw new AppError('RANGE_NOT_SATISFIABLE', `range ${range.start}-${range.end} is not a valid byte range`);
+      }
+      let res;
+      try {
+        res = range
+          ? await blob(digest).download(range.start, range.end - range.start + 1, { maxRetryRequests: 5 })
+          : await blob(digest).download(0, undefined, { maxRetryRequests: 5 });
+      } catch (err) {
+        if (isNotFound(err)) throw new AppError('BLOB_NOT_FOUND', `blob sha256:${digest} is not in the store`);
+        if ((err as RestError | null)?.statusCode === 416) {
+          throw new AppError('RANGE_NOT_SATISFIABLE', `range ${range?.start}-${range?.end} is outside the blob`);
+        }
+        throw mapError(err, `read blob sha256:${digest}`);
+      }
+      const body = res.readableStreamBody as Readable | undefined;
+      if (!body) throw mapError(new Error('no body'), `read blob sha256:${digest}`);
+      if (range) {
+        // Azure answers a range that runs past the end with the bytes it has; the store contract refuses it.
+        const total = Number(/\/(\d+)$/.exec(res.contentRange ?? '')?.[1] ?? NaN);
+        if (Number.isFinite(total) && range.end >= total) {
+          body.destroy();
+          throw new AppError('RANGE_NOT_SATISFIABLE', `range ${range.start}-${range.end} is outside 0-${total - 1}`);
+        }
+      }
+      return body instanceof Readable ? body : Readable.from(body);
+    },
+    async stat(digest: string) {
+      assertDigest(digest);
+      try {
+        const props = await blob(digest).getProperties();
+        return { digest, size: props.contentLength ?? 0 };
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw mapError(err, `read the properties of blob sha256:${digest}`);
+      }
+    },
+    /**
+     * Not one atomic step as on a local disk: the ETag is read first, keep() asked, then the blob
+     * deleted only if its ETag is unchanged. A publish holds the digest (blob_holds) before its
+     * commit uploads, so either keep() sees the hold, or the upload lands after the ETag was read
+     * and the conditional delete fails (412, nothing deleted), or the upload's block list commits
+     * after the delete and recreates the blob (a dropped uncommitted block list is re-uploaded).
+     */
+    async delete(digest: string, keep?: () => boolean) {
+      assertDigest(digest);
+      const client = blob(digest);
+      try {
+        const props = await client.getProperties();
+        if (keep?.()) return false;
+        const res = await client.deleteIfExists({ conditions: { ifMatch: props.etag } });
+        return res.succeeded;
+      } catch (err) {
+        if (isNotFound(err) || (err as RestError | null)?.statusCode === 412) return false;
+        throw mapError(err, `delete blob sha256:${digest}`);
+      }
+    },
+    async *list() {
+      try {
+        for await (const page of container.listBlobsFlat({ prefix: blobsPrefix }).byPage({ maxPageSize: 1000 })) {
+          for (const item of page.segment.blobItems) {
+            const rest = item.name.slice(blobsPrefix.length);
+            const m = /^([a-f0-9]{2})\/([a-f0-9]{2})\/([a-f0-9]{64})$/.exec(rest);
+            if (!m || m[3].slice(0, 2) !== m[1] || m[3].slice(2, 4) !== m[2]) continue;
+            yield { digest: m[3], size: item.properties.contentLength ?? 0 };
+          }
+        }
+      } catch (err) {
+        throw mapError(err, 'list blobs');
+      }
+    },
+    async sweepTemp({ olderThan, keep }) {
+      await ensureTemp();
+      let removed = 0;
+      for (const name of await readdir(opts.tempDir)) {
+        const p = path.join(opts.tempDir, name);
+        const st = await stat(p).catch(() => null);
+        if (!st || st.mtimeMs >= olderThan || keep?.(p)) continue;
+        await rm(p, { force: true });
+        removed++;
+      }
+      return removed;
+    },
+  };
+}
