@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAzureBlobStore, type AzureBlobStoreOptions } from './azure-blob-store';
+import { describeBlobStoreContract } from './test-support/blob-store-contract';
 import { AZURITE_KEY, azuriteConnectionString, freePort, startAzurite, type Azurite } from './test-support/azurite';
 
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
@@ -31,6 +32,15 @@ describe('Azure blob store (Azurite)', () => {
   afterAll(async () => {
     await azurite?.stop();
     if (tempRoot) await rm(tempRoot, { recursive: true, force: true });
+  });
+
+  describeBlobStoreContract('azure (Azurite)', async () => {
+    const tempDir = path.join(tempRoot, `contract${++n}`, 'tmp');
+    return {
+      store: make({ prefix: `contract${n}`, tempDir }),
+      tempDir,
+      cleanup: () => rm(path.dirname(tempDir), { recursive: true, force: true }),
+    };
   });
 
   it('puts, stats, lists, reads ranges and deletes, with names <prefix>blobs/aa/bb/<sha256>', async () => {
