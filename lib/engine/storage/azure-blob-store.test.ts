@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAzureBlobStore, type AzureBlobStoreOptions } from './azure-blob-store';
+import { azureBlobStoreFromEnv } from './azure-store-config';
 import { describeBlobStoreContract } from './test-support/blob-store-contract';
 import { AZURITE_KEY, azuriteConnectionString, freePort, startAzurite, type Azurite } from './test-support/azurite';
 
@@ -69,6 +70,18 @@ describe('Azure blob store (Azurite)', () => {
     expect(await store.delete(d)).toBe(false);
     expect(await store.stat(d)).toBeNull();
     await expect(store.get(d)).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
+  });
+
+  it('TORSH_STORAGE=azure://<container>/<prefix> with TORSH_AZURE_CONNECTION_STRING stores under the prefix', async () => {
+    const dataDir = path.join(tempRoot, 'data-env');
+    const store = azureBlobStoreFromEnv(`azure://${azurite.container}/env/prefix/`, { TORSH_AZURE_CONNECTION_STRING: azurite.connectionString }, dataDir);
+    const info = await store.put(Readable.from([Buffer.from('via env')]));
+    const { BlobServiceClient } = await import('@azure/storage-blob');
+    const c = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(azurite.container);
+    const names: string[] = [];
+    for await (const b of c.listBlobsFlat({ prefix: 'env/' })) names.push(b.name);
+    expect(names).toEqual([`env/prefix/blobs/${info.digest.slice(0, 2)}/${info.digest.slice(2, 4)}/${info.digest}`]);
+    expect(await readdir(path.join(dataDir, 'blobs', '.tmp'))).toEqual([]);
   });
 
   it('keeps staged bytes in a local temp file, invisible until commit, which removes it', async () => {

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { azureBlobStoreFromEnv, parseAzureStorageUrl } from './azure-store-config';
+
+describe('TORSH_STORAGE=azure://…', () => {
+  it.each([
+    ['azure://packages', { container: 'packages', prefix: '' }],
+    ['azure://packages/', { container: 'packages', prefix: '' }],
+    ['azure://my-hub/prod/eu', { container: 'my-hub', prefix: 'prod/eu' }],
+    ['azure://abc/prod/', { container: 'abc', prefix: 'prod' }],
+  ])('%s', (spec, expected) => {
+    expect(parseAzureStorageUrl(spec)).toEqual(expected);
+  });
+
+  it.each(['azure://', 'azure://Packages', 'azure://ab', 'azure://a--b', 'azure://-ab', 's3://bucket', 'azure:packages'])(
+    'refuses %s with a clear error',
+    (spec) => {
+      expect(() => parseAzureStorageUrl(spec)).toThrow(/azure:\/\/<container>\[\/<prefix>\]/);
+    },
+  );
+
+  it('needs TORSH_AZURE_CONNECTION_STRING', () => {
+    expect(() => azureBlobStoreFromEnv('azure://packages', {}, '/tmp/x')).toThrow(/needs TORSH_AZURE_CONNECTION_STRING/);
+    const store = azureBlobStoreFromEnv(
+      'azure://packages',
+      { TORSH_AZURE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=a2V5;EndpointSuffix=core.windows.net' },
+      '/tmp/x',
+    );
+    expect(store.kind).toBe('azure');
+  });
+});
