@@ -24,7 +24,7 @@ export function parseAzureStorageUrl(spec: string): AzureStorageSpec {
  * The blob store for `TORSH_STORAGE=azure://…`: credentials from TORSH_AZURE_CONNECTION_STRING,
  * staged temp files under `<dataDir>/blobs/.tmp` (same disk as resumable uploads, so they link).
  */
-export function azureBlobStoreFromEnv(spec: string, env: NodeJS.ProcessEnv, dataDir: string): BlobStore {
+export function azureBlobStoreFromEnv(spec: string, env: Record<string, string | undefined>, dataDir: string): BlobStore {
   const { container, prefix } = parseAzureStorageUrl(spec);
   const connectionString = env.TORSH_AZURE_CONNECTION_STRING;
   if (!connectionString) {
