@@ -27,9 +27,9 @@ export type AzureBlobStoreOptions = {
   prefix?: string;
   /** Local folder for staged temp files (callers read `StagedBlob.path` before commit). */
   tempDir: string;
-  /** Block size of the staged upload (default 8 MiB); memory is about blockSize × (concurrency + 1). */
+  /** Block size of the staged upload (default 8 MiB); the SDK buffers at most blockSize × concurrency. */
   blockSize?: number;
-  /** Blocks uploaded in parallel (default 4). */
+  /** Block buffers (default 4; the SDK uploads ¾ of them at once). */
   concurrency?: number;
   /** SDK retry policy (tests use maxTries 1 so an unreachable endpoint fails fast). */
   retryOptions?: StoragePipelineOptions['retryOptions'];
