@@ -53,6 +53,7 @@ export type ErrorCode =
   | 'BLOB_NOT_FOUND'
   | 'DIGEST_MISMATCH'
   | 'INSUFFICIENT_STORAGE'
+  | 'STORAGE_UNAVAILABLE'
   // accounts and access
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
