@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,8 +89,13 @@ describe('s3 blob store', () => {
       const chunk = 1 << 20;
       const total = 64;
       // Deterministic, non-repeating content generated on the fly: never the whole blob in memory.
-      const block = (i: number) => createHash('sha512').update(String(i)).digest().subarray(0, 64);
-      const make = (i: number) => Buffer.concat(Array.from({ length: chunk / 64 }, (_, j) => block(i * 100_000 + j)));
+      const key = Buffer.alloc(32, 7);
+      const zeros = Buffer.alloc(chunk);
+      const make = (i: number) => {
+        const iv = Buffer.alloc(16);
+        iv.writeUInt32BE(i, 0);
+        return createCipheriv('aes-256-ctr', key, iv).update(zeros);
+      };
       const expected = createHash('sha256');
       for (let i = 0; i < total; i++) expected.update(make(i));
       const digest = expected.digest('hex');
@@ -119,7 +124,6 @@ describe('s3 blob store', () => {
       expect(size).toBe(total * chunk);
       expect(got.digest('hex')).toBe(digest);
       const mid = 40 * chunk + 17;
-      expect((await text(await store.get(digest, { start: mid, end: mid + 63 }))).length).toBeGreaterThan(0);
       const part = Buffer.concat(await (await store.get(digest, { start: mid, end: mid + 63 })).toArray());
       expect(part.equals(make(40).subarray(17, 17 + 64))).toBe(true);
       // Loose bound: the 64 MiB blob must never be held whole (parts of 5 MiB, 2 in flight).
