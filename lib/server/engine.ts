@@ -1,5 +1,6 @@
 import { defaultDataDir } from '@/lib/engine/app-root';
 import { blobCacheFromEnv } from '@/lib/engine/storage/memory-cached-blob-store';
+import { blobStoreFromEnv } from '@/lib/engine/storage/store-from-config';
 import { bootstrapAccounts } from '@/lib/engine/access/bootstrap';
 import { createEngine, type Engine } from '@/lib/engine/engine';
 import { limitsFromEnv } from '@/lib/engine/limits';
@@ -25,7 +26,13 @@ export function installEngine(engine: Engine, ready: Promise<void> = Promise.res
  */
 export function getEngine(): Engine {
   if (holder.__torshEngine) return holder.__torshEngine;
-  const engine = createEngine({ dataDir: defaultDataDir(), limits: limitsFromEnv(), blobCache: blobCacheFromEnv() });
+  const dataDir = defaultDataDir();
+  const engine = createEngine({
+    dataDir,
+    limits: limitsFromEnv(),
+    blobs: blobStoreFromEnv(process.env, dataDir),
+    blobCache: blobCacheFromEnv(),
+  });
   installEngine(engine, bootstrapAccounts(engine, process.env.TORSH_ADMIN_PASSWORD));
   registerPromMetrics(engine);
   // Housekeeping (GC, expired sessions and uploads, pruning) runs as scheduled jobs (lib/server/jobs.ts).

@@ -81,7 +81,7 @@ describe('Azure blob store (Azurite)', () => {
     const names: string[] = [];
     for await (const b of c.listBlobsFlat({ prefix: 'env/' })) names.push(b.name);
     expect(names).toEqual([`env/prefix/blobs/${info.digest.slice(0, 2)}/${info.digest.slice(2, 4)}/${info.digest}`]);
-    expect(await readdir(path.join(dataDir, 'blobs', '.tmp'))).toEqual([]);
+    expect(await readdir(path.join(dataDir, 'tmp', 'blob-staging'))).toEqual([]);
   });
 
   it('keeps staged bytes in a local temp file, invisible until commit, which removes it', async () => {

@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
   BlobServiceClient,
@@ -11,9 +8,9 @@ import {
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
 import { AppError } from '../errors';
-import { DIGEST_RE, type BlobInfo, type BlobStore, type ByteRange, type StageOptions, type StagedBlob } from './blob-store';
-import { hashFile, hashToFile } from './hash-to-file';
+import { DIGEST_RE, type BlobStore, type ByteRange } from './blob-store';
 import { storageError } from './out-of-space';
+import { createTempStager } from './temp-staging';
 
 export type AzureBlobStoreOptions = {
   /** `DefaultEndpointsProtocol=…;AccountName=…;AccountKey=…` (or with a BlobEndpoint, e.g. Azurite). */
@@ -36,7 +33,6 @@ export type AzureBlobStoreOptions = {
 };
 
 const READ_CHUNK = 1 << 20;
-const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP']);
 
 function assertDigest(digest: string): void {
   if (!DIGEST_RE.test(digest)) throw new AppError('INVALID_INPUT', `not a sha256 hex digest: ${digest}`);
@@ -68,7 +64,7 @@ export function azureContainerClient(opts: AzureBlobStoreOptions): ContainerClie
 
 /**
  * Blobs in an Azure Storage container, named `<prefix>blobs/aa/bb/<sha256>`. stage() hashes into
- * a local temp file (so a publish can validate it); commit() uploads that file as a block blob in
+ * a local temp file (temp-staging.ts, so a publish can validate it); commit() uploads that file as a block blob in
  * staged blocks (bounded memory), which becomes visible atomically when the block list commits.
  */
 export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
@@ -107,20 +103,6 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
   const isNotFound = (err: unknown) =>
     (err as RestError | null)?.statusCode === 404 && (err as RestError).code !== 'ContainerNotFound';
 
-  let ready: Promise<void> | null = null;
-  const ensureTemp = () => (ready ??= mkdir(opts.tempDir, { recursive: true }).then(() => undefined));
-
-  function newTempPath(o: StageOptions): string {
-    const p = path.join(opts.tempDir, `${randomUUID()}.part`);
-    o.onTempPath?.(p);
-    return p;
-  }
-
-  async function writeTemp(tmpPath: string, body: Readable, o: StageOptions): Promise<BlobInfo> {
-    const file = await open(tmpPath, 'wx', 0o600);
-    return hashToFile(body, file.createWriteStream({ highWaterMark: READ_CHUNK }), { maxBytes: o.maxBytes, onChunk: o.onChunk });
-  }
-
   async function upload(tmpPath: string, digest: string): Promise<void> {
     const run = () =>
       blob(digest).uploadStream(createReadStream(tmpPath, { highWaterMark: READ_CHUNK }), blockSize, concurrency, {
@@ -136,75 +118,21 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
     }
   }
 
-  async function finishStage(tmpPath: string, write: () => Promise<BlobInfo>, o: StageOptions): Promise<StagedBlob> {
-    let info: BlobInfo;
+  const stager = createTempStager(opts.tempDir, async (tmpPath, info) => {
     try {
-      info = await write();
-      if (o.expectedSize !== undefined && info.size !== o.expectedSize) {
-        throw new AppError('UPLOAD_ABORTED', `upload ended after ${info.size} of ${o.expectedSize} announced bytes`, {
-          received: info.size,
-          expected: o.expectedSize,
-        });
-      }
-      if (o.expectedDigest !== undefined && info.digest !== o.expectedDigest) {
-        throw new AppError('DIGEST_MISMATCH', `bytes hash to sha256:${info.digest}, expected sha256:${o.expectedDigest}`);
-      }
+      await upload(tmpPath, info.digest);
     } catch (err) {
-      await rm(tmpPath, { force: true });
-      throw storageError(err);
+      throw mapError(err, `store blob sha256:${info.digest}`);
     }
-    let settled = false;
-    return {
-      ...info,
-      path: tmpPath,
-      async commit() {
-        if (settled) return;
-        try {
-          await upload(tmpPath, info.digest);
-        } catch (err) {
-          throw mapError(err, `store blob sha256:${info.digest}`);
-        }
-        settled = true;
-        await rm(tmpPath, { force: true });
-      },
-      async discard() {
-        if (settled) return;
-        settled = true;
-        await rm(tmpPath, { force: true });
-      },
-    };
-  }
-
-  async function stage(body: Readable, o: StageOptions = {}): Promise<StagedBlob> {
-    await ensureTemp();
-    const tmpPath = newTempPath(o);
-    return finishStage(tmpPath, () => writeTemp(tmpPath, body, o), o);
-  }
-
-  async function stageFile(filePath: string, o: StageOptions = {}): Promise<StagedBlob> {
-    await ensureTemp();
-    const tmpPath = newTempPath(o);
-    return finishStage(
-      tmpPath,
-      async () => {
-        try {
-          await link(filePath, tmpPath);
-        } catch (err) {
-          if (!NO_LINK.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
-          return writeTemp(tmpPath, createReadStream(filePath, { highWaterMark: READ_CHUNK }), o);
-        }
-        return hashFile(tmpPath, { maxBytes: o.maxBytes, onChunk: o.onChunk });
-      },
-      o,
-    );
-  }
+  });
 
   return {
     kind: 'azure',
-    stage,
-    stageFile,
+    stage: stager.stage,
+    stageFile: stager.stageFile,
+    sweepTemp: stager.sweepTemp,
     async put(body, o) {
-      const staged = await stage(body, o);
+      const staged = await stager.stage(body, o);
       try {
         await staged.commit();
       } finally {
@@ -284,18 +212,6 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
       } catch (err) {
         throw mapError(err, 'list blobs');
       }
-    },
-    async sweepTemp({ olderThan, keep }) {
-      await ensureTemp();
-      let removed = 0;
-      for (const name of await readdir(opts.tempDir)) {
-        const p = path.join(opts.tempDir, name);
-        const st = await stat(p).catch(() => null);
-        if (!st || st.mtimeMs >= olderThan || keep?.(p)) continue;
-        await rm(p, { force: true });
-        removed++;
-      }
-      return removed;
     },
   };
 }

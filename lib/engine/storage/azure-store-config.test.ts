@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { azureBlobStoreFromEnv, parseAzureStorageUrl } from './azure-store-config';
+import { blobStoreFromEnv } from './store-from-config';
 
 describe('TORSH_STORAGE=azure://…', () => {
   it.each([
@@ -26,5 +27,23 @@ describe('TORSH_STORAGE=azure://…', () => {
       '/tmp/x',
     );
     expect(store.kind).toBe('azure');
+  });
+});
+
+describe('blobStoreFromEnv with azure://', () => {
+  it('builds the Azure store', () => {
+    const store = blobStoreFromEnv(
+      { TORSH_STORAGE: 'azure://packages/p', TORSH_AZURE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=a2V5;EndpointSuffix=core.windows.net' },
+      '/tmp/x',
+    );
+    expect(store.kind).toBe('azure');
+  });
+
+  it.each([
+    [{ TORSH_STORAGE: 'azure://packages' }, /needs TORSH_AZURE_CONNECTION_STRING/],
+    [{ TORSH_STORAGE: 'azure://Bad_Container', TORSH_AZURE_CONNECTION_STRING: 'x' }, /valid container name/],
+    [{ TORSH_STORAGE: 'gs://bucket' }, /azure:\/\/<container>/],
+  ])('refuses %o with a clear error', (env, message) => {
+    expect(() => blobStoreFromEnv(env, '/tmp/x')).toThrow(message);
   });
 });

@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { AppError } from '../errors';
 import { createAzureBlobStore } from './azure-blob-store';
 import type { BlobStore } from './blob-store';
+import { stagingDir } from './store-from-config';
 
 /** Azure's container rule: 3–63 of a-z, 0-9 and single hyphens, starting and ending alphanumeric. */
 const CONTAINER_RE = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -22,7 +22,7 @@ export function parseAzureStorageUrl(spec: string): AzureStorageSpec {
 
 /**
  * The blob store for `TORSH_STORAGE=azure://…`: credentials from TORSH_AZURE_CONNECTION_STRING,
- * staged temp files under `<dataDir>/blobs/.tmp` (same disk as resumable uploads, so they link).
+ * staged temp files under `<dataDir>/tmp/blob-staging` (as for S3; same disk as resumable uploads, so they link).
  */
 export function azureBlobStoreFromEnv(spec: string, env: Record<string, string | undefined>, dataDir: string): BlobStore {
   const { container, prefix } = parseAzureStorageUrl(spec);
@@ -30,5 +30,5 @@ export function azureBlobStoreFromEnv(spec: string, env: Record<string, string |
   if (!connectionString) {
     throw new AppError('INVALID_INPUT', `TORSH_STORAGE=${spec} needs TORSH_AZURE_CONNECTION_STRING (the storage account's connection string)`);
   }
-  return createAzureBlobStore({ connectionString, container, prefix, tempDir: path.join(dataDir, 'blobs', '.tmp') });
+  return createAzureBlobStore({ connectionString, container, prefix, tempDir: stagingDir(dataDir) });
 }

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { createEngine } from '@/lib/engine/engine';
+import { blobStoreFromEnv } from '@/lib/engine/storage/store-from-config';
 import { nextCronRun } from '@/lib/engine/jobs/schedules';
 import type { JobHandler } from '@/lib/engine/jobs/types';
 import { startWorker } from '@/lib/engine/jobs/worker';
@@ -62,7 +63,7 @@ export async function startMirrorServer(opts: MirrorOptions): Promise<RunningRol
   const concurrency = mirrorConcurrencyFromEnv();
   const scrubCron = scrubCronFromEnv();
   // No in-memory blob cache: what a mirror serves is what its disk holds (the scrub repairs that).
-  const engine = createEngine({ dataDir: opts.dataDir, limits: limitsFromEnv() });
+  const engine = createEngine({ dataDir: opts.dataDir, limits: limitsFromEnv(), blobs: blobStoreFromEnv(process.env, opts.dataDir) });
   installEngine(engine);
   registerPromMetrics(engine);
   const upstream = createUpstreamClient({ url: opts.upstream, token: opts.token });

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bootstrapAccounts } from '@/lib/engine/access/bootstrap';
 import { createEngine } from '@/lib/engine/engine';
+import { blobStoreFromEnv } from '@/lib/engine/storage/store-from-config';
 import { limitsFromEnv } from '@/lib/engine/limits';
 import { registerPromMetrics } from '@/lib/engine/observability/prom-metrics';
 import { blobCacheFromEnv } from '@/lib/engine/storage/memory-cached-blob-store';
@@ -40,7 +41,12 @@ export function closeServer(server: http.Server): Promise<void> {
  * directory, with its job worker — for CI, scripts and the topology tests.
  */
 export async function startHeadlessOrigin(opts: HeadlessOriginOptions): Promise<RunningRole> {
-  const engine = createEngine({ dataDir: opts.dataDir, limits: limitsFromEnv(), blobCache: blobCacheFromEnv() });
+  const engine = createEngine({
+    dataDir: opts.dataDir,
+    limits: limitsFromEnv(),
+    blobs: blobStoreFromEnv(process.env, opts.dataDir),
+    blobCache: blobCacheFromEnv(),
+  });
   installEngine(engine, bootstrapAccounts(engine, process.env.TORSH_ADMIN_PASSWORD));
   registerPromMetrics(engine);
   startJobWorker(engine);

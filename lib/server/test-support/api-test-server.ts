@@ -6,7 +6,7 @@ import { createSession } from '@/lib/engine/access/sessions';
 import { createToken } from '@/lib/engine/access/tokens';
 import { createUser, getUser } from '@/lib/engine/access/users';
 import { registerPromMetrics } from '@/lib/engine/observability/prom-metrics';
-import { tempEngine } from '@/lib/engine/test-support/temp-engine';
+import { tempEngine, type TempEngineOptions } from '@/lib/engine/test-support/temp-engine';
 import { installEngine } from '../engine';
 import { createHttpServer } from '../http-server';
 import type { ServerTimeouts } from '../server-timeouts';
@@ -23,10 +23,14 @@ export type ApiTestServer = {
 
 /**
  * The real HTTP server of every role (without Next: non-API paths answer 404) on a loopback
- * port, over a temp engine installed as the process engine.
+ * port, over a temp engine installed as the process engine. `opts.blobs` builds another primary
+ * blob store (e.g. an S3 bucket) from the engine's blob directory path.
  */
-export async function startApiTestServer(timeouts?: ServerTimeouts): Promise<ApiTestServer> {
-  const engine = await tempEngine();
+export async function startApiTestServer(
+  timeouts?: ServerTimeouts,
+  opts: { blobs?: TempEngineOptions['blobs']; clock?: TempEngineOptions['clock'] } = {},
+): Promise<ApiTestServer> {
+  const engine = await tempEngine({}, opts);
   await bootstrapAccounts(engine, undefined);
   installEngine(engine);
   registerPromMetrics(engine);
