@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -82,6 +83,45 @@ describe('Azure blob store (Azurite)', () => {
     for await (const b of c.listBlobsFlat({ prefix: 'env/' })) names.push(b.name);
     expect(names).toEqual([`env/prefix/blobs/${info.digest.slice(0, 2)}/${info.digest.slice(2, 4)}/${info.digest}`]);
     expect(await readdir(path.join(dataDir, 'tmp', 'blob-staging'))).toEqual([]);
+  });
+
+  it('delete is conditional on the ETag read before keep(): the same bytes re-uploaded meanwhile survive', async () => {
+    // A loopback proxy to Azurite that holds DELETE requests until the gate opens.
+    let gate: Promise<void> = Promise.resolve();
+    const proxy = http.createServer((req, res) => {
+      const forward = () => {
+        const up = http.request({ host: '127.0.0.1', port: azurite.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        req.pipe(up);
+      };
+      if (req.method === 'DELETE') void gate.then(forward);
+      else forward();
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const prefix = `race${++n}`;
+      const viaProxy = make({ prefix, connectionString: azuriteConnectionString((proxy.address() as { port: number }).port) });
+      const direct = make({ prefix });
+      const { digest } = await viaProxy.put(Readable.from([Buffer.from('raced')]));
+      let open!: () => void;
+      gate = new Promise((r) => (open = r));
+      // keep() says "not live"; then a publish of the same bytes commits before the DELETE arrives.
+      const deleted = await viaProxy.delete(digest, () => {
+        void direct.put(Readable.from([Buffer.from('raced')])).then(() => open());
+        return false;
+      });
+      expect(deleted).toBe(false);
+      expect(await direct.stat(digest)).toEqual({ digest, size: 5 });
+      expect(await text(await direct.get(digest))).toBe('raced');
+      // Unraced, the same delete goes through.
+      gate = Promise.resolve();
+      expect(await viaProxy.delete(digest, () => false)).toBe(true);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   it('keeps staged bytes in a local temp file, invisible until commit, which removes it', async () => {
