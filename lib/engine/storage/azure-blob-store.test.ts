@@ -124,6 +124,38 @@ describe('Azure blob store (Azurite)', () => {
     }
   });
 
+  it('a download whose connection breaks midway resumes where it stopped, bytes identical', async () => {
+    const blobBytes = randomBytes(4 << 20);
+    let cut = 0;
+    // A loopback proxy to Azurite that cuts the first GET of the blob after 1 MiB of body.
+    const proxy = http.createServer((req, res) => {
+      const up = http.request({ host: '127.0.0.1', port: azurite.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        if (req.method !== 'GET' || !req.url?.includes('/blobs/') || cut++ > 0) return void r.pipe(res);
+        let sent = 0;
+        r.on('data', (c: Buffer) => {
+          if (sent >= 1 << 20) return;
+          sent += c.length;
+          res.write(c);
+          if (sent >= 1 << 20) res.socket?.destroy();
+        });
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const prefix = `resume${++n}`;
+      const viaProxy = make({ prefix, connectionString: azuriteConnectionString((proxy.address() as { port: number }).port) });
+      const info = await make({ prefix }).put(Readable.from([blobBytes]));
+      const got = Buffer.concat(await (await viaProxy.get(info.digest)).toArray());
+      expect(cut).toBeGreaterThan(1);
+      expect(got.equals(blobBytes)).toBe(true);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
   it('keeps staged bytes in a local temp file, invisible until commit, which removes it', async () => {
     const tempDir = path.join(tempRoot, 'staging');
     const store = make({ tempDir });

@@ -38,6 +38,35 @@ function assertDigest(digest: string): void {
   if (!DIGEST_RE.test(digest)) throw new AppError('INVALID_INPUT', `not a sha256 hex digest: ${digest}`);
 }
 
+const READ_RESUMES = 5;
+
+/**
+ * The bytes start…end of a download, asking again from the first missing byte when a connection
+ * breaks midway (the SDK's own retry gives up when Node reports the response 'aborted').
+ */
+async function* resumeOnBreak(
+  first: Readable,
+  start: number,
+  end: number,
+  from: (offset: number) => Promise<Readable>,
+): AsyncGenerator<Buffer> {
+  let offset = start;
+  let source = first;
+  for (let resumes = 0; ; ) {
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        offset += chunk.length;
+        yield chunk;
+      }
+      if (offset > end) return;
+      throw new Error(`connection closed after ${offset - start} of ${end - start + 1} bytes`);
+    } catch (err) {
+      if (offset > end || resumes++ >= READ_RESUMES) throw err;
+    }
+    source = await from(offset);
+  }
+}
+
 function accountNameOf(opts: AzureBlobStoreOptions): string {
   if (opts.accountName) return opts.accountName;
   return /(?:^|;)\s*AccountName=([^;]+)/i.exec(opts.connectionString ?? '')?.[1] ?? 'unknown';
@@ -148,8 +177,8 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
       let res;
       try {
         res = range
-          ? await blob(digest).download(range.start, range.end - range.start + 1, { maxRetryRequests: 5 })
-          : await blob(digest).download(0, undefined, { maxRetryRequests: 5 });
+          ? await blob(digest).download(range.start, range.end - range.start + 1, { maxRetryRequests: 0 })
+          : await blob(digest).download(0, undefined, { maxRetryRequests: 0 });
       } catch (err) {
         if (isNotFound(err)) throw new AppError('BLOB_NOT_FOUND', `blob sha256:${digest} is not in the store`);
         if ((err as RestError | null)?.statusCode === 416) {
@@ -167,7 +196,15 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
           throw new AppError('RANGE_NOT_SATISFIABLE', `range ${range.start}-${range.end} is outside 0-${total - 1}`);
         }
       }
-      return body instanceof Readable ? body : Readable.from(body);
+      const start = range?.start ?? 0;
+      const end = range?.end ?? start + (res.contentLength ?? 0) - 1;
+      return Readable.from(
+        resumeOnBreak(body, start, end, async (offset) => {
+          const again = await blob(digest).download(offset, end - offset + 1, { maxRetryRequests: 0, conditions: { ifMatch: res.etag } });
+          return again.readableStreamBody as Readable;
+        }),
+        { objectMode: false },
+      );
     },
     async stat(digest: string) {
       assertDigest(digest);
