@@ -207,6 +207,20 @@ describe('Azure blob store (Azurite)', () => {
     expect(got).toEqual(Buffer.concat([chunks[9].subarray(-3), chunks[10].subarray(0, 5)]));
   }, 120_000);
 
+  it('works with a container-scoped SAS in the connection string instead of the account key', async () => {
+    const { BlobServiceClient, ContainerSASPermissions } = await import('@azure/storage-blob');
+    const c = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(azurite.container);
+    const sasUrl = await c.generateSasUrl({ permissions: ContainerSASPermissions.parse('racwdl'), expiresOn: new Date(Date.now() + 3_600_000) });
+    const sas = new URL(sasUrl).search.slice(1);
+    const store = make({ connectionString: `BlobEndpoint=${azurite.accountUrl};SharedAccessSignature=${sas}` });
+    const info = await store.put(Readable.from([Buffer.from('via sas')]));
+    expect(await text(await store.get(info.digest))).toBe('via sas');
+    const listed = [];
+    for await (const x of store.list()) listed.push(x);
+    expect(listed).toEqual([info]);
+    expect(await store.delete(info.digest)).toBe(true);
+  });
+
   describe('clear errors, with no secret in them', () => {
     const wrongKey = Buffer.alloc(64, 7).toString('base64');
     const noSecret = (err: unknown) => {

@@ -67,11 +67,6 @@ async function* resumeOnBreak(
   }
 }
 
-function accountNameOf(opts: AzureBlobStoreOptions): string {
-  if (opts.accountName) return opts.accountName;
-  return /(?:^|;)\s*AccountName=([^;]+)/i.exec(opts.connectionString ?? '')?.[1] ?? 'unknown';
-}
-
 export function azureContainerClient(opts: AzureBlobStoreOptions): ContainerClient {
   const pipelineOptions: StoragePipelineOptions = {
     retryOptions: opts.retryOptions ?? { maxTries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 8_000 },
@@ -98,7 +93,8 @@ export function azureContainerClient(opts: AzureBlobStoreOptions): ContainerClie
  */
 export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
   const container = azureContainerClient(opts);
-  const account = accountNameOf(opts);
+  // Parsed by the SDK from the connection string, SAS or URL; never the key.
+  const account = container.accountName || opts.accountName || 'unknown';
   const where = `Azure Blob storage (account ${account}, container ${opts.container})`;
   const prefix = opts.prefix ? opts.prefix.replace(/^\/+/, '').replace(/\/*$/, '/') : '';
   const blobsPrefix = `${prefix}blobs/`;
