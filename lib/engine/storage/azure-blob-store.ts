@@ -33,12 +33,12 @@ export type AzureBlobStoreOptions = {
 };
 
 const READ_CHUNK = 1 << 20;
+/** Times a broken download is asked for again from where it stopped. */
+const READ_RESUMES = 5;
 
 function assertDigest(digest: string): void {
   if (!DIGEST_RE.test(digest)) throw new AppError('INVALID_INPUT', `not a sha256 hex digest: ${digest}`);
 }
-
-const READ_RESUMES = 5;
 
 /**
  * The bytes start…end of a download, asking again from the first missing byte when a connection
