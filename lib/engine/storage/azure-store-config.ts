@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import { createAzureBlobStore } from './azure-blob-store';
 import type { BlobStore } from './blob-store';
-import { stagingDir } from './store-from-config';
+import { stagingDir } from './temp-staging';
 
 /** Azure's container rule: 3–63 of a-z, 0-9 and single hyphens, starting and ending alphanumeric. */
 const CONTAINER_RE = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;

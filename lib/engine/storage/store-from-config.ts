@@ -4,6 +4,7 @@ import type { BlobStore } from './blob-store';
 import { azureBlobStoreFromEnv } from './azure-store-config';
 import { createLocalBlobStore } from './local-blob-store';
 import { createS3BlobStore, type S3BlobStoreOptions } from './s3-blob-store';
+import { stagingDir } from './temp-staging';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,10 +20,7 @@ function flag(env: Env, name: string): boolean | undefined {
   throw configError(`${name} must be true or false, got "${env[name]}"`);
 }
 
-/** Where object stores stage bytes before upload (and callers validate packages): local, temporary. */
-export function stagingDir(dataDir: string): string {
-  return path.join(path.resolve(dataDir), 'tmp', 'blob-staging');
-}
+export { stagingDir } from './temp-staging';
 
 /** TORSH_STORAGE=s3://<bucket>[/<prefix>] with the TORSH_S3_* variables. */
 export function s3OptionsFromEnv(storage: string, env: Env, dataDir: string): S3BlobStoreOptions {

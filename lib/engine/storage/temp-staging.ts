@@ -9,6 +9,11 @@ import { hashFile, hashToFile } from './hash-to-file';
 import { storageError } from './out-of-space';
 
 const READ_CHUNK = 1 << 20;
+
+/** Where object stores stage bytes before upload (and callers validate packages): local, temporary. */
+export function stagingDir(dataDir: string): string {
+  return path.join(path.resolve(dataDir), 'tmp', 'blob-staging');
+}
 const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP']);
 
 /** Upload a verified temp file to where the blob lives; the file is removed afterwards by the stager. */
