@@ -1,113 +1,26 @@
-/**
- * An origin whose primary blob store is an S3 bucket (s3rver on loopback): publish over HTTP,
- * download whole and with Range, delete and garbage-collect — and no package bytes ever stay
- * in the data directory.
- */
-import { randomBytes } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+/** An origin whose primary blob store is an S3 bucket (s3rver on loopback): the primary-store suite. */
 import path from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-package';
-import { collectGarbage } from '@/lib/engine/registry/collect-garbage';
 import { createS3BlobStore } from '@/lib/engine/storage/s3-blob-store';
-import { startS3rver, type S3rverHandle } from '@/lib/engine/storage/test-support/s3rver';
-import { manualClock } from '@/lib/engine/test-support/temp-engine';
-import { startApiTestServer, type ApiTestServer } from './test-support/api-test-server';
+import { startS3rver } from '@/lib/engine/storage/test-support/s3rver';
+import { describePrimaryStore } from './test-support/primary-store-suite';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-let s3: S3rverHandle;
-let t: ApiTestServer;
-let admin: { token: string };
-const clock = manualClock(Date.now());
-
-beforeAll(async () => {
-  s3 = await startS3rver();
-  t = await startApiTestServer(undefined, {
-    clock: clock.now,
-    blobs: (root) => createS3BlobStore({ ...s3.storeOptions(), prefix: 'origin', tempDir: path.join(path.dirname(root), 'tmp', 'blob-staging') }),
-  });
-  admin = await t.user('root', ['admin']);
-});
-afterAll(async () => {
-  await t?.close();
-  await s3?.stop();
-});
-
-const api = (p: string, init: RequestInit = {}) => {
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${admin.token}`);
-  return fetch(`${t.url}/api/v1${p}`, { ...init, headers });
-};
-
-async function bucketKeys(): Promise<string[]> {
-  const client = new S3Client({ ...s3.storeOptions(), requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
-  const out = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'origin/' }));
-  client.destroy();
-  return (out.Contents ?? []).map((o) => o.Key!);
-}
-
-/** Files in the data dir other than the SQLite database, with sizes. */
-async function dataDirFiles(): Promise<{ file: string; size: number }[]> {
-  const entries = await readdir(t.engine.dataDir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile() && !/^torsh\.db(-wal|-shm|-journal)?$/.test(e.name));
-  return Promise.all(files.map(async (e) => ({ file: path.relative(t.engine.dataDir, path.join(e.parentPath, e.name)), size: (await stat(path.join(e.parentPath, e.name))).size })));
-}
-
-describe('the primary store on S3', () => {
-  it('publishes, downloads (whole and Range) and garbage-collects, keeping no package bytes on local disk', async () => {
-    expect(t.engine.blobs.kind).toBe('s3');
-    // 12 MiB of incompressible weights: the upload to the bucket is multipart.
-    const weights = randomBytes(12 << 20);
-    const file = await writeSamplePackage({ name: 's3-model', version: '1.0.0', files: [{ path: 'models/model.bin', source: weights }] });
-    const bytes = await readFile(file);
-
-    const put = await api('/packages/s3-model/1.0.0', { method: 'PUT', body: bytes });
-    expect(put.status).toBe(201);
-    const { digest } = (await put.json()) as { digest: string };
-    expect(digest).toMatch(/^(sha256:)?[0-9a-f]{64}$/);
-    const hex = digest.replace(/^sha256:/, '');
-
-    const keys = await bucketKeys();
-    expect(keys).toEqual([`origin/blobs/${hex.slice(0, 2)}/${hex.slice(2, 4)}/${hex}`]);
-    expect(await dataDirFiles()).toEqual([]);
-
-    const whole = await api('/packages/s3-model/1.0.0/download');
-    expect(whole.status).toBe(200);
-    expect(Buffer.from(await whole.arrayBuffer()).equals(bytes)).toBe(true);
-
-    const start = 5 << 20;
-    const end = start + 999_999;
-    const ranged = await api('/packages/s3-model/1.0.0/download', { headers: { range: `bytes=${start}-${end}` } });
-    expect(ranged.status).toBe(206);
-    expect(ranged.headers.get('content-range')).toBe(`bytes ${start}-${end}/${bytes.length}`);
-    expect(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(start, end + 1))).toBe(true);
-
-    const tail = await api('/packages/s3-model/1.0.0/download', { headers: { range: `bytes=${bytes.length - 10}-` } });
-    expect(tail.status).toBe(206);
-    expect(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(bytes.length - 10))).toBe(true);
-
-    const outside = await api('/packages/s3-model/1.0.0/download', { headers: { range: `bytes=${bytes.length}-${bytes.length + 5}` } });
-    expect(outside.status).toBe(416);
-
-    // Referenced: GC keeps it.
-    clock.advance(2 * DAY_MS);
-    expect(await collectGarbage(t.engine)).toMatchObject({ blobsRemoved: 0 });
-    expect(await bucketKeys()).toHaveLength(1);
-
-    expect((await api('/packages/s3-model/1.0.0', { method: 'DELETE' })).status).toBe(200);
-    clock.advance(2 * DAY_MS);
-    expect(await collectGarbage(t.engine)).toEqual({ tempFilesRemoved: 0, blobsRemoved: 1, bytesFreed: bytes.length });
-    expect(await bucketKeys()).toEqual([]);
-    expect(await t.engine.blobs.stat(hex)).toBeNull();
-    expect(await dataDirFiles()).toEqual([]);
-  });
-
-  it('a publish refused by validation leaves nothing in the bucket or the data dir', async () => {
-    const res = await api('/packages/s3-bad/1.0.0', { method: 'PUT', body: Buffer.from('not a zip at all') });
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(await bucketKeys()).toEqual([]);
-    expect(await dataDirFiles()).toEqual([]);
-  });
+describePrimaryStore('S3', {
+  kind: 's3',
+  prefix: 'origin',
+  async start() {
+    const s3 = await startS3rver();
+    const client = new S3Client({ ...s3.storeOptions(), requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+    return {
+      blobs: (root) => createS3BlobStore({ ...s3.storeOptions(), prefix: 'origin', tempDir: path.join(path.dirname(root), 'tmp', 'blob-staging') }),
+      async keys() {
+        const out = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'origin/' }));
+        return (out.Contents ?? []).map((o) => o.Key!);
+      },
+      async stop() {
+        client.destroy();
+        await s3.stop();
+      },
+    };
+  },
 });
