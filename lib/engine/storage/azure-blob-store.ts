@@ -143,12 +143,14 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
     }
   }
 
-  const stager = createTempStager(opts.tempDir, async (tmpPath, info) => {
-    try {
-      await upload(tmpPath, info.digest);
-    } catch (err) {
-      throw mapError(err, `store blob sha256:${info.digest}`);
-    }
+  const stager = createTempStager(opts.tempDir, {
+    async commit(tmpPath, info) {
+      try {
+        await upload(tmpPath, info.digest);
+      } catch (err) {
+        throw mapError(err, `store blob sha256:${info.digest}`);
+      }
+    },
   });
 
   return {

@@ -127,24 +127,26 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
     });
   }
 
-  const stager = createTempStager(opts.tempDir, async (tmpPath, info) => {
-    const upload = new Upload({
-      client,
-      queueSize,
-      partSize,
-      leavePartsOnError: false,
-      params: {
-        Bucket: bucket,
-        Key: key(info.digest),
-        Body: createReadStream(tmpPath, { highWaterMark: MIB }),
-        ContentType: 'application/octet-stream',
-      },
-    });
-    try {
-      await upload.done();
-    } catch (err) {
-      throw storageFailure(err, `upload of sha256:${info.digest}`);
-    }
+  const stager = createTempStager(opts.tempDir, {
+    async commit(tmpPath, info) {
+      const upload = new Upload({
+        client,
+        queueSize,
+        partSize,
+        leavePartsOnError: false,
+        params: {
+          Bucket: bucket,
+          Key: key(info.digest),
+          Body: createReadStream(tmpPath, { highWaterMark: MIB }),
+          ContentType: 'application/octet-stream',
+        },
+      });
+      try {
+        await upload.done();
+      } catch (err) {
+        throw storageFailure(err, `upload of sha256:${info.digest}`);
+      }
+    },
   });
 
   async function head(digest: string): Promise<BlobInfo | null> {

@@ -1,89 +1,127 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, unlinkSync } from 'node:fs';
-import { link, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { createReadStream, unlinkSync } from 'node:fs';
+import { link, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../errors';
 import type { BlobInfo, StageOptions, StagedBlob } from './blob-store';
 import { hashFile, hashToFile } from './hash-to-file';
 import { storageError } from './out-of-space';
 
 const READ_CHUNK = 1 << 20;
+/** link() fails with these where hard links cannot be made: the file is copied instead. */
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP']);
 
 /** Where object stores stage bytes before upload (and callers validate packages): local, temporary. */
 export function stagingDir(dataDir: string): string {
   return path.join(path.resolve(dataDir), 'tmp', 'blob-staging');
 }
-const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP']);
 
-/** Upload a verified temp file to where the blob lives; the file is removed afterwards by the stager. */
-export type UploadStaged = (tmpPath: string, info: BlobInfo) => Promise<void>;
+/** How bytes are written into an open file from a position (tests inject a disk that fills up). */
+export type WriteStreamFactory = (file: FileHandle, start: number) => Writable;
+
+export const fileWriteStream: WriteStreamFactory = (file, start) => file.createWriteStream({ start, highWaterMark: READ_CHUNK });
+
+/** Remove a file unless keep() says otherwise, in one synchronous step; false when kept or absent. */
+export function unlinkUnlessKept(file: string, keep?: () => boolean): boolean {
+  if (keep?.()) return false;
+  try {
+    unlinkSync(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+export type StagerOptions = {
+  /**
+   * Started as soon as the temp file is written and verified, awaited before commit (the local
+   * store's fsync, which so overlaps with the caller validating the staged file).
+   */
+  prepare?: (tmpPath: string) => Promise<void>;
+  /** Put the verified temp file where the blob lives (rename it, or upload it). */
+  commit: (tmpPath: string, info: BlobInfo) => Promise<void>;
+  /** commit() moved the file away (a rename): nothing is left to remove afterwards. */
+  commitConsumes?: boolean;
+  writeStream?: WriteStreamFactory;
+};
 
 /**
- * Staging for stores whose blobs live elsewhere (S3, Azure Blob): bytes are hashed into a local
- * temp file under `tempDir` (callers read `path`, e.g. to validate a package), and commit()
- * uploads that file and removes it. Memory stays bounded: the file, not the body, is uploaded.
+ * The one staging mechanism of every BlobStore: bytes are hashed into a private temp file under
+ * `tempDir` (callers read `path`, e.g. to validate a package) and checked against the announced
+ * size and digest; commit() hands the file to the store (a rename on local disk, an upload to S3
+ * or Azure Blob). Memory stays bounded: the file, not the body, is moved or uploaded.
  */
-export function createTempStager(tempDir: string, upload: UploadStaged) {
+export function createTempStager(tempDir: string, opts: StagerOptions) {
+  const writeStream = opts.writeStream ?? fileWriteStream;
   let ready: Promise<void> | null = null;
   const ensureDir = () => (ready ??= mkdir(tempDir, { recursive: true }).then(() => undefined));
 
-  function newTempPath(opts: StageOptions): string {
+  function newTempPath(o: StageOptions): string {
     const tmpPath = path.join(tempDir, `${randomUUID()}.part`);
-    opts.onTempPath?.(tmpPath);
+    o.onTempPath?.(tmpPath);
     return tmpPath;
   }
 
-  const writeTemp = (tmpPath: string, body: Readable, opts: StageOptions) =>
-    hashToFile(body, createWriteStream(tmpPath, { flags: 'wx', mode: 0o600, highWaterMark: READ_CHUNK }), {
-      maxBytes: opts.maxBytes,
-      onChunk: opts.onChunk,
-    });
+  /** Stream into a new temp file, created before the first byte is read. */
+  async function writeTemp(tmpPath: string, body: Readable, o: StageOptions): Promise<BlobInfo> {
+    const file = await open(tmpPath, 'wx', 0o600);
+    return hashToFile(body, writeStream(file, 0), { maxBytes: o.maxBytes, onChunk: o.onChunk });
+  }
 
-  async function finish(tmpPath: string, write: () => Promise<BlobInfo>, opts: StageOptions): Promise<StagedBlob> {
+  async function finish(tmpPath: string, write: () => Promise<BlobInfo>, o: StageOptions): Promise<StagedBlob> {
     let info: BlobInfo;
     try {
       info = await write();
-      if (opts.expectedSize !== undefined && info.size !== opts.expectedSize) {
-        throw new AppError('UPLOAD_ABORTED', `upload ended after ${info.size} of ${opts.expectedSize} announced bytes`, {
+      if (o.expectedSize !== undefined && info.size !== o.expectedSize) {
+        throw new AppError('UPLOAD_ABORTED', `upload ended after ${info.size} of ${o.expectedSize} announced bytes`, {
           received: info.size,
-          expected: opts.expectedSize,
+          expected: o.expectedSize,
         });
       }
-      if (opts.expectedDigest !== undefined && info.digest !== opts.expectedDigest) {
-        throw new AppError('DIGEST_MISMATCH', `bytes hash to sha256:${info.digest}, expected sha256:${opts.expectedDigest}`);
+      if (o.expectedDigest !== undefined && info.digest !== o.expectedDigest) {
+        throw new AppError('DIGEST_MISMATCH', `bytes hash to sha256:${info.digest}, expected sha256:${o.expectedDigest}`);
       }
     } catch (err) {
       await rm(tmpPath, { force: true });
       throw storageError(err);
     }
+    const prepared = opts.prepare ? opts.prepare(tmpPath) : Promise.resolve();
+    prepared.catch(() => {});
     let settled = false;
     return {
       ...info,
       path: tmpPath,
       async commit() {
         if (settled) return;
-        await upload(tmpPath, info);
+        try {
+          await prepared;
+          await opts.commit(tmpPath, info);
+        } catch (err) {
+          throw storageError(err);
+        }
         settled = true;
-        await rm(tmpPath, { force: true });
+        if (!opts.commitConsumes) await rm(tmpPath, { force: true });
       },
       async discard() {
         if (settled) return;
         settled = true;
+        await prepared.catch(() => {});
         await rm(tmpPath, { force: true });
       },
     };
   }
 
   return {
-    async stage(body: Readable, opts: StageOptions = {}): Promise<StagedBlob> {
+    async stage(body: Readable, o: StageOptions = {}): Promise<StagedBlob> {
       await ensureDir();
-      const tmpPath = newTempPath(opts);
-      return finish(tmpPath, () => writeTemp(tmpPath, body, opts), opts);
+      const tmpPath = newTempPath(o);
+      return finish(tmpPath, () => writeTemp(tmpPath, body, o), o);
     },
-    async stageFile(filePath: string, opts: StageOptions = {}): Promise<StagedBlob> {
+    async stageFile(filePath: string, o: StageOptions = {}): Promise<StagedBlob> {
       await ensureDir();
-      const tmpPath = newTempPath(opts);
+      const tmpPath = newTempPath(o);
       return finish(
         tmpPath,
         async () => {
@@ -91,11 +129,12 @@ export function createTempStager(tempDir: string, upload: UploadStaged) {
             await link(filePath, tmpPath);
           } catch (err) {
             if (!NO_LINK.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
-            return writeTemp(tmpPath, createReadStream(filePath, { highWaterMark: READ_CHUNK }), opts);
+            // Another filesystem: copy while hashing, still one pass over the bytes.
+            return writeTemp(tmpPath, createReadStream(filePath, { highWaterMark: READ_CHUNK }), o);
           }
-          return hashFile(tmpPath, { maxBytes: opts.maxBytes, onChunk: opts.onChunk });
+          return hashFile(tmpPath, { maxBytes: o.maxBytes, onChunk: o.onChunk });
         },
-        opts,
+        o,
       );
     },
     async sweepTemp({ olderThan, keep }: { olderThan: number; keep?: (tempPath: string) => boolean }): Promise<number> {
@@ -104,13 +143,7 @@ export function createTempStager(tempDir: string, upload: UploadStaged) {
       for (const name of await readdir(tempDir)) {
         const p = path.join(tempDir, name);
         const st = await stat(p).catch(() => null);
-        if (!st || st.mtimeMs >= olderThan || keep?.(p)) continue;
-        try {
-          unlinkSync(p);
-          removed++;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        }
+        if (st && st.mtimeMs < olderThan && unlinkUnlessKept(p, keep && (() => keep(p)))) removed++;
       }
       return removed;
     },
