@@ -1,6 +1,6 @@
 import { AppError } from '@/lib/engine/errors';
 import type { Engine } from '@/lib/engine/engine';
-import { listRegionRanges, regionForAddress, REGION_RE } from '@/lib/engine/mirrors';
+import { listRegionRanges, regionForAddress, REGION_RE, versionLocations } from '@/lib/engine/mirrors';
 import { clientRegionOf } from './client-region';
 
 /** A client names its region itself: `?region=` or this header. */
@@ -27,4 +27,18 @@ export function originBaseUrl(req: Request, env: Record<string, string | undefin
   const url = URL.parse(req.url);
   if (!url) throw new AppError('INVALID_INPUT', 'the Host header is not a valid host[:port]');
   return url.origin;
+}
+
+type LocationRequest = { name: string; ref: string; region: string | null; clientAddr: string | null };
+
+/** A version's download locations as this request sees them: its region, this origin's URL. */
+export function locationsFor(engine: Engine, req: Request, q: LocationRequest) {
+  const region = clientRegionFor(engine, req.headers, q.region, q.clientAddr);
+  return versionLocations(engine, { name: q.name, ref: q.ref, region, originUrl: originBaseUrl(req) });
+}
+
+/** Redirect mode of a download: a 302 to the best mirror or edge holding the version, or null to serve it here. */
+export function redirectToBestLocation(engine: Engine, req: Request, q: LocationRequest): Response | null {
+  const best = locationsFor(engine, req, q).locations.find((l) => l.kind !== 'origin');
+  return best ? new Response(null, { status: 302, headers: { location: best.url, 'cache-control': 'private, no-store', vary: 'Authorization, Cookie' } }) : null;
 }

@@ -34,3 +34,9 @@ export const ZMirrorSettingsInput = z.object({
 });
 
 export const ZLocationsQuery = z.object({ region: ZRegion.optional() });
+
+/**
+ * A download's own query: `redirect=1` (redirect mode) and the region it ranks by. Anything else,
+ * or a malformed value, is ignored: a download never fails over its query string.
+ */
+export const ZDownloadQuery = z.object({ redirect: z.literal('1').optional().catch(undefined), region: ZRegion.optional().catch(undefined) });

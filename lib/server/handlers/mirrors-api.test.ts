@@ -187,6 +187,10 @@ describe('GET /api/v1/packages/{name}/{version}/locations', () => {
     const direct = await api('GET', '/packages/pub/1.0.0/download');
     expect(direct.status).toBe(200);
     await direct.arrayBuffer();
+    // Anything but redirect=1, or a malformed region, is ignored: the bytes from here.
+    const odd = await api('GET', '/packages/pub/1.0.0/download?redirect=yes&region=Not%20A%20Region');
+    expect(odd.status).toBe(200);
+    expect((await odd.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
 
   it('a Host header that is not a host is a 400 for locations and redirects, and never breaks a plain download', async () => {

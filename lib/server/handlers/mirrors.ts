@@ -12,13 +12,12 @@ import {
   setRegionRanges,
   setSelectionStrategy,
   updateMirror,
-  versionLocations,
 } from '@/lib/engine/mirrors';
 import type { Engine } from '@/lib/engine/engine';
 import { ZVersionRefParams } from '@/lib/validations/package';
 import { ZChecksQuery, ZLocationsQuery, ZMirrorIdParams, ZMirrorInput, ZMirrorPatch, ZMirrorSettingsInput } from '@/lib/validations/mirrors';
 import { route } from '../route';
-import { clientRegionFor, originBaseUrl } from '../mirror-locations';
+import { locationsFor } from '../mirror-locations';
 
 const NO_PARAMS = z.object({});
 
@@ -104,8 +103,7 @@ export const locationsHandler = route({
   query: ZLocationsQuery,
   package: (p) => p.name,
   run: ({ req, params, query, ctx }) => {
-    const region = clientRegionFor(ctx.engine, req.headers, query.region ?? null, ctx.clientAddr);
-    const view = versionLocations(ctx.engine, { name: params.name, ref: params.version, region, originUrl: originBaseUrl(req) });
+    const view = locationsFor(ctx.engine, req, { name: params.name, ref: params.version, region: query.region ?? null, clientAddr: ctx.clientAddr });
     return Response.json(view, { headers: { 'cache-control': 'private, no-store', vary: 'Authorization, Cookie' } });
   },
 });
