@@ -16,4 +16,4 @@ export { updatePackage } from './update-package';
 export { listChanges } from './list-changes';
 export * from './views';
 export { feedHead, listVisibleChanges, MAX_CHANGES_PER_PAGE, type ChangePage, type VisibleChange } from './list-visible-changes';
-export { waitForChange, HEAD_POLL_MS } from './wait-for-change';
+export { awaitVisibleChanges, waitForChange, HEAD_POLL_MS } from './wait-for-change';

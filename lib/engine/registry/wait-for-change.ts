@@ -1,5 +1,6 @@
+import type { Actor } from '../actor';
 import type { Engine } from '../engine';
-import { feedHead } from './list-visible-changes';
+import { feedHead, listVisibleChanges, type ChangePage } from './list-visible-changes';
 
 /** How often a process with followers waiting reads the feed's head. */
 export const HEAD_POLL_MS = 50;
@@ -71,4 +72,18 @@ export function waitForChange(engine: Engine, after: number, timeoutMs: number):
       w.timer.unref?.();
     }
   });
+}
+
+/**
+ * listVisibleChanges, held up to `waitMs` while there is nothing to report (no visible change
+ * after `since`, and no invisible ones to skip past): a long-poll that answers as soon as there is.
+ */
+export async function awaitVisibleChanges(engine: Engine, actor: Actor | 'everything', input: { since: number; limit: number }, waitMs: number): Promise<ChangePage> {
+  const deadline = Date.now() + waitMs;
+  let page = listVisibleChanges(engine, actor, input);
+  while (page.changes.length === 0 && page.next === input.since && Date.now() < deadline) {
+    await waitForChange(engine, page.head, deadline - Date.now());
+    page = listVisibleChanges(engine, actor, input);
+  }
+  return page;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listVisibleChanges, MAX_CHANGES_PER_PAGE, waitForChange } from '@/lib/engine/registry';
+import { awaitVisibleChanges, MAX_CHANGES_PER_PAGE } from '@/lib/engine/registry';
 import { route } from '../route';
 
 export const MAX_WAIT_SECONDS = 60;
@@ -18,14 +18,8 @@ export const changesHandler = route({
   permission: 'public',
   params: z.object({}),
   query: ZChangesQuery,
-  run: async ({ query, ctx }) => {
-    const deadline = Date.now() + query.wait * 1000;
-    let page = listVisibleChanges(ctx.engine, ctx.actor, query);
-    // Held while there is nothing to report: no visible change, and no invisible ones to skip past.
-    while (page.changes.length === 0 && page.next === query.since && Date.now() < deadline) {
-      await waitForChange(ctx.engine, page.head, deadline - Date.now());
-      page = listVisibleChanges(ctx.engine, ctx.actor, { since: query.since, limit: query.limit });
-    }
-    return Response.json(page, { headers: { 'cache-control': 'no-store' } });
-  },
+  run: async ({ query, ctx }) =>
+    Response.json(await awaitVisibleChanges(ctx.engine, ctx.actor, { since: query.since, limit: query.limit }, query.wait * 1000), {
+      headers: { 'cache-control': 'no-store' },
+    }),
 });

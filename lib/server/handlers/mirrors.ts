@@ -1,19 +1,5 @@
 import { z } from 'zod';
-import {
-  addMirror,
-  listMirrorChecks,
-  listMirrors,
-  listRegionRanges,
-  mirrorCheckConfig,
-  mirrorUrlForLog,
-  removeMirror,
-  SELECTION_STRATEGIES,
-  getSelectionStrategy,
-  setRegionRanges,
-  setSelectionStrategy,
-  updateMirror,
-} from '@/lib/engine/mirrors';
-import type { Engine } from '@/lib/engine/engine';
+import { addMirror, listMirrorChecks, listMirrors, mirrorSettings, mirrorUrlForLog, removeMirror, updateMirror, updateMirrorSettings } from '@/lib/engine/mirrors';
 import { ZVersionRefParams } from '@/lib/validations/package';
 import { ZChecksQuery, ZLocationsQuery, ZMirrorIdParams, ZMirrorInput, ZMirrorPatch, ZMirrorSettingsInput } from '@/lib/validations/mirrors';
 import { route } from '../route';
@@ -63,21 +49,11 @@ export const mirrorChecksHandler = route({
     Response.json({ page: query.page, per_page: query.per_page, ...listMirrorChecks(ctx.engine, params.id, { page: query.page, perPage: query.per_page }) }),
 });
 
-function settingsView(engine: Engine) {
-  const c = mirrorCheckConfig();
-  return {
-    strategy: getSelectionStrategy(engine),
-    strategies: SELECTION_STRATEGIES,
-    region_ranges: listRegionRanges(engine),
-    checks: { interval_s: c.intervalS, degraded_ms: c.degradedMs, degraded_lag: c.degradedLag, flap_threshold: c.flapThreshold, probe_timeout_ms: c.probeTimeoutMs },
-  };
-}
-
 /** GET /api/v1/mirrors/settings: the selection strategy, the region ranges and the check thresholds (env). */
 export const mirrorSettingsHandler = route({
   permission: 'ManageMirrors',
   params: NO_PARAMS,
-  run: ({ ctx }) => Response.json(settingsView(ctx.engine)),
+  run: ({ ctx }) => Response.json(mirrorSettings(ctx.engine)),
 });
 
 /** PUT /api/v1/mirrors/settings `{strategy?, region_ranges?}` (the ranges replace the whole table). */
@@ -89,11 +65,7 @@ export const setMirrorSettingsHandler = route({
     action: 'mirror.settings',
     target: (_p, json) => [json.strategy && `strategy ${json.strategy}`, json.region_ranges && `${json.region_ranges.length} region ranges`].filter(Boolean).join(', ') || 'nothing',
   },
-  run: ({ json, ctx }) => {
-    if (json.region_ranges) setRegionRanges(ctx.engine, json.region_ranges);
-    if (json.strategy) setSelectionStrategy(ctx.engine, json.strategy);
-    return Response.json(settingsView(ctx.engine));
-  },
+  run: ({ json, ctx }) => Response.json(updateMirrorSettings(ctx.engine, json)),
 });
 
 /** GET /api/v1/packages/{name}/{version}/locations?region= (Download on the package). */
