@@ -1,7 +1,9 @@
 import { edges } from '@/db/schema';
+import { authorize } from '../access/authorize';
+import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { SERIES } from '../metrics/metric-event';
-import { resolveStep } from '../metrics/metrics-range';
+import { resolveRange, resolveStep } from '../metrics/metrics-range';
 import { seriesPoints, type TimeRange } from '../metrics/query-rollups';
 
 /** One step of an edge's (or every edge's) traffic, from the edge.* rollups. */
@@ -56,4 +58,14 @@ export function cdnTraffic(engine: Engine, range: TimeRange, opts: { step?: numb
     overall,
     edges: rows.map((r) => ({ id: r.id, url: r.url, region: r.region, ...trafficOf(engine, `e:${r.id}`, range, step) })),
   };
+}
+
+/**
+ * The CDN page's read model for `actor`: every edge's traffic with ViewStats or ManageCdn, and
+ * each edge's own with ManageCdn only (403 otherwise). `query` is a range as the metrics API takes it.
+ */
+export function cdnTrafficFor(engine: Engine, actor: Actor, query: Parameters<typeof resolveRange>[1] & { step?: number }): CdnTraffic {
+  const perEdge = actor.permissions.has('ManageCdn');
+  if (!perEdge) authorize(actor, 'ViewStats');
+  return cdnTraffic(engine, resolveRange(engine.now(), query), { step: query.step, perEdge });
 }

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { authorize } from '@/lib/engine/access/authorize';
-import { cdnTraffic } from '@/lib/engine/cdn/cdn-traffic';
+import { cdnTrafficFor } from '@/lib/engine/cdn/cdn-traffic';
 import { listEdges, registerEdge, removeEdge, updateEdge } from '@/lib/engine/cdn/manage-edges';
 import { purgeEdgeNow } from '@/lib/engine/cdn/purge-edge';
-import { resolveRange } from '@/lib/engine/metrics/metrics-range';
 import { ZEdgeIdParams, ZEdgeInput, ZEdgePatch, ZPurgeInput, ZTrafficQuery } from '@/lib/validations/cdn';
 import { route } from '../route';
 
@@ -63,10 +61,5 @@ export const cdnTrafficHandler = route({
   permission: 'authenticated',
   params: NO_PARAMS,
   query: ZTrafficQuery,
-  run: ({ query, ctx }) => {
-    const perEdge = ctx.actor.permissions.has('ManageCdn');
-    if (!perEdge) authorize(ctx.actor, 'ViewStats');
-    const range = resolveRange(ctx.engine.now(), query);
-    return Response.json(cdnTraffic(ctx.engine, range, { step: query.step, perEdge }));
-  },
+  run: ({ query, ctx }) => Response.json(cdnTrafficFor(ctx.engine, ctx.actor, query)),
 });
