@@ -669,6 +669,104 @@ export const resourcesRelations = relations(resources, ({ one }) => ({
   version: one(versions, { fields: [resources.versionId], references: [versions.id] }),
 }));
 
+/** Storage nodes that hold replicas of package blobs (ManageReplication): probed by check jobs. */
+export const replicationNodes = sqliteTable('replication_nodes', {
+  /** Chosen by the admin: ^[a-z0-9][a-z0-9-]{0,62}$ (metric dim `n:<id>`). */
+  id: text('id').primaryKey(),
+  region: text('region').notNull(),
+  /** Lower is preferred by placement. */
+  priority: integer('priority').notNull().default(100),
+  /** Bytes the node may hold (null: unbounded); placement prefers free capacity. */
+  capacityBytes: integer('capacity_bytes'),
+  backendType: text('backend_type', { enum: ['local', 's3', 'azure'] }).notNull(),
+  /** The backend's settings without secrets, as JSON (NodeBackendPublic): what the API returns. */
+  backend: text('backend').notNull(),
+  /** The backend's secrets as JSON (NodeBackendSecret): never returned, audited or logged. */
+  secret: text('secret'),
+  state: text('state', { enum: ['healthy', 'degraded', 'unhealthy'] }).notNull(),
+  /** Consecutive probe results pointing away from the current state (no flapping). */
+  pendingState: text('pending_state', { enum: ['healthy', 'degraded', 'unhealthy'] }),
+  pendingCount: integer('pending_count').notNull().default(0),
+  lastCheckAt: ms('last_check_at'),
+  lastLatencyMs: real('last_latency_ms'),
+  lastError: text('last_error'),
+  /** Bytes of present replicas on the node (kept by the apply job). */
+  usedBytes: integer('used_bytes').notNull().default(0),
+  stateChangedAt: ms('state_changed_at').notNull(),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+/** A per-package override of the replication config (null fields follow the global config). */
+export const packageReplication = sqliteTable('package_replication', {
+  packageId: integer('package_id')
+    .primaryKey()
+    .references(() => packages.id, { onDelete: 'cascade' }),
+  consistency: text('consistency', { enum: ['eventual', 'quorum', 'strong', 'causal'] }),
+  replicationFactor: integer('replication_factor'),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+/**
+ * What each node should hold and whether it does: one row per (node, name@version). Keyed by name
+ * and version, not a versions FK, so a deleted version's row lives on (state `deleting`) until the
+ * node's copy is gone.
+ */
+export const replicas = sqliteTable(
+  'replicas',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    nodeId: text('node_id')
+      .notNull()
+      .references(() => replicationNodes.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    digest: text('digest').notNull(),
+    size: integer('size').notNull(),
+    /** The yank flag the node's ref should carry. */
+    yanked: integer('yanked', { mode: 'boolean' }).notNull().default(false),
+    /** pending: to be written (or rewritten); present: durable and digest-verified on the node; deleting: to be removed. */
+    state: text('state', { enum: ['pending', 'present', 'deleting'] }).notNull(),
+    /** Publish order within the package (the publish change's seq): causal consistency applies in this order. */
+    seq: integer('seq').notNull(),
+    /** Commit time of the change being replicated (publish, yank, delete): lag = durable_at − committed_at. */
+    committedAt: ms('committed_at').notNull(),
+    durableAt: ms('durable_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('replicas_node_version_uq').on(t.nodeId, t.name, t.version),
+    index('replicas_version_idx').on(t.name, t.version),
+    index('replicas_state_idx').on(t.state, t.nodeId),
+  ],
+);
+
+/** Two digests for one name@version (the catalogue's and a node's): resolved by the configured strategy or an admin. */
+export const replicationConflicts = sqliteTable(
+  'replication_conflicts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    nodeId: text('node_id').notNull(),
+    catalogueDigest: text('catalogue_digest').notNull(),
+    catalogueWrittenAt: ms('catalogue_written_at').notNull(),
+    nodeDigest: text('node_digest').notNull(),
+    nodeWrittenAt: ms('node_written_at').notNull(),
+    detectedAt: ms('detected_at').notNull(),
+    /** last_write_wins · first_write_wins · manual: the strategy in force when it was detected. */
+    strategy: text('strategy', { enum: ['last_write_wins', 'first_write_wins', 'manual'] }).notNull(),
+    state: text('state', { enum: ['open', 'resolved'] }).notNull(),
+    winnerDigest: text('winner_digest'),
+    resolvedAt: ms('resolved_at'),
+    /** A username, or 'system' for a strategy's automatic resolution. */
+    resolvedBy: text('resolved_by'),
+  },
+  (t) => [index('replication_conflicts_state_idx').on(t.state, t.detectedAt), index('replication_conflicts_version_idx').on(t.name, t.version)],
+);
+
 export const tagsRelations = relations(tags, ({ one }) => ({
   package: one(packages, { fields: [tags.packageId], references: [packages.id] }),
 }));
@@ -699,3 +797,7 @@ export type MirrorState = MirrorRow['state'];
 export type EdgeRow = typeof edges.$inferSelect;
 export type RegionRangeRow = typeof regionRanges.$inferSelect;
 export type MirrorSyncRow = typeof mirrorSync.$inferSelect;
+export type ReplicationNodeRow = typeof replicationNodes.$inferSelect;
+export type ReplicaRow = typeof replicas.$inferSelect;
+export type ReplicationConflictRow = typeof replicationConflicts.$inferSelect;
+export type NodeState = ReplicationNodeRow['state'];

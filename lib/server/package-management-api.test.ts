@@ -261,6 +261,6 @@ describe('GET /api/v1/roles', () => {
     const body = await (await api('/roles', { as: viewer })).json();
     expect(body.permissions).toHaveLength(21);
     const off = body.permissions_info.filter((p: { enabled: boolean }) => !p.enabled).map((p: { name: string }) => p.name);
-    expect(off).toEqual(['ManageReplication', 'ManageBackups']);
+    expect(off).toEqual(['ManageBackups']);
   });
 });

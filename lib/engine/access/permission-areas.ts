@@ -1,10 +1,10 @@
 import { PERMISSIONS, type Permission } from './permissions';
 
 /**
- * Permissions of areas not built yet (replication, backups): holding one
+ * Permissions of areas not built yet (backups): holding one
  * grants nothing today. Each leaves this list when its area arrives.
  */
-export const NOT_YET_ENABLED: ReadonlySet<Permission> = new Set(['ManageReplication', 'ManageBackups']);
+export const NOT_YET_ENABLED: ReadonlySet<Permission> = new Set(['ManageBackups']);
 
 export type PermissionInfo = { name: Permission; enabled: boolean };
 

@@ -19,6 +19,18 @@ export const SERIES = {
   mirrorUp: 'mirror.up',
   mirrorLatencyMs: 'mirror.latency_ms',
   mirrorLagChanges: 'mirror.lag_changes',
+  /**
+   * Per replication node (dim `n:<node id>`). up / latency_ms: one reading per check (1 healthy,
+   * 0.5 degraded, 0 unhealthy). lag_ms: one event per replica made durable (publish commit →
+   * durable). backlog_ops / backlog_bytes: gauges sampled at each check. op: one event per apply
+   * (ok or error, bytes written).
+   */
+  replicationUp: 'replication.up',
+  replicationLatencyMs: 'replication.latency_ms',
+  replicationLagMs: 'replication.lag_ms',
+  replicationBacklogOps: 'replication.backlog_ops',
+  replicationBacklogBytes: 'replication.backlog_bytes',
+  replicationOp: 'replication.op',
 } as const;
 
 /**

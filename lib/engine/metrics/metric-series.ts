@@ -23,6 +23,9 @@ export function assertDimVisible(engine: Engine, actor: Actor, dim: string): voi
   if (dim.startsWith('m:') && !actor.permissions.has('ManageMirrors')) {
     throw new AppError('FORBIDDEN', `${actor.name} may not see one mirror's figures (ManageMirrors)`);
   }
+  if (dim.startsWith('n:') && !actor.permissions.has('ManageReplication')) {
+    throw new AppError('FORBIDDEN', `${actor.name} may not see one replication node's figures (ManageReplication)`);
+  }
   const m = /^([pv]):(\d+)$/.exec(dim);
   if (!m) return;
   const sql =

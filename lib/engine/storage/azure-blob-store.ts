@@ -86,6 +86,28 @@ export function azureContainerClient(opts: AzureBlobStoreOptions): ContainerClie
   return service.getContainerClient(opts.container);
 }
 
+/** An SDK failure as callers should see it: a clear message, never the key or connection string. */
+export function azureStorageFailure(where: string, ids: { account: string; container: string }, err: unknown, action: string): unknown {
+  if (err instanceof AppError) return err;
+  if (err instanceof RestError || (err as { name?: string } | null)?.name === 'RestError') {
+    const e = err as RestError;
+    const status = e.statusCode;
+    const code = e.code ?? (e.details as { errorCode?: string } | undefined)?.errorCode;
+    let reason: string;
+    if (status === 403 || code === 'AuthenticationFailed' || code === 'AuthorizationFailure') {
+      reason = 'the account key or credentials were rejected';
+    } else if (code === 'ContainerNotFound') {
+      reason = 'the container does not exist';
+    } else if (status === undefined || status === 0 || /^(E[A-Z]+|REQUEST_SEND_ERROR)$/.test(code ?? '')) {
+      reason = `the endpoint could not be reached (${code ?? 'no response'})`;
+    } else {
+      reason = `it answered ${status}${code ? ` ${code}` : ''}`;
+    }
+    return new AppError('STORAGE_UNAVAILABLE', `${where} failed to ${action}: ${reason}`, { backend: 'azure', ...ids, status, code });
+  }
+  return storageError(err);
+}
+
 /**
  * Blobs in an Azure Storage container, named `<prefix>blobs/aa/bb/<sha256>`. stage() hashes into
  * a local temp file (temp-staging.ts, so a publish can validate it); commit() uploads that file as a block blob in
@@ -103,27 +125,7 @@ export function createAzureBlobStore(opts: AzureBlobStoreOptions): BlobStore {
   const blobName = (digest: string) => `${blobsPrefix}${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`;
   const blob = (digest: string) => container.getBlockBlobClient(blobName(digest));
 
-  /** An SDK failure as callers should see it: a clear message, never the key or connection string. */
-  function mapError(err: unknown, action: string): unknown {
-    if (err instanceof AppError) return err;
-    if (err instanceof RestError || (err as { name?: string } | null)?.name === 'RestError') {
-      const e = err as RestError;
-      const status = e.statusCode;
-      const code = e.code ?? (e.details as { errorCode?: string } | undefined)?.errorCode;
-      let reason: string;
-      if (status === 403 || code === 'AuthenticationFailed' || code === 'AuthorizationFailure') {
-        reason = 'the account key or credentials were rejected';
-      } else if (code === 'ContainerNotFound') {
-        reason = 'the container does not exist';
-      } else if (status === undefined || status === 0 || /^(E[A-Z]+|REQUEST_SEND_ERROR)$/.test(code ?? '')) {
-        reason = `the endpoint could not be reached (${code ?? 'no response'})`;
-      } else {
-        reason = `it answered ${status}${code ? ` ${code}` : ''}`;
-      }
-      return new AppError('STORAGE_UNAVAILABLE', `${where} failed to ${action}: ${reason}`, { backend: 'azure', account, container: opts.container, status, code });
-    }
-    return storageError(err);
-  }
+  const mapError = (err: unknown, action: string) => azureStorageFailure(where, { account, container: opts.container }, err, action);
 
   const isNotFound = (err: unknown) =>
     (err as RestError | null)?.statusCode === 404 && (err as RestError).code !== 'ContainerNotFound';

@@ -15,7 +15,7 @@ function assertDigest(digest: string): void {
   if (!DIGEST_RE.test(digest)) throw new AppError('INVALID_INPUT', `not a sha256 hex digest: ${digest}`);
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
   try {
     await fh.sync();
@@ -25,7 +25,7 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 /** mkdir -p whose new directories survive a power loss (each new entry's parent is synced). */
-async function makeDurableDir(dir: string): Promise<void> {
+export async function makeDurableDir(dir: string): Promise<void> {
   const first = await mkdir(dir, { recursive: true });
   if (first === undefined) return;
   for (let d = dir; ; d = path.dirname(d)) {

@@ -40,7 +40,7 @@ export function s3BlobKey(prefix: string, digest: string): string {
   return `${prefix}blobs/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`;
 }
 
-function normalizePrefix(prefix: string | undefined): string {
+export function normalizePrefix(prefix: string | undefined): string {
   const p = (prefix ?? '').replace(/^\/+/, '');
   return p === '' || p.endsWith('/') ? p : `${p}/`;
 }
@@ -79,17 +79,9 @@ function isNotFound(err: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound' || (statusOf(err) === 404 && name !== 'NoSuchBucket');
 }
 
-/**
- * Blobs in an S3 bucket (or any S3-compatible service). Staging happens in a local temp dir;
- * commit() streams the file up as a multipart upload, so memory stays bounded by
- * partSize × queueSize whatever the blob's size. An object under a key either holds the complete
- * bytes or does not exist (S3 makes an upload visible only when it completes).
- */
-export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
-  const prefix = normalizePrefix(opts.prefix);
-  const bucket = opts.bucket;
-  const where = `bucket "${bucket}"${opts.endpoint ? ` at ${opts.endpoint}` : ''}`;
-  const client = new S3Client({
+/** An S3 client for these options (checksums only when required: see below). */
+export function createS3Client(opts: Omit<S3BlobStoreOptions, 'tempDir' | 'bucket'>): S3Client {
+  return new S3Client({
     endpoint: opts.endpoint,
     region: opts.region ?? 'us-east-1',
     credentials: opts.credentials,
@@ -100,32 +92,46 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+}
+
+/** An SDK failure as an AppError naming the bucket and endpoint (never the credentials). */
+export function s3StorageFailure(opts: { bucket: string; endpoint?: string }, err: unknown, action: string): AppError {
+  if (err instanceof AppError) return err;
+  const where = `bucket "${opts.bucket}"${opts.endpoint ? ` at ${opts.endpoint}` : ''}`;
+  const name = (err as { name?: string })?.name ?? 'Error';
+  const status = statusOf(err);
+  let reason: string;
+  if (name === 'NoSuchBucket') reason = `${where} does not exist`;
+  else if (
+    status === 401 ||
+    status === 403 ||
+    ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'CredentialsProviderError'].includes(name)
+  )
+    reason = `${where} refused the credentials (${name})`;
+  else if (err instanceof S3ServiceException) reason = `${where} answered ${status ?? '?'} ${name}: ${err.message}`;
+  else reason = `${where} is unreachable: ${(err as Error)?.message ?? String(err)}`;
+  return new AppError('STORAGE_UNAVAILABLE', `object storage ${action} failed: ${reason}`, {
+    bucket: opts.bucket,
+    endpoint: opts.endpoint ?? null,
+    error: name,
+    status: status ?? null,
+  });
+}
+
+/**
+ * Blobs in an S3 bucket (or any S3-compatible service). Staging happens in a local temp dir;
+ * commit() streams the file up as a multipart upload, so memory stays bounded by
+ * partSize × queueSize whatever the blob's size. An object under a key either holds the complete
+ * bytes or does not exist (S3 makes an upload visible only when it completes).
+ */
+export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
+  const prefix = normalizePrefix(opts.prefix);
+  const bucket = opts.bucket;
+  const client = createS3Client(opts);
   const partSize = Math.max(opts.partSize ?? 8 * MIB, 5 * MIB);
   const queueSize = opts.queueSize ?? 4;
   const key = (digest: string) => s3BlobKey(prefix, digest);
-
-  /** An SDK failure as an AppError naming the bucket and endpoint (never the credentials). */
-  function storageFailure(err: unknown, action: string): AppError {
-    if (err instanceof AppError) return err;
-    const name = (err as { name?: string })?.name ?? 'Error';
-    const status = statusOf(err);
-    let reason: string;
-    if (name === 'NoSuchBucket') reason = `${where} does not exist`;
-    else if (
-      status === 401 ||
-      status === 403 ||
-      ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'CredentialsProviderError'].includes(name)
-    )
-      reason = `${where} refused the credentials (${name})`;
-    else if (err instanceof S3ServiceException) reason = `${where} answered ${status ?? '?'} ${name}: ${err.message}`;
-    else reason = `${where} is unreachable: ${(err as Error)?.message ?? String(err)}`;
-    return new AppError('STORAGE_UNAVAILABLE', `object storage ${action} failed: ${reason}`, {
-      bucket,
-      endpoint: opts.endpoint ?? null,
-      error: name,
-      status: status ?? null,
-    });
-  }
+  const storageFailure = (err: unknown, action: string) => s3StorageFailure(opts, err, action);
 
   const stager = createTempStager(opts.tempDir, {
     async commit(tmpPath, info) {
