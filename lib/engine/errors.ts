@@ -97,6 +97,14 @@ export type ErrorCode =
   | 'MIRROR_EXISTS'
   | 'MIRROR_UNREACHABLE'
   | 'NOT_A_REGISTRY'
+  // replication (lib/engine/replication)
+  | 'REPLICATION_NODE_NOT_FOUND'
+  | 'REPLICATION_NODE_EXISTS'
+  | 'REPLICATION_NODE_UNAVAILABLE'
+  | 'REPLICATION_FACTOR_UNSATISFIABLE'
+  | 'REPLICATION_FAILED'
+  | 'CONFLICT_NOT_FOUND'
+  | 'CONFLICT_RESOLVED'
   // edge role (lib/server/roles/edge-server.ts)
   | 'EDGE_ORIGIN_UNREACHABLE'
   | 'INTERNAL';
