@@ -20,10 +20,11 @@ export const SERIES = {
   mirrorLatencyMs: 'mirror.latency_ms',
   mirrorLagChanges: 'mirror.lag_changes',
   /**
-   * Per replication node (dim `n:<node id>`). up / latency_ms: one reading per check (1 healthy,
-   * 0.5 degraded, 0 unhealthy). lag_ms: one event per replica made durable (publish commit →
-   * durable). backlog_ops / backlog_bytes: gauges sampled at each check. op: one event per apply
-   * (ok or error, bytes written).
+   * Per replication node (dim `n:<node id>`), recorded by the check job each interval: up (1
+   * healthy, 0.5 degraded, 0 unhealthy), latency_ms (probe round trip), lag_ms (the current lag:
+   * age of the node's oldest unapplied operation, 0 when caught up, so it grows while a node is
+   * down), backlog_ops / backlog_bytes (unapplied operations and their bytes). op: one event per
+   * apply on a node (ok or error; value = publish-commit-to-durable ms, bytes = bytes sent).
    */
   replicationUp: 'replication.up',
   replicationLatencyMs: 'replication.latency_ms',
