@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { DownloadCount } from '@/components/packages/download-count';
+import { VersionReplicasCell } from '@/components/replication/version-replicas-cell';
 import { Badge } from '@/components/ui/badge';
 import { RelativeTime } from '@/components/ui/relative-time';
 import type { VersionSummary } from '@/lib/queries/api-types';
@@ -17,7 +18,7 @@ type VersionTableProps = {
 
 export function VersionTable({ name, versions, latest, selected }: VersionTableProps) {
   return (
-    <DataTable columns={['Version', 'Published', { label: 'Size', align: 'right' }, { label: 'Downloads', align: 'right' }, 'Digest']}>
+    <DataTable columns={['Version', 'Published', { label: 'Size', align: 'right' }, { label: 'Downloads', align: 'right' }, 'Digest', 'Replicas']}>
       {versions.map((v) => {
         const isSelected = v.version === selected;
         return (
@@ -45,6 +46,9 @@ export function VersionTable({ name, versions, latest, selected }: VersionTableP
               <code title={digestHex(v.digest)} className="font-mono text-xs text-slate-600">
                 {shortHex(v.digest)}…
               </code>
+            </td>
+            <td className={TD}>
+              <VersionReplicasCell name={name} version={v.version} />
             </td>
           </tr>
         );

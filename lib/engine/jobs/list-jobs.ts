@@ -6,6 +6,7 @@ import type { Job, JobState } from './types';
 export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled'];
 export const MAX_JOBS_PER_PAGE = 100;
 
+/** `kind`: one kind, or a family by its prefix (`replication.*`). */
 export type JobFilter = { state?: JobState; kind?: string; page?: number; perPage?: number };
 export type JobPage = { total: number; page: number; perPage: number; jobs: Job[] };
 export type JobDepth = { kind: string; state: JobState; count: number };
@@ -20,7 +21,10 @@ export function listJobs(engine: Engine, f: JobFilter = {}): JobPage {
     where.push('state = ?');
     args.push(f.state);
   }
-  if (f.kind) {
+  if (f.kind?.endsWith('.*')) {
+    where.push("kind LIKE ? ESCAPE '\\'");
+    args.push(`${f.kind.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  } else if (f.kind) {
     where.push('kind = ?');
     args.push(f.kind);
   }

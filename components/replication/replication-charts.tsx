@@ -1,0 +1,76 @@
+'use client';
+
+import { useState } from 'react';
+import { TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
+import type { SeriesPoint } from '@/lib/engine/metrics/query-rollups';
+import { SERIES } from '@/lib/engine/metrics/metric-event';
+import { useNodeSeries, type NodeView } from '@/lib/queries/use-replication';
+import { RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
+
+const RANGES: RangePreset[] = ['1h', '24h', '7d'];
+
+/** One row per step, a column per node (`n<index>`): the highest reading in that step. */
+export function mergeNodeSeries(nodes: { id: string }[], results: { data?: { points: SeriesPoint[] } }[], pick: (p: SeriesPoint) => number | null = (p) => p.max): TimePoint[] {
+  const byT = new Map<number, TimePoint>();
+  results.forEach((r, i) => {
+    for (const p of r.data?.points ?? []) {
+      const row = byT.get(p.t) ?? ({ t: p.t } as TimePoint);
+      row[`n${i}`] = p.count > 0 ? pick(p) : null;
+      byT.set(p.t, row);
+    }
+  });
+  return [...byT.values()].sort((a, b) => a.t - b.t);
+}
+
+const hasValues = (data: TimePoint[]) => data.some((p) => Object.entries(p).some(([k, v]) => k !== 't' && typeof v === 'number'));
+
+/** Lag and backlog per node over time, from the metrics store's rollups of the check job's readings. */
+export function ReplicationCharts({ nodes }: { nodes: NodeView[] }) {
+  const [range, setRange] = useState<RangePreset>('1h');
+  const preset = RANGE_PRESETS.find((p) => p.id === range)!;
+  const step = Math.max(60_000, Math.ceil(preset.ms / 120 / 60_000) * 60_000);
+  const to = Date.now();
+  const bounds = { from: to - preset.ms, to, step };
+  const ids = nodes.map((n) => n.id);
+  const lag = mergeNodeSeries(nodes, useNodeSeries(SERIES.replicationLagMs, ids, bounds, range));
+  const backlog = mergeNodeSeries(nodes, useNodeSeries(SERIES.replicationBacklogBytes, ids, bounds, range));
+  const series = nodes.map((n, i) => ({ key: `n${i}`, label: `${n.id} (${n.region})` }));
+  const empty = (data: TimePoint[]) =>
+    hasValues(data) ? undefined : (
+      <p className="text-sm text-slate-600">No readings in this range yet: data appears after the first checks, which record every node’s lag and backlog each check interval.</p>
+    );
+  const note = `highest per ${step / 60_000} min, ${preset.label}`;
+  return (
+    <section aria-labelledby="replication-charts-heading" className="space-y-3">
+      <div className="flex items-center justify-between gap-3">
+        <h2 id="replication-charts-heading" className="text-lg font-semibold text-slate-900">
+          Lag over time
+        </h2>
+        <div role="group" aria-label="Chart range" className="inline-flex rounded-md border border-slate-300 text-xs">
+          {RANGES.map((r) => (
+            <button
+              key={r}
+              type="button"
+              aria-pressed={range === r}
+              onClick={() => setRange(r)}
+              className={`px-2.5 py-1 font-medium first:rounded-l-md last:rounded-r-md ${range === r ? 'bg-slate-800 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
+            >
+              {RANGE_PRESETS.find((p) => p.id === r)!.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <TimeSeriesChart
+          title="Replication lag per node"
+          note={`age of the oldest operation not yet durable on the node (0 when caught up), ${note}`}
+          data={lag}
+          series={series}
+          unit="ms"
+          empty={empty(lag)}
+        />
+        <TimeSeriesChart title="Backlog per node" note={`bytes waiting to be written to the node, ${note}`} data={backlog} series={series} unit="bytes" empty={empty(backlog)} />
+      </div>
+    </section>
+  );
+}
