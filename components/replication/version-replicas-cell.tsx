@@ -21,6 +21,7 @@ const TONE_CLASSES = {
 function describe(r: VersionReplicaView): string {
   const parts = [`${r.node_id} (${r.region}, node ${r.node_state}): ${r.state}`];
   if (r.state === 'present' && r.lag_ms !== null) parts.push(`durable ${formatMs(r.lag_ms)} after publish`);
+  if (r.state === 'pending' && r.lag_ms !== null) parts.push(`waiting for ${formatMs(r.lag_ms)}`);
   if (r.last_error) parts.push(`last error: ${r.last_error}`);
   return parts.join('; ');
 }
