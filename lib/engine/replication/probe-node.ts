@@ -34,7 +34,8 @@ export function redactSecrets(message: string, secret: NodeBackendSecret | null 
 export function probeFailure(err: unknown, step: string): string {
   if (err instanceof AppError) {
     if (err.code === 'INSUFFICIENT_STORAGE') return `${step} failed: the node's storage is full`;
-    return `${step} failed: ${err.message}`;
+    // The storage layers name the blob by digest: a random probe's digest tells an admin nothing.
+    return `${step} failed: ${err.message.replace(/(blob )?sha256:[0-9a-f]{64}/g, 'the probe object')}`;
   }
   const e = err as NodeJS.ErrnoException | null;
   if (e && typeof e.code === 'string' && e.code in FS_REASONS) {
