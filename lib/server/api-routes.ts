@@ -44,6 +44,7 @@ import {
 import { getPolicyHandler, setPolicyHandler } from './handlers/policies';
 import { searchHandler, statsHandler } from './handlers/search';
 import { unyankHandler, yankHandler } from './handlers/yank';
+import { versionReplicasHandler } from './handlers/version-replicas';
 import { handleUploadNode, uploadRoute } from './uploads/upload-handler';
 
 export type WebHandler = ((req: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response>) & { meta: GuardMeta };
@@ -158,6 +159,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'DELETE', path: '/api/v1/mirrors/:id', handler: removeMirrorHandler },
   { method: 'GET', path: '/api/v1/mirrors/:id/checks', handler: mirrorChecksHandler },
   { method: 'GET', path: '/api/v1/changes', handler: changesHandler },
+  { method: 'GET', path: `${VER}/replicas`, handler: versionReplicasHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */
