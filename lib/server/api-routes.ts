@@ -55,6 +55,7 @@ import {
 } from './handlers/replication';
 import { searchHandler, statsHandler } from './handlers/search';
 import { unyankHandler, yankHandler } from './handlers/yank';
+import { versionReplicasHandler } from './handlers/version-replicas';
 import { handleUploadNode, uploadRoute } from './uploads/upload-handler';
 
 export type WebHandler = ((req: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response>) & { meta: GuardMeta };
@@ -179,6 +180,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'GET', path: '/api/v1/replication/config', handler: replicationConfigHandler },
   { method: 'PUT', path: '/api/v1/replication/config', handler: setReplicationConfigHandler },
   { method: 'GET', path: '/api/v1/replication/stats', handler: replicationStatsHandler },
+  { method: 'GET', path: `${VER}/replicas`, handler: versionReplicasHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */
