@@ -5,14 +5,15 @@ import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import type { EnqueueOptions, JobHandler, JobQueue, JobScheduleSpec } from '@/lib/engine/jobs/types';
 import { startWorker, type Worker } from '@/lib/engine/jobs/worker';
 import { MIRROR_JOB_HANDLERS, mirrorSchedules } from '@/lib/engine/mirrors/mirror-jobs';
+import { SCRUB_JOB_HANDLER, scrubSchedules } from '@/lib/engine/replication/scrub-nodes';
 import { HOUSEKEEPING_HANDLERS, HOUSEKEEPING_SCHEDULES } from './housekeeping-jobs';
 import { log } from './log';
 
 /** Every job kind this process can run. Areas add their handlers here (alerts, mirrors, backups…). */
-export const JOB_HANDLERS: JobHandler[] = [...HOUSEKEEPING_HANDLERS, ...alertJobHandlers(jobQueue), ...cdnJobHandlers(jobQueue), ...MIRROR_JOB_HANDLERS];
+export const JOB_HANDLERS: JobHandler[] = [...HOUSEKEEPING_HANDLERS, ...alertJobHandlers(jobQueue), ...cdnJobHandlers(jobQueue), ...MIRROR_JOB_HANDLERS, SCRUB_JOB_HANDLER];
 
 /** Recurring jobs, created or updated when the worker starts. */
-export const JOB_SCHEDULES: JobScheduleSpec[] = [...HOUSEKEEPING_SCHEDULES, ...ALERT_SCHEDULES, ...cdnSchedules(), ...mirrorSchedules()];
+export const JOB_SCHEDULES: JobScheduleSpec[] = [...HOUSEKEEPING_SCHEDULES, ...ALERT_SCHEDULES, ...cdnSchedules(), ...mirrorSchedules(), ...scrubSchedules()];
 
 const holder = globalThis as unknown as { __torshJobWorker?: Worker };
 
