@@ -1,7 +1,8 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { packages, replicas, replicationConflicts, resources, versions, type ReplicationConflictRow, type ReplicationNodeRow } from '@/db/schema';
+import { edges, packages, replicas, replicationConflicts, resources, versions, type ReplicationConflictRow, type ReplicationNodeRow } from '@/db/schema';
 import { SYSTEM, type Actor } from '../actor';
 import { recordAudit } from '../audit/record-audit';
+import { CDN_PURGE_JOB, CDN_PURGE_MAX_ATTEMPTS, type PurgeJobPayload } from '../cdn/purge-edge';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
 import { readPackage } from '../format';
@@ -155,6 +156,11 @@ async function nodeWins(engine: Engine, c: ReplicationConflictRow, node: NodeSto
       });
       const queue = createSqliteQueue(engine);
       for (const o of others) queue.enqueue(REPLICATION_JOBS.apply, { node: o.nodeId, name: c.name, version: c.version });
+      // Edges cached the old bytes under this name@version: purge them (retried jobs, as for a yank).
+      for (const e of engine.db.select({ id: edges.id }).from(edges).all()) {
+        const payload: PurgeJobPayload = { edge_id: e.id, target: { name: c.name, version: c.version }, reason: 'replication.conflict' };
+        queue.enqueue(CDN_PURGE_JOB, payload, { maxAttempts: CDN_PURGE_MAX_ATTEMPTS });
+      }
     } finally {
       await staged.discard();
     }

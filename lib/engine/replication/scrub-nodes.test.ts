@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
+import { edges } from '@/db/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAccounts } from '../access/bootstrap';
 import type { Engine } from '../engine';
@@ -228,6 +229,7 @@ describe('conflicts', () => {
 
   it('last_write_wins with the node newer: the node copy becomes the version; download serves it; other nodes re-replicate', async () => {
     const { nodes, otherDigest, other } = await injectConflict('last_write_wins', T0 + 5_000);
+    engine.db.insert(edges).values({ url: 'http://127.0.0.1:9', region: 'eu', purgeToken: 't', state: 'healthy', createdAt: T0, updatedAt: T0 }).run();
     const report = await scrubNodes(engine);
     expect(report.nodes.find((r) => r.id === 's3')).toMatchObject({ conflicts: 1, repaired: 1, errors: [] });
     const v = versionOf(engine, 'resnet', '1.0.0');
@@ -247,6 +249,9 @@ describe('conflicts', () => {
     ]);
     const applies = engine.db.all<{ payload: string }>(sql`SELECT payload FROM jobs WHERE kind = ${REPLICATION_JOBS.apply} ORDER BY id`);
     expect(applies.map((j) => JSON.parse(j.payload).node).sort()).toEqual(['azure', 'local']);
+    // Edges cached the old bytes: purged.
+    const purges = engine.db.all<{ payload: string }>(sql`SELECT payload FROM jobs WHERE kind = 'cdn.purge'`);
+    expect(purges.map((j) => JSON.parse(j.payload).target)).toEqual([{ name: 'resnet', version: '1.0.0' }]);
     // The nodes still behind are pending, not conflicts.
     const again = await scrubNodes(engine);
     expect(again.nodes.map((r) => r.conflicts)).toEqual([0, 0, 0]);
