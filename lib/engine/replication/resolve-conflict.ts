@@ -1,5 +1,5 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { edges, packages, replicas, replicationConflicts, resources, versions, type ReplicationConflictRow, type ReplicationNodeRow } from '@/db/schema';
+import { edges, packages, replicas, replicationNodes, replicationConflicts, resources, versions, type ReplicationConflictRow } from '@/db/schema';
 import { SYSTEM, type Actor } from '../actor';
 import { recordAudit } from '../audit/record-audit';
 import { CDN_PURGE_JOB, CDN_PURGE_MAX_ATTEMPTS, type PurgeJobPayload } from '../cdn/purge-edge';
@@ -13,7 +13,7 @@ import { refreshPackageSummary } from '../registry/refresh-package-summary';
 import { readEncryptedHeader } from '../security/encryption/files';
 import type { BlobStore } from '../storage/blob-store';
 import { conflictRow, toConflictView } from './conflicts';
-import { nodeRow, storageFor } from './node-registry';
+import { storageFor } from './node-registry';
 import { replicaSources } from './replica-sources';
 import { REPLICATION_JOBS, type ConflictStrategy, type ConflictView, type NodeStorage } from './types';
 import { writeReplica } from './write-replica';
@@ -174,8 +174,15 @@ async function nodeWins(engine: Engine, c: ReplicationConflictRow, node: NodeSto
  * bytes move first; the ledger row is marked resolved last, so a failed resolution stays open.
  */
 async function applyResolution(engine: Engine, c: ReplicationConflictRow, winner: string, by: string, strategy: ConflictStrategy): Promise<ConflictView> {
-  const node = storageFor(engine, nodeRow(engine, c.nodeId));
   const cat = catalogueVersion(engine, c.name, c.version);
+  const row = engine.db.select().from(replicationNodes).where(eq(replicationNodes.id, c.nodeId)).get();
+  if (!row) {
+    // The node was removed: nothing of it to rewrite, and its copy can no longer be fetched.
+    const catalogueSide = cat ? winner === cat.digest : winner === c.catalogueDigest;
+    if (!catalogueSide) throw new AppError('REPLICATION_NODE_NOT_FOUND', `node ${c.nodeId} was removed: its copy cannot win`);
+    return markResolved(engine, c, winner, by, strategy);
+  }
+  const node = storageFor(engine, row);
   if (!cat) {
     if (winner !== c.catalogueDigest) throw new AppError('INVALID_INPUT', `${c.name}@${c.version} no longer exists: the node's copy cannot win`);
     // The version was deleted: the catalogue wins by having nothing, so the node's ref goes.
@@ -187,6 +194,10 @@ async function applyResolution(engine: Engine, c: ReplicationConflictRow, winner
   } else {
     throw new AppError('INVALID_INPUT', `the catalogue's copy of ${c.name}@${c.version} changed since this conflict was detected; run a scrub again`);
   }
+  return markResolved(engine, c, winner, by, strategy);
+}
+
+function markResolved(engine: Engine, c: ReplicationConflictRow, winner: string, by: string, strategy: ConflictStrategy): ConflictView {
   const now = engine.now();
   // Other nodes' open conflicts that named the winning digest are settled too.
   engine.db

@@ -8,8 +8,10 @@ import { sql } from 'drizzle-orm';
 import { edges } from '@/db/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAccounts } from '../access/bootstrap';
+import { SYSTEM } from '../actor';
 import type { Engine } from '../engine';
 import { writeSamplePackage } from '../format/test-support/sample-package';
+import { listJobs, startWorker } from '../jobs';
 import { createSqliteQueue } from '../jobs/sqlite-queue';
 import { findDownload, openDownload } from '../registry';
 import { createS3Client, s3BlobKey } from '../storage/s3-blob-store';
@@ -21,7 +23,7 @@ import { listConflicts } from './conflicts';
 import { blobIsIntact, hashStream } from './node-inventory';
 import { storeReplicationConfig } from './replication-config';
 import { resolveConflict } from './resolve-conflict';
-import { scrubNodes, startScrub } from './scrub-nodes';
+import { SCRUB_JOB_HANDLER, scrubNodes, scrubSchedules, startScrub } from './scrub-nodes';
 import { seedNode, seedReplica, versionOf } from './test-support/replica-fixtures';
 import { DEFAULT_REPLICATION_CONFIG, REPLICATION_JOBS, type ConflictStrategy, type NodeStorage } from './types';
 
@@ -170,6 +172,29 @@ describe('scrub', () => {
   });
 });
 
+describe('scrub job', () => {
+  it('runs as the replication.scrub job on its daily schedule (03:00 UTC by default) with the report as result', async () => {
+    expect(scrubSchedules({})).toEqual([{ name: 'replication.scrub', cron: '0 3 * * *', kind: 'replication.scrub' }]);
+    expect(scrubSchedules({ TORSH_REPLICATION_SCRUB_CRON: '*/5 * * * *' })[0].cron).toBe('*/5 * * * *');
+    const nodes = await threeNodes();
+    await publishSample(engine, 'resnet', '1.0.0');
+    await seedReplica(engine, 'local', 'resnet', '1.0.0');
+    await nodes.local.refs.delete('resnet', '1.0.0');
+    clock.set(Date.UTC(2026, 11, 1, 2, 59));
+    const worker = startWorker(engine, [SCRUB_JOB_HANDLER], { manual: true, schedules: scrubSchedules({}) });
+    await worker.tick();
+    expect(listJobs(engine, { kind: REPLICATION_JOBS.scrub }).total).toBe(0);
+    clock.set(Date.UTC(2026, 11, 1, 3, 0, 1));
+    await worker.tick();
+    await worker.stop();
+    const job = listJobs(engine, { kind: REPLICATION_JOBS.scrub }).jobs[0];
+    expect(job).toMatchObject({ state: 'succeeded', scheduleName: REPLICATION_JOBS.scrub, progress: { done: 4, total: 4, message: 'done' } });
+    const result = engine.db.get<{ result: string }>(sql`SELECT result FROM jobs WHERE id = ${job.id}`).result;
+    expect(JSON.parse(result).nodes.find((r: { id: string }) => r.id === 'local')).toMatchObject({ missing: 1, repaired: 1 });
+    expect(await nodes.local.refs.get('resnet', '1.0.0')).not.toBeNull();
+  }, 60_000);
+});
+
 describe('conflicts', () => {
   /**
    * resnet@1.0.0 published at T0 and replicated to all three nodes; then the S3 node's ref is
@@ -225,6 +250,15 @@ describe('conflicts', () => {
     const after = await scrubNodes(engine);
     expect(after.nodes.find((r) => r.id === 's3')).toMatchObject({ conflicts: 0, extra: 1, errors: [] });
     expect(await nodes.s3.blobs.stat(otherDigest)).toBeNull();
+  }, 60_000);
+
+  it('a conflict whose node was removed can only be settled for the catalogue', async () => {
+    const { cat, otherDigest } = await injectConflict('manual', T0 + 5_000);
+    await scrubNodes(engine);
+    const id = listConflicts(engine, {}).conflicts[0].id;
+    engine.db.run(sql`DELETE FROM replication_nodes WHERE id = 's3'`);
+    await expect(resolveConflict(engine, SYSTEM, id, { winner_digest: otherDigest })).rejects.toMatchObject({ code: 'REPLICATION_NODE_NOT_FOUND' });
+    expect(await resolveConflict(engine, SYSTEM, id, { winner_digest: cat.digest })).toMatchObject({ state: 'resolved', winner_digest: cat.digest });
   }, 60_000);
 
   it('last_write_wins with the node newer: the node copy becomes the version; download serves it; other nodes re-replicate', async () => {
