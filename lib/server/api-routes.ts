@@ -24,7 +24,7 @@ import { deletePackageHandler, deleteVersionHandler } from './handlers/delete';
 import { cdnTrafficHandler, listEdgesHandler, purgeEdgeHandler, registerEdgeHandler, removeEdgeHandler, updateEdgeHandler } from './handlers/edges';
 import { downloadHandler } from './handlers/download';
 import { healthHandler } from './handlers/health';
-import { listConflictsHandler, resolveConflictHandler, startScrubHandler } from './handlers/replication-scrub';
+import { listConflictsHandler, resolveConflictHandler, scrubStatusHandler, startScrubHandler } from './handlers/replication-scrub';
 import { cancelJobHandler, jobSummaryHandler, listJobsHandler, retryJobHandler } from './handlers/jobs';
 import { keyChallengeHandler, listKeysHandler, registerKeyHandler, revokeKeyHandler, trustedKeysHandler } from './handlers/keys';
 import { getAccessHandler, setGrantHandler, updateAccessHandler } from './handlers/package-access';
@@ -159,6 +159,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'DELETE', path: '/api/v1/mirrors/:id', handler: removeMirrorHandler },
   { method: 'GET', path: '/api/v1/mirrors/:id/checks', handler: mirrorChecksHandler },
   { method: 'GET', path: '/api/v1/changes', handler: changesHandler },
+  { method: 'GET', path: '/api/v1/replication/scrub', handler: scrubStatusHandler },
   { method: 'POST', path: '/api/v1/replication/scrub', handler: startScrubHandler },
   { method: 'GET', path: '/api/v1/replication/conflicts', handler: listConflictsHandler },
   { method: 'POST', path: '/api/v1/replication/conflicts/:id/resolve', handler: resolveConflictHandler },

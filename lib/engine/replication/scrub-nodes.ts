@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
-import { blobHolds, jobs, replicas, type ReplicaRow, type ReplicationNodeRow } from '@/db/schema';
+import { blobHolds, jobs, replicas, settings, type ReplicaRow, type ReplicationNodeRow } from '@/db/schema';
 import type { Engine } from '../engine';
 import { createSqliteQueue } from '../jobs/sqlite-queue';
 import type { JobHandler, JobProgress, JobScheduleSpec } from '../jobs/types';
@@ -274,7 +274,42 @@ export async function scrubNodes(engine: Engine, opts: ScrubOptions = {}): Promi
     done++;
   }
   progress('done');
-  return { started_at: startedAt, finished_at: engine.now(), primary, nodes: reports };
+  const report: ScrubReport = { started_at: startedAt, finished_at: engine.now(), primary, nodes: reports };
+  const value = JSON.stringify(report);
+  engine.db
+    .insert(settings)
+    .values({ key: LAST_SCRUB_KEY, value, updatedAt: report.finished_at })
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: report.finished_at } })
+    .run();
+  return report;
+}
+
+/** The last finished scrub's report (settings key `replication.scrub.last`). */
+const LAST_SCRUB_KEY = 'replication.scrub.last';
+
+export type ScrubStatus = {
+  /** The queued or running scrub, with its progress. */
+  active: { job_id: number; state: 'queued' | 'running'; progress: JobProgress | null } | null;
+  last: ScrubReport | null;
+};
+
+/** GET /api/v1/replication/scrub: the scrub in progress (if any) and the last report. */
+export function scrubStatus(engine: Engine): ScrubStatus {
+  const job = activeScrub(engine);
+  const row = engine.db.select().from(settings).where(eq(settings.key, LAST_SCRUB_KEY)).get();
+  return {
+    active: job ? { job_id: job.id, state: job.state as 'queued' | 'running', progress: job.progress ? (JSON.parse(job.progress) as JobProgress) : null } : null,
+    last: row ? (JSON.parse(row.value) as ScrubReport) : null,
+  };
+}
+
+function activeScrub(engine: Engine) {
+  return engine.db
+    .select({ id: jobs.id, state: jobs.state, progress: jobs.progress })
+    .from(jobs)
+    .where(and(eq(jobs.kind, REPLICATION_JOBS.scrub), inArray(jobs.state, ['queued', 'running'])))
+    .orderBy(jobs.id)
+    .get();
 }
 
 export const SCRUB_JOB_HANDLER: JobHandler = {
@@ -294,12 +329,7 @@ export function scrubSchedules(env: Record<string, string | undefined> = process
 
 /** Start a scrub now (POST /api/v1/replication/scrub): the queued or running one when there is one. */
 export function startScrub(engine: Engine): { job_id: number } {
-  const active = engine.db
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(and(eq(jobs.kind, REPLICATION_JOBS.scrub), inArray(jobs.state, ['queued', 'running'])))
-    .orderBy(jobs.id)
-    .get();
+  const active = activeScrub(engine);
   if (active) return { job_id: active.id };
   return { job_id: createSqliteQueue(engine).enqueue(REPLICATION_JOBS.scrub, {}, { maxAttempts: SCRUB_JOB_HANDLER.maxAttempts }).id };
 }

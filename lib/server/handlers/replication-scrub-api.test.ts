@@ -45,6 +45,10 @@ describe('replication scrub and conflicts API', () => {
     expect(await (await api('POST', '/replication/scrub', { token: admin })).json()).toEqual({ job_id });
     const job = t.engine.db.get<{ kind: string }>(sql`SELECT kind FROM jobs WHERE id = ${job_id}`);
     expect(job.kind).toBe(REPLICATION_JOBS.scrub);
+    expect((await api('GET', '/replication/scrub', { token: viewer })).status).toBe(403);
+    const status = await api('GET', '/replication/scrub', { token: admin });
+    expect(status.headers.get('cache-control')).toBe('private, no-store');
+    expect(await status.json()).toEqual({ active: { job_id, state: 'queued', progress: null }, last: null });
   });
 
   it('lists a conflict, resolves it as the admin (audited with the name), refuses a second resolution', async () => {
@@ -55,6 +59,8 @@ describe('replication scrub and conflicts API', () => {
     const blob = await node.blobs.put(Readable.from([other]));
     await node.refs.put({ name: 'resnet', version: '1.0.0', digest: blob.digest, size: blob.size, yanked: false, written_at: Date.now() + 60_000 });
     await scrubNodes(t.engine);
+    const { last } = await (await api('GET', '/replication/scrub', { token: admin })).json();
+    expect(last.nodes).toEqual([expect.objectContaining({ id: 'local', conflicts: 1, errors: [] })]);
 
     expect((await api('GET', '/replication/conflicts', { token: viewer })).status).toBe(403);
     const res = await api('GET', '/replication/conflicts?state=open&page=1&per_page=10', { token: admin });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listConflicts } from '@/lib/engine/replication/conflicts';
 import { resolveConflict } from '@/lib/engine/replication/resolve-conflict';
-import { startScrub } from '@/lib/engine/replication/scrub-nodes';
+import { scrubStatus, startScrub } from '@/lib/engine/replication/scrub-nodes';
 import { ZConflictIdParams, ZConflictsQuery, ZResolveConflictInput } from '@/lib/validations/replication-conflicts';
 import { route } from '../route';
 
@@ -14,6 +14,13 @@ export const startScrubHandler = route({
   params: NO_PARAMS,
   audit: { action: 'replication.scrub', target: () => 'replication scrub' },
   run: ({ ctx }) => Response.json(startScrub(ctx.engine), { status: 202, headers: NO_STORE }),
+});
+
+/** GET /api/v1/replication/scrub: `{active, last}`: the queued or running scrub and the last report. */
+export const scrubStatusHandler = route({
+  permission: 'ManageReplication',
+  params: NO_PARAMS,
+  run: ({ ctx }) => Response.json(scrubStatus(ctx.engine), { headers: NO_STORE }),
 });
 
 /** GET /api/v1/replication/conflicts?state=&page=&per_page=: the ledger, newest first. */
