@@ -134,8 +134,6 @@ async function scrubNode(engine: Engine, row: ReplicationNodeRow, cat: Map<strin
       .map((r) => [refId(r.name, r.version), r]),
   );
   const strategy = getReplicationConfig(engine).conflict_strategy;
-  /** Blobs a ref still names after this pass (a conflicting copy is kept until resolved). */
-  const refDigests = new Set<string>();
   /** Damaged blobs the passes over refs and rows already counted (and repaired, or reported). */
   const handled = new Set<string>();
   const conflicts: Parameters<typeof autoResolve>[1][] = [];
@@ -148,20 +146,15 @@ async function scrubNode(engine: Engine, row: ReplicationNodeRow, cat: Map<strin
     const r = rows.get(id);
     if (!c && !r) {
       try {
-        if (knownNow(engine, row.id, ref.name, ref.version) || heldByPublish(engine, ref.digest)) {
-          refDigests.add(ref.digest);
-          continue;
-        }
+        if (knownNow(engine, row.id, ref.name, ref.version) || heldByPublish(engine, ref.digest)) continue;
         await node.refs.delete(ref.name, ref.version);
         inv.refs.delete(id);
         report.extra++;
       } catch (err) {
         fail(`extra ref ${id}`, err);
-        refDigests.add(ref.digest);
       }
       continue;
     }
-    refDigests.add(ref.digest);
     // A pending (or deleting) row means the node is known to be behind: its apply job rewrites it.
     if (c && ref.digest !== c.digest && (!r || r.state === 'present')) {
       const { row: conflict, created } = recordConflict(engine, {
@@ -213,7 +206,6 @@ async function scrubNode(engine: Engine, row: ReplicationNodeRow, cat: Map<strin
       await writeReplica(engine, node, r, { source: await blobSource(engine, r, row.id), signal: opts.signal });
       inv.blobs.set(r.digest, { size: r.size, ok: true });
       report.repaired++;
-      refDigests.add(r.digest);
     } catch (err) {
       fail(`repair ${id}`, err);
     }
@@ -222,16 +214,16 @@ async function scrubNode(engine: Engine, row: ReplicationNodeRow, cat: Map<strin
   report.checked = checkedIds.size;
 
   // Blobs: damaged ones something else needs (a pending row, a conflicting ref) are replaced too,
-  // since an apply job keeps a same-sized copy; blobs nothing needs are removed, unless a row or
-  // a publish in progress claims them right before the removal.
+  // since an apply job keeps a same-sized copy; blobs no row or remaining ref names (a conflicting
+  // copy stays until resolved) are removed, unless a row or a publish in progress claims them
+  // right before the removal.
   const sizes = new Map<string, number>();
   for (const r of rows.values()) sizes.set(r.digest, r.size);
   for (const ref of inv.refs.values()) if (!sizes.has(ref.digest)) sizes.set(ref.digest, ref.size);
   for (const [digest, b] of inv.blobs) {
     opts.signal?.throwIfAborted();
-    const needed = refDigests.has(digest) || sizes.has(digest);
     try {
-      if (!needed) {
+      if (!sizes.has(digest)) {
         if (await node.blobs.delete(digest, () => rowNeeds(engine, row.id, digest) || heldByPublish(engine, digest))) report.extra++;
       } else if (!b.ok && !handled.has(digest)) {
         report.mismatched++;
