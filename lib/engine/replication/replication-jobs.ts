@@ -2,6 +2,7 @@ import type { Engine } from '../engine';
 import type { JobHandler, JobScheduleSpec } from '../jobs/types';
 import { applyReplica } from './apply-replica';
 import { CHECK_JOB_HANDLER, checkNodesSchedule } from './check-nodes';
+import { SCRUB_JOB_HANDLER, scrubSchedules } from './scrub-nodes';
 import type { ApplyPayload } from './replica-rows';
 import { APPLY_MAX_ATTEMPTS } from './replica-rows';
 import { syncReplicas } from './sync-replicas';
@@ -21,6 +22,7 @@ export function pruneSyncJobs(engine: Engine): number {
 
 export const REPLICATION_JOB_HANDLERS: JobHandler[] = [
   CHECK_JOB_HANDLER,
+  SCRUB_JOB_HANDLER,
   {
     kind: REPLICATION_JOBS.apply,
     maxAttempts: APPLY_MAX_ATTEMPTS,
@@ -40,5 +42,5 @@ export const REPLICATION_JOB_HANDLERS: JobHandler[] = [
 ];
 
 export function replicationSchedules(env: Record<string, string | undefined> = process.env): JobScheduleSpec[] {
-  return [{ name: REPLICATION_JOBS.sync, cron: SYNC_TICK_CRON, kind: REPLICATION_JOBS.sync }, checkNodesSchedule(env)];
+  return [{ name: REPLICATION_JOBS.sync, cron: SYNC_TICK_CRON, kind: REPLICATION_JOBS.sync }, checkNodesSchedule(env), ...scrubSchedules(env)];
 }
