@@ -36,6 +36,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { href: '/admin/security', label: 'Security', icon: 'shield', permission: 'ManageSecurity' },
       { href: '/cdn', label: 'CDN', icon: 'download', permission: 'ManageCdn' },
       { href: '/mirrors', label: 'Mirrors', icon: 'globe', permission: 'ManageMirrors' },
+      { href: '/replication', label: 'Replication', icon: 'layers', permission: 'ManageReplication' },
     ],
   },
 ];

@@ -1,9 +1,10 @@
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import type { SeriesView } from '@/lib/engine/metrics/metric-series';
+import type { ScrubReport, ScrubStatus } from '@/lib/engine/replication/scrub-nodes';
 import type { ConflictView, NodeView, ReplicationConfig, ReplicationStatistics, VersionReplicaView } from '@/lib/engine/replication/types';
 import { fetchJson } from './api-error';
 
-export type { ConflictView, NodeView, ReplicationConfig, ReplicationStatistics, VersionReplicaView };
+export type { ConflictView, NodeView, ReplicationConfig, ReplicationStatistics, ScrubReport, ScrubStatus, VersionReplicaView };
 
 export type ConflictState = ConflictView['state'];
 export type ConflictsPage = { total: number; page: number; per_page: number; conflicts: ConflictView[] };
@@ -40,6 +41,16 @@ export function useReplicationConfig(enabled = true) {
   return useQuery({
     queryKey: [...replicationKey, 'config'],
     queryFn: () => fetchJson<{ config: ReplicationConfig }>('/api/v1/replication/config'),
+    enabled,
+  });
+}
+
+/** GET /api/v1/replication/scrub (ManageReplication): the scrub in progress and the last report; polled faster while one runs. */
+export function useScrubStatus(enabled = true) {
+  return useQuery({
+    queryKey: [...replicationKey, 'scrub'],
+    queryFn: () => fetchJson<ScrubStatus>('/api/v1/replication/scrub'),
+    refetchInterval: (q) => (q.state.data?.active ? 1_000 : REPLICATION_POLL_MS),
     enabled,
   });
 }

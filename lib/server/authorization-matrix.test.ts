@@ -636,6 +636,24 @@ Object.assign(TABLE, {
   },
 } satisfies Record<string, Row>);
 
+const RA = 'app/(dashboard)/replication/actions.ts';
+
+// The Replication page's actions: the same engine calls as the routes above.
+Object.assign(TABLE, {
+  [`${RA}#addNodeAction`]: {
+    permission: 'ManageReplication',
+    expect: 'REPLICATION_NODE_UNAVAILABLE',
+    call: actionCall(`${RA}#addNodeAction`, (c) => ({ id: `${c.tag}-aa`, region: 'eu', backend: { type: 'local', path: `/dev/null/a-${c.tag}` } })),
+  },
+  [`${RA}#removeNodeAction`]: { permission: 'ManageReplication', call: (c) => actionCall(`${RA}#removeNodeAction`, () => ({ id: seedMatrixNode(c) }))(c) },
+  [`${RA}#updateReplicationConfigAction`]: { permission: 'ManageReplication', call: actionCall(`${RA}#updateReplicationConfigAction`, () => ({ sync_interval_secs: 45 })) },
+  [`${RA}#startScrubAction`]: { permission: 'ManageReplication', call: actionCall(`${RA}#startScrubAction`, () => ({})) },
+  [`${RA}#resolveConflictAction`]: {
+    permission: 'ManageReplication',
+    call: (c) => actionCall(`${RA}#resolveConflictAction`, () => ({ id: seedConflict(c), winner_digest: 'a'.repeat(64) }))(c),
+  },
+} satisfies Record<string, Row>);
+
 const ruleInput = (c: Caller) => ({
   name: `rule-${c.tag}`,
   series: 'download',
