@@ -55,11 +55,11 @@ export function NodesTable({ nodes, onRemove }: NodesTableProps) {
                 </div>
               )}
             </td>
-            <td className={`${TD} text-right tabular-nums`} title="Age of the oldest operation not yet durable on this node (0 when caught up)">
+            <td className={`${TD} text-right whitespace-nowrap tabular-nums`} title="Age of the oldest operation not yet durable on this node (0 when caught up)">
               {lagText(n.lag_ms)}
             </td>
             <td className={`${TD} text-right whitespace-nowrap tabular-nums`}>{backlogText(n.backlog_ops, n.backlog_bytes)}</td>
-            <td className={`${TD} text-right tabular-nums`}>{n.last_latency_ms === null ? '—' : formatMs(n.last_latency_ms)}</td>
+            <td className={`${TD} text-right whitespace-nowrap tabular-nums`}>{n.last_latency_ms === null ? '—' : formatMs(n.last_latency_ms)}</td>
             <td className={`${TD} text-right tabular-nums`}>{n.priority}</td>
             <td className={`${TD} whitespace-nowrap`}>{n.last_check_at ? <RelativeTime ms={n.last_check_at} /> : 'never'}</td>
             <td className={`${TD} text-right whitespace-nowrap`}>

@@ -20,7 +20,7 @@ export function scrubSummary(report: ScrubReport): string {
     `${formatCount(sum('missing') + report.primary.missing)} missing`,
     `${formatCount(sum('mismatched'))} damaged`,
     `${formatCount(sum('extra'))} extra`,
-    `${formatCount(sum('conflicts'))} conflicts`,
+    `${formatCount(sum('conflicts'))} ${sum('conflicts') === 1 ? 'conflict' : 'conflicts'}`,
     `${formatCount(sum('repaired') + report.primary.repaired)} repaired`,
   ];
   if (errors > 0) parts.push(`${formatCount(errors)} ${errors === 1 ? 'error' : 'errors'}`);
