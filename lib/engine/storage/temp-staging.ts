@@ -56,7 +56,15 @@ export type StagerOptions = {
 export function createTempStager(tempDir: string, opts: StagerOptions) {
   const writeStream = opts.writeStream ?? fileWriteStream;
   let ready: Promise<void> | null = null;
-  const ensureDir = () => (ready ??= mkdir(tempDir, { recursive: true }).then(() => undefined));
+  // A failed mkdir is not remembered: a folder that becomes writable again (a node's disk) works again.
+  const ensureDir = () =>
+    (ready ??= mkdir(tempDir, { recursive: true }).then(
+      () => undefined,
+      (err) => {
+        ready = null;
+        throw err;
+      },
+    ));
 
   function newTempPath(o: StageOptions): string {
     const tmpPath = path.join(tempDir, `${randomUUID()}.part`);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-package';
 import { storeReplicationConfig } from '@/lib/engine/replication/replication-config';
 import { scrubNodes } from '@/lib/engine/replication/scrub-nodes';
-import { seedNode, seedReplica, versionOf } from '@/lib/engine/replication/test-support/replica-fixtures';
+import { seedReplicaNode, seedReplica, versionOf } from '@/lib/engine/replication/test-support/replica-fixtures';
 import { DEFAULT_REPLICATION_CONFIG, REPLICATION_JOBS, type NodeStorage } from '@/lib/engine/replication/types';
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { startApiTestServer, type ApiTestServer } from '../test-support/api-test-server';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   t = await startApiTestServer();
   admin = (await t.user('alice', ['admin'])).token;
   viewer = (await t.user('vic', ['viewer'])).token;
-  node = seedNode(t.engine, 'local', { type: 'local', path: path.join(t.engine.dataDir, 'replica-node') });
+  node = seedReplicaNode(t.engine, 'local', { type: 'local', path: path.join(t.engine.dataDir, 'replica-node') });
 });
 afterAll(async () => {
   await t.close();
@@ -47,7 +47,7 @@ describe('replication scrub and conflicts API', () => {
     expect(job.kind).toBe(REPLICATION_JOBS.scrub);
     expect((await api('GET', '/replication/scrub', { token: viewer })).status).toBe(403);
     const status = await api('GET', '/replication/scrub', { token: admin });
-    expect(status.headers.get('cache-control')).toBe('private, no-store');
+    expect(status.headers.get('cache-control')).toBe('no-store');
     expect(await status.json()).toEqual({ active: { job_id, state: 'queued', progress: null }, last: null });
   });
 
@@ -65,7 +65,7 @@ describe('replication scrub and conflicts API', () => {
     expect((await api('GET', '/replication/conflicts', { token: viewer })).status).toBe(403);
     const res = await api('GET', '/replication/conflicts?state=open&page=1&per_page=10', { token: admin });
     expect(res.status).toBe(200);
-    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const page = await res.json();
     expect(page).toMatchObject({ total: 1, page: 1, per_page: 10 });
     const c = page.conflicts[0];
