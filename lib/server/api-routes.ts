@@ -56,6 +56,7 @@ import {
 } from './handlers/replication';
 import { searchHandler, statsHandler } from './handlers/search';
 import { unyankHandler, yankHandler } from './handlers/yank';
+import { versionReplicasHandler } from './handlers/version-replicas';
 import { handleUploadNode, uploadRoute } from './uploads/upload-handler';
 
 export type WebHandler = ((req: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response>) & { meta: GuardMeta };
@@ -180,6 +181,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'GET', path: '/api/v1/replication/config', handler: replicationConfigHandler },
   { method: 'PUT', path: '/api/v1/replication/config', handler: setReplicationConfigHandler },
   { method: 'GET', path: '/api/v1/replication/stats', handler: replicationStatsHandler },
+  { method: 'GET', path: `${VER}/replicas`, handler: versionReplicasHandler },
   { method: 'GET', path: '/api/v1/replication/scrub', handler: scrubStatusHandler },
   { method: 'POST', path: '/api/v1/replication/scrub', handler: startScrubHandler },
   { method: 'GET', path: '/api/v1/replication/conflicts', handler: listConflictsHandler },
