@@ -34,7 +34,7 @@ import { createRule } from '@/lib/engine/alerts/alert-rules';
 import { createWebhook } from '@/lib/engine/alerts/webhooks';
 import { seedNode } from '@/lib/engine/replication/test-support/seed-node';
 import { alertStates, edges, mirrors, replicationConflicts } from '@/db/schema';
-import { seedReplicaNode } from '@/lib/engine/replication/test-support/replica-fixtures';
+import { seedNode as seedReplicaNode } from '@/lib/engine/replication/test-support/replica-fixtures';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';
 import type { GuardMeta, Requirement } from './guard';

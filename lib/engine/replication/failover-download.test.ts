@@ -12,7 +12,7 @@ import { startS3rver, type S3rverHandle } from '../storage/test-support/s3rver';
 import { publishSample } from '../test-support/registry-fixtures';
 import { tempEngine } from '../test-support/temp-engine';
 import { storeReplicationConfig } from './replication-config';
-import { seedReplicaNode, seedReplica, versionOf } from './test-support/replica-fixtures';
+import { seedNode, seedReplica, versionOf } from './test-support/replica-fixtures';
 import { DEFAULT_REPLICATION_CONFIG } from './types';
 
 let s3: S3rverHandle;
@@ -61,9 +61,9 @@ describe('download failover', () => {
     const v = versionOf(engine, 'resnet', '1.0.0');
     const original = await read('resnet', '1.0.0');
     // An unhealthy node is never a source; among healthy ones, priority decides.
-    seedReplicaNode(engine, 'sick', { type: 'local', path: path.join(dir, `sick-${++n}`) }, { priority: 0, state: 'unhealthy' });
-    seedReplicaNode(engine, 'far', { type: 's3', endpoint: s3.endpoint, bucket: s3.bucket, access_key_id: 'S3RVER', secret_access_key: 'S3RVER', prefix: `f${++n}` }, { priority: 5 });
-    seedReplicaNode(engine, 'near', { type: 'local', path: path.join(dir, `near-${++n}`) }, { priority: 1 });
+    seedNode(engine, 'sick', { type: 'local', path: path.join(dir, `sick-${++n}`) }, { priority: 0, state: 'unhealthy' });
+    seedNode(engine, 'far', { type: 's3', endpoint: s3.endpoint, bucket: s3.bucket, access_key_id: 'S3RVER', secret_access_key: 'S3RVER', prefix: `f${++n}` }, { priority: 5 });
+    seedNode(engine, 'near', { type: 'local', path: path.join(dir, `near-${++n}`) }, { priority: 1 });
     for (const id of ['sick', 'far', 'near']) await seedReplica(engine, id, 'resnet', '1.0.0');
 
     expect(await engine.blobs.delete(v.digest)).toBe(true);
@@ -92,7 +92,7 @@ describe('download failover', () => {
     await publishSample(engine, 'resnet', '1.0.0');
     const v = versionOf(engine, 'resnet', '1.0.0');
     const original = await read('resnet', '1.0.0');
-    seedReplicaNode(engine, 'near', { type: 'local', path: path.join(dir, `near-${++n}`) });
+    seedNode(engine, 'near', { type: 'local', path: path.join(dir, `near-${++n}`) });
     await seedReplica(engine, 'near', 'resnet', '1.0.0');
     expect(await engine.blobs.delete(v.digest)).toBe(true);
     expect((await read('resnet', '1.0.0', { start: 0, end: 9 })).equals(original.subarray(0, 10))).toBe(true);
@@ -105,8 +105,8 @@ describe('download failover', () => {
     const v = versionOf(engine, 'resnet', '1.0.0');
     const original = await read('resnet', '1.0.0');
     const badDir = path.join(dir, `bad-${++n}`);
-    const bad = seedReplicaNode(engine, 'bad', { type: 'local', path: badDir }, { priority: 1 });
-    seedReplicaNode(engine, 'good', { type: 's3', endpoint: s3.endpoint, bucket: s3.bucket, access_key_id: 'S3RVER', secret_access_key: 'S3RVER', prefix: `g${++n}` }, { priority: 2 });
+    const bad = seedNode(engine, 'bad', { type: 'local', path: badDir }, { priority: 1 });
+    seedNode(engine, 'good', { type: 's3', endpoint: s3.endpoint, bucket: s3.bucket, access_key_id: 'S3RVER', secret_access_key: 'S3RVER', prefix: `g${++n}` }, { priority: 2 });
     await seedReplica(engine, 'bad', 'resnet', '1.0.0');
     await seedReplica(engine, 'good', 'resnet', '1.0.0');
     await bad.blobs.delete(v.digest);
@@ -124,7 +124,7 @@ describe('download failover', () => {
     await publishSample(engine, 'resnet', '1.0.0');
     const v = versionOf(engine, 'resnet', '1.0.0');
     const original = await read('resnet', '1.0.0');
-    seedReplicaNode(engine, 'near', { type: 'local', path: path.join(dir, `near-${++n}`) });
+    seedNode(engine, 'near', { type: 'local', path: path.join(dir, `near-${++n}`) });
     await seedReplica(engine, 'near', 'resnet', '1.0.0');
     broken.add(v.digest);
     expect((await read('resnet', '1.0.0')).equals(original)).toBe(true);
@@ -135,7 +135,7 @@ describe('download failover', () => {
     engine = await tempEngine();
     await publishSample(engine, 'resnet', '1.0.0');
     const v = versionOf(engine, 'resnet', '1.0.0');
-    seedReplicaNode(engine, 'near', { type: 'local', path: path.join(dir, `near-${++n}`) });
+    seedNode(engine, 'near', { type: 'local', path: path.join(dir, `near-${++n}`) });
     await engine.blobs.delete(v.digest);
     await expect(read('resnet', '1.0.0')).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
 

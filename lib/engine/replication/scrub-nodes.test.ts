@@ -25,7 +25,7 @@ import { storeReplicationConfig } from './replication-config';
 import { resolveConflict } from './resolve-conflict';
 import { REPLICATION_JOB_HANDLERS } from './replication-jobs';
 import { SCRUB_JOB_HANDLER, scrubNodes, scrubSchedules, startScrub } from './scrub-nodes';
-import { seedReplicaNode, seedReplica, versionOf } from './test-support/replica-fixtures';
+import { seedNode, seedReplica, versionOf } from './test-support/replica-fixtures';
 import { DEFAULT_REPLICATION_CONFIG, REPLICATION_JOBS, type ConflictStrategy, type NodeStorage } from './types';
 
 let s3: S3rverHandle;
@@ -57,9 +57,9 @@ async function threeNodes() {
   const nodes = {
     folder,
     s3Prefix,
-    local: seedReplicaNode(engine, 'local', { type: 'local', path: folder }, { priority: 1 }),
-    s3: seedReplicaNode(engine, 's3', { type: 's3', endpoint: s3.endpoint, bucket: s3.bucket, access_key_id: 'S3RVER', secret_access_key: 'S3RVER', prefix: s3Prefix }, { priority: 2 }),
-    azure: seedReplicaNode(engine, 'azure', { type: 'azure', connection_string: az.connectionString, container: az.container, prefix: `a${++n}` }, { priority: 3 }),
+    local: seedNode(engine, 'local', { type: 'local', path: folder }, { priority: 1 }),
+    s3: seedNode(engine, 's3', { type: 's3', endpoint: s3.endpoint, bucket: s3.bucket, access_key_id: 'S3RVER', secret_access_key: 'S3RVER', prefix: s3Prefix }, { priority: 2 }),
+    azure: seedNode(engine, 'azure', { type: 'azure', connection_string: az.connectionString, container: az.container, prefix: `a${++n}` }, { priority: 3 }),
   };
   return nodes;
 }
@@ -149,7 +149,7 @@ describe('scrub', () => {
     await threeNodes();
     await publishSample(engine, 'resnet', '1.0.0');
     await seedReplica(engine, 'local', 'resnet', '1.0.0');
-    seedReplicaNode(engine, 'gone', { type: 's3', endpoint: 'http://127.0.0.1:9', bucket: 'nope', access_key_id: 'x', secret_access_key: 'y' });
+    seedNode(engine, 'gone', { type: 's3', endpoint: 'http://127.0.0.1:9', bucket: 'nope', access_key_id: 'x', secret_access_key: 'y' });
     const progress: string[] = [];
     const report = await scrubNodes(engine, { onProgress: (p) => progress.push(`${p.done}/${p.total} ${p.message}`) });
     const gone = report.nodes.find((r) => r.id === 'gone')!;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSamplePackage } from '@/lib/engine/format/test-support/sample-package';
 import { storeReplicationConfig } from '@/lib/engine/replication/replication-config';
 import { scrubNodes } from '@/lib/engine/replication/scrub-nodes';
-import { seedReplicaNode, seedReplica, versionOf } from '@/lib/engine/replication/test-support/replica-fixtures';
+import { seedNode, seedReplica, versionOf } from '@/lib/engine/replication/test-support/replica-fixtures';
 import { DEFAULT_REPLICATION_CONFIG, REPLICATION_JOBS, type NodeStorage } from '@/lib/engine/replication/types';
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { startApiTestServer, type ApiTestServer } from '../test-support/api-test-server';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   t = await startApiTestServer();
   admin = (await t.user('alice', ['admin'])).token;
   viewer = (await t.user('vic', ['viewer'])).token;
-  node = seedReplicaNode(t.engine, 'local', { type: 'local', path: path.join(t.engine.dataDir, 'replica-node') });
+  node = seedNode(t.engine, 'local', { type: 'local', path: path.join(t.engine.dataDir, 'replica-node') });
 });
 afterAll(async () => {
   await t.close();

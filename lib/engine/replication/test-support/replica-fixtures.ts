@@ -7,7 +7,7 @@ import type { NodeBackendInput, NodeStorage } from '../types';
 import { writeReplica } from '../write-replica';
 
 /** A node row inserted directly (no probe), healthy; returns its storage. */
-export function seedReplicaNode(engine: Engine, id: string, input: NodeBackendInput, opts: { priority?: number; latencyMs?: number; state?: 'healthy' | 'degraded' | 'unhealthy' } = {}): NodeStorage {
+export function seedNode(engine: Engine, id: string, input: NodeBackendInput, opts: { priority?: number; latencyMs?: number; state?: 'healthy' | 'degraded' | 'unhealthy' } = {}): NodeStorage {
   const { backend, secret } = splitBackend(input);
   const now = engine.now();
   engine.db
