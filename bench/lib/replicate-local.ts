@@ -1,0 +1,185 @@
+// Replication of one package to three local nodes at quorum, beside `cp` of the same file to three
+// folders, in the same run and on the same disk (bench/replication.ts, part 1).
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { replicationNodes } from '../../db/schema';
+import { createEngine, type Engine } from '../../lib/engine/engine';
+import { nodeRows, storageFor } from '../../lib/engine/replication/node-registry';
+import { writeReplica, type ReplicaTarget } from '../../lib/engine/replication/write-replica';
+import type { BenchPackage } from './make-package';
+import { runChecked, syncDisks } from './run-command';
+import { median } from './stats';
+
+export const NODE_COUNT = 3;
+/** Copies that acknowledge a quorum publish: a majority of the factor. */
+export const QUORUM = Math.floor(NODE_COUNT / 2) + 1;
+
+/** Seconds for one repetition of each contender. */
+export type LocalRun = {
+  /** Start → a majority of the nodes hold a durable, digest-verified copy (what a quorum publish waits for). */
+  quorumSeconds: number;
+  /** Start → every node holds one. */
+  allSeconds: number;
+  /** `cp` to the three folders one after another, then `sync` of the three copies. */
+  cpSequentialSeconds: number;
+  /** The three `cp` at once, then `sync` of the three copies. */
+  cpParallelSeconds: number;
+};
+
+export type LocalResult = {
+  bytes: number;
+  digest: string;
+  /** What the replication side ran (the code path), for the notes. */
+  path: string;
+  runs: LocalRun[];
+};
+
+export type LocalSummary = {
+  quorumSeconds: number;
+  allSeconds: number;
+  cpSequentialSeconds: number;
+  cpParallelSeconds: number;
+  /** The cp variant the ratios use: the faster of the two (the stricter reference). */
+  reference: 'sequential' | 'parallel';
+  referenceSeconds: number;
+  /** all-durable / reference, the figure with the target (three complete copies each side). */
+  ratio: number;
+  quorumRatio: number;
+};
+
+/** Medians over the runs and the ratios against the faster cp variant. */
+export function summarizeLocal(runs: LocalRun[]): LocalSummary {
+  const m = (k: keyof LocalRun) => median(runs.map((r) => r[k]));
+  const cpSequentialSeconds = m('cpSequentialSeconds');
+  const cpParallelSeconds = m('cpParallelSeconds');
+  const reference = cpParallelSeconds <= cpSequentialSeconds ? 'parallel' : 'sequential';
+  const referenceSeconds = Math.min(cpSequentialSeconds, cpParallelSeconds);
+  const allSeconds = m('allSeconds');
+  const quorumSeconds = m('quorumSeconds');
+  return {
+    quorumSeconds,
+    allSeconds,
+    cpSequentialSeconds,
+    cpParallelSeconds,
+    reference,
+    referenceSeconds,
+    ratio: allSeconds / referenceSeconds,
+    quorumRatio: quorumSeconds / referenceSeconds,
+  };
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * cp of `file` into each folder (one after another, or all at once), then `sync FILE…` of the
+ * copies and their folders: fsync of each, as the replication's local store does before a rename.
+ */
+async function cpToFolders(file: string, dirs: string[], parallel: boolean): Promise<number> {
+  const copies = dirs.map((d) => path.join(d, path.basename(file)));
+  const cps = dirs.map((d) => `cp ${shellQuote(file)} ${shellQuote(d)}/`);
+  const script = `set -e; ${parallel ? `${cps.map((c) => `${c} &`).join(' ')} wait` : cps.join(' && ')}; sync ${[...copies, ...dirs].map(shellQuote).join(' ')}`;
+  const r = await runChecked('bash', ['-c', script]);
+  for (const c of copies) rmSync(c);
+  return r.seconds;
+}
+
+/** Removes everything under `dir` but a blob store's temp folder (the store made it once and keeps using it). */
+function emptyDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && e.name === 'blobs') {
+      for (const b of readdirSync(p)) if (b !== '.tmp') rmSync(path.join(p, b), { recursive: true, force: true });
+    } else rmSync(p, { recursive: true, force: true });
+  }
+}
+
+type Replicator = { engine: Engine; nodeDirs: string[]; replicate(): Promise<{ quorumSeconds: number; allSeconds: number }>; path: string };
+
+/** An engine on `dir` with the package's blob in its primary store and three local nodes. */
+async function localReplicator(dir: string, pkg: BenchPackage): Promise<Replicator & { target: ReplicaTarget }> {
+  mkdirSync(path.join(dir, 'engine'), { recursive: true });
+  const engine = createEngine({ dataDir: path.join(dir, 'engine') });
+  // Hard-linked into the store (same disk), then hashed: the blob a publish would have committed.
+  const staged = await engine.blobs.stageFile(pkg.file);
+  await staged.commit();
+  const now = engine.now();
+  const nodeDirs = Array.from({ length: NODE_COUNT }, (_, i) => path.join(dir, `node-${i + 1}`));
+  nodeDirs.forEach((p, i) =>
+    engine.db
+      .insert(replicationNodes)
+      .values({
+        id: `bench-${i + 1}`,
+        region: `region-${i + 1}`,
+        backendType: 'local',
+        backend: JSON.stringify({ type: 'local', path: p }),
+        state: 'healthy',
+        stateChangedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run(),
+  );
+  const target: ReplicaTarget = { name: pkg.name, version: pkg.version, digest: staged.digest, size: staged.size, yanked: false };
+  return {
+    engine,
+    nodeDirs,
+    target,
+    path: 'lib/engine/replication/write-replica.ts writeReplica to the three nodes in parallel (stream from the primary, sha256-verified, fsync + rename, then the ref)',
+    async replicate() {
+      const nodes = nodeRows(engine).map((row) => storageFor(engine, row));
+      const t0 = performance.now();
+      let durable = 0;
+      let quorumAt = 0;
+      await Promise.all(
+        nodes.map(async (node) => {
+          await writeReplica(engine, node, target);
+          if (++durable === QUORUM) quorumAt = performance.now();
+        }),
+      );
+      const allAt = performance.now();
+      return { quorumSeconds: (quorumAt - t0) / 1000, allSeconds: (allAt - t0) / 1000 };
+    },
+  };
+}
+
+/**
+ * `repeats` rounds, each running the replication and both cp variants in a rotating order, with the
+ * disks synced and the node and cp folders emptied before each timing. The package's bytes enter the
+ * engine's blob store under `dir` as a hard link of `pkg.file` (left in place).
+ */
+export async function benchLocalReplication(opts: { dir: string; pkg: BenchPackage; repeats: number; log: (msg: string) => void }): Promise<LocalResult> {
+  const { dir, pkg, repeats, log } = opts;
+  const rep = await localReplicator(dir, pkg);
+  try {
+    const src = path.join(rep.engine.dataDir, 'blobs', rep.target.digest.slice(0, 2), rep.target.digest.slice(2, 4), rep.target.digest);
+    const cpDirs = Array.from({ length: NODE_COUNT }, (_, i) => path.join(dir, `cp-${i + 1}`));
+    const runs: LocalRun[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const run: Partial<LocalRun> = {};
+      const steps: Array<[string, () => Promise<void>]> = [
+        [
+          'replication',
+          async () => {
+            const r = await rep.replicate();
+            run.quorumSeconds = r.quorumSeconds;
+            run.allSeconds = r.allSeconds;
+          },
+        ],
+        ['cp, sequential', async () => void (run.cpSequentialSeconds = await cpToFolders(src, cpDirs, false))],
+        ['cp, parallel', async () => void (run.cpParallelSeconds = await cpToFolders(src, cpDirs, true))],
+      ];
+      for (let k = 0; k < steps.length; k++) {
+        const [label, step] = steps[(k + i) % steps.length];
+        for (const d of [...rep.nodeDirs, ...cpDirs]) emptyDir(d);
+        syncDisks();
+        await step();
+        log(`  round ${i + 1}/${repeats}: ${label} done`);
+      }
+      runs.push(run as LocalRun);
+    }
+    return { bytes: rep.target.size, digest: rep.target.digest, path: rep.path, runs };
+  } finally {
+    rep.engine.close();
+  }
+}

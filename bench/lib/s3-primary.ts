@@ -1,0 +1,113 @@
+// Publish and download through a real origin whose primary store is an S3 bucket on s3rver, with
+// s3rver's own PUT/GET of the same file (curl, SigV4) as the reference (bench/replication.ts, part 2).
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { startS3rver } from '../../lib/engine/storage/test-support/s3rver';
+import { adminToken, BENCH_ADMIN_PASSWORD } from './admin-token';
+import { fail, versionUrl } from './bench-context';
+import { makePackage, type BenchPackage } from './make-package';
+import { RssSampler, type RssReport } from './measure-rss';
+import { curlDownload, curlPublish } from './reference';
+import { runChecked, syncDisks } from './run-command';
+import { freePort, startService, type Service } from './service';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BUCKET = 'torsh-bench';
+
+/** Bytes per second, one entry per repetition. */
+export type S3Result = {
+  bytes: number;
+  publish: number[];
+  download: number[];
+  /** curl PUT / GET of the same package file straight to s3rver (SigV4, unsigned payload). */
+  s3Put: number[];
+  s3Get: number[];
+  /** The origin's process tree from its first health answer to the last download. */
+  rss: RssReport;
+};
+
+/** `torsh serve --role origin` (headless: the same HTTP server and byte paths as `npm start`) on s3rver. */
+async function s3Origin(tmp: string, env: Record<string, string>, onSpawn: (pid: number) => void): Promise<Service> {
+  const port = await freePort();
+  return startService({
+    name: 'torsh serve --role origin (primary store on s3rver)',
+    cmd: process.execPath,
+    args: [path.join(ROOT, 'bin', 'torsh.mjs'), 'serve', '--role', 'origin', '--data', path.join(tmp, 'origin'), '--port', String(port), '--host', '127.0.0.1'],
+    cwd: ROOT,
+    env: { ...process.env, ...env, TORSH_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, TORSH_LOG_LEVEL: 'warn' },
+    port,
+    healthPath: '/api/v1/health',
+    logFile: path.join(tmp, 'origin-s3.log'),
+    timeoutMs: 60_000,
+    onSpawn,
+  });
+}
+
+function sigv4(credentials: { accessKeyId: string; secretAccessKey: string }): string[] {
+  // s3rver checks SigV4 signatures; an unsigned payload lets curl stream the body.
+  return ['--aws-sigv4', 'aws:amz:us-east-1:s3', '--user', `${credentials.accessKeyId}:${credentials.secretAccessKey}`, '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD'];
+}
+
+/**
+ * s3rver on loopback, an origin with TORSH_STORAGE=s3://… on it, then `repeats` rounds of: publish
+ * a fresh version (curl -T), download it (curl), and s3rver's own PUT and GET of the same file.
+ * Package files are built from `modelFile` one version at a time and removed after use.
+ */
+export async function benchS3Primary(opts: {
+  tmp: string;
+  mib: number;
+  modelFile: string;
+  repeats: number;
+  log: (msg: string) => void;
+  track: (pid: number) => void;
+}): Promise<S3Result> {
+  const { tmp, mib, modelFile, repeats, log } = opts;
+  const s3 = await startS3rver({ bucket: BUCKET });
+  if (s3.process.pid) opts.track(s3.process.pid);
+  let origin: Service | null = null;
+  try {
+    origin = await s3Origin(
+      tmp,
+      {
+        TORSH_STORAGE: `s3://${BUCKET}/primary`,
+        TORSH_S3_ENDPOINT: s3.endpoint,
+        TORSH_S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+        TORSH_S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      },
+      opts.track,
+    );
+    const token = await adminToken(origin.baseUrl, 'bench-replication');
+    await new Promise((r) => setTimeout(r, 500));
+    const sampler = new RssSampler(origin.pid, 100);
+    sampler.start('idle: healthy, admin token issued, before the first publish');
+    const result: Omit<S3Result, 'rss'> = { bytes: 0, publish: [], download: [], s3Put: [], s3Get: [] };
+    for (let i = 0; i < repeats; i++) {
+      const pkg: BenchPackage = await makePackage(tmp, mib, `2.0.${i}`, modelFile);
+      result.bytes = pkg.bytes;
+      syncDisks();
+      sampler.phase(`publish ${i + 1}`);
+      const pub = await curlPublish(versionUrl(origin.baseUrl, pkg), pkg.file, token);
+      if (pub.status !== 201) fail(`publishing ${pkg.name}@${pkg.version} to the S3-backed origin answered ${pub.status}: ${pub.body.slice(0, 500)}`);
+      result.publish.push(pkg.bytes / pub.seconds);
+      sampler.phase(`download ${i + 1}`);
+      const dl = await curlDownload(`${versionUrl(origin.baseUrl, pkg)}/download`, { authorization: `Bearer ${token}` });
+      if (dl.status !== 200 || dl.bytes !== pkg.bytes) fail(`download from the S3-backed origin answered ${dl.status} with ${dl.bytes} of ${pkg.bytes} bytes`);
+      result.download.push(dl.bytesPerSecond);
+      sampler.phase('s3rver reference (origin idle)');
+      const key = `${s3.endpoint}/${BUCKET}/reference/${pkg.version}`;
+      syncDisks();
+      const put = await runChecked('curl', ['-sS', '-f', '-o', '/dev/null', ...sigv4(s3.credentials), '-T', pkg.file, key]);
+      result.s3Put.push(pkg.bytes / put.seconds);
+      const signed = await runChecked('curl', ['-sS', '-f', '-o', '/dev/null', ...sigv4(s3.credentials), '-w', '%{speed_download} %{size_download}', key]);
+      const [speed, size] = signed.stdout.trim().split(/\s+/).map(Number);
+      if (size !== pkg.bytes) fail(`s3rver GET returned ${size} of ${pkg.bytes} bytes`);
+      result.s3Get.push(speed);
+      rmSync(pkg.file);
+      log(`  round ${i + 1}/${repeats}: publish ${(result.publish[i] / 1e6).toFixed(0)} MB/s, download ${(result.download[i] / 1e6).toFixed(0)} MB/s`);
+    }
+    return { ...result, rss: sampler.stop() };
+  } finally {
+    await origin?.stop();
+    await s3.stop();
+  }
+}
