@@ -94,7 +94,14 @@ function emptyDir(dir: string): void {
   }
 }
 
-type Replicator = { engine: Engine; nodeDirs: string[]; replicate(): Promise<{ quorumSeconds: number; allSeconds: number }>; path: string };
+type Replicator = {
+  engine: Engine;
+  nodeDirs: string[];
+  replicate(): Promise<{ quorumSeconds: number; allSeconds: number }>;
+  /** Throws unless every node holds the blob (right size) and a ref naming it: checked after each timing. */
+  verify(): Promise<void>;
+  path: string;
+};
 
 /** An engine on `dir` with the package's blob in its primary store and three local nodes. */
 async function localReplicator(dir: string, pkg: BenchPackage): Promise<Replicator & { target: ReplicaTarget }> {
@@ -140,6 +147,16 @@ async function localReplicator(dir: string, pkg: BenchPackage): Promise<Replicat
       const allAt = performance.now();
       return { quorumSeconds: (quorumAt - t0) / 1000, allSeconds: (allAt - t0) / 1000 };
     },
+    async verify() {
+      for (const row of nodeRows(engine)) {
+        const node = storageFor(engine, row);
+        const blob = await node.blobs.stat(target.digest);
+        const ref = await node.refs.get(target.name, target.version);
+        if (blob?.size !== target.size || ref?.digest !== target.digest) {
+          throw new Error(`node ${row.id} does not hold ${target.name}@${target.version} after the replication (blob ${blob ? `${blob.size} bytes` : 'missing'}, ref ${ref ? ref.digest : 'missing'})`);
+        }
+      }
+    },
   };
 }
 
@@ -162,6 +179,7 @@ export async function benchLocalReplication(opts: { dir: string; pkg: BenchPacka
           'replication',
           async () => {
             const r = await rep.replicate();
+            await rep.verify();
             run.quorumSeconds = r.quorumSeconds;
             run.allSeconds = r.allSeconds;
           },
