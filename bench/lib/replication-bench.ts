@@ -32,6 +32,7 @@ export async function runReplicationBench(opts: ReplicationBenchOptions): Promis
   const loadBefore = os.loadavg()[0];
   const tmp = mkdtempSync(path.join(opts.parentDir ?? os.tmpdir(), 'torsh-bench-repl-'));
   const pids = new Set<number>();
+  const dirs = new Set<string>();
   // Services run in their own process group (the origin); s3rver is a plain child: signal both ways.
   const killAll = () => {
     for (const pid of pids) {
@@ -45,7 +46,7 @@ export async function runReplicationBench(opts: ReplicationBenchOptions): Promis
   };
   const onExit = () => {
     killAll();
-    rmSync(tmp, { recursive: true, force: true });
+    for (const d of [tmp, ...dirs]) rmSync(d, { recursive: true, force: true });
   };
   process.once('exit', onExit);
   try {
@@ -56,7 +57,11 @@ export async function runReplicationBench(opts: ReplicationBenchOptions): Promis
     const local = await benchLocalReplication({ dir: path.join(tmp, 'local'), pkg, repeats: opts.repeats, log: opts.log });
     rmSync(pkg.file);
     opts.log('2. publish and download through an origin whose primary store is on s3rver');
-    const s3 = await benchS3Primary({ tmp, mib: opts.mib, modelFile, repeats: opts.repeats, log: opts.log, track: (pid) => pids.add(pid) });
+    const s3 = await benchS3Primary({ tmp, mib: opts.mib, modelFile, repeats: opts.repeats, log: opts.log, track: (pid, dir) => {
+        pids.add(pid);
+        if (dir) dirs.add(dir);
+      },
+    });
     return { date: new Date().toISOString(), quick: opts.quick, machine: machineText(), loadBefore, repeats: opts.repeats, local, s3 };
   } finally {
     killAll();

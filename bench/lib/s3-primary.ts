@@ -59,11 +59,14 @@ export async function benchS3Primary(opts: {
   modelFile: string;
   repeats: number;
   log: (msg: string) => void;
-  track: (pid: number) => void;
+  /** Told each process started, and s3rver's data dir: removed at exit if the run is interrupted. */
+  track: (pid: number, dir?: string) => void;
 }): Promise<S3Result> {
   const { tmp, mib, modelFile, repeats, log } = opts;
   const s3 = await startS3rver({ bucket: BUCKET });
-  if (s3.process.pid) opts.track(s3.process.pid);
+  // startS3rver keeps its data in a temp dir of its own, passed to s3rver as `-d`.
+  const args = s3.process.spawnargs;
+  if (s3.process.pid) opts.track(s3.process.pid, args[args.indexOf('-d') + 1]);
   let origin: Service | null = null;
   try {
     origin = await s3Origin(
@@ -74,7 +77,7 @@ export async function benchS3Primary(opts: {
         TORSH_S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
         TORSH_S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       },
-      opts.track,
+      (pid) => opts.track(pid),
     );
     const token = await adminToken(origin.baseUrl, 'bench-replication');
     await new Promise((r) => setTimeout(r, 500));
