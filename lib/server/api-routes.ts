@@ -24,6 +24,7 @@ import { deletePackageHandler, deleteVersionHandler } from './handlers/delete';
 import { cdnTrafficHandler, listEdgesHandler, purgeEdgeHandler, registerEdgeHandler, removeEdgeHandler, updateEdgeHandler } from './handlers/edges';
 import { downloadHandler } from './handlers/download';
 import { healthHandler } from './handlers/health';
+import { listConflictsHandler, resolveConflictHandler, scrubStatusHandler, startScrubHandler } from './handlers/replication-scrub';
 import { cancelJobHandler, jobSummaryHandler, listJobsHandler, retryJobHandler } from './handlers/jobs';
 import { keyChallengeHandler, listKeysHandler, registerKeyHandler, revokeKeyHandler, trustedKeysHandler } from './handlers/keys';
 import { getAccessHandler, setGrantHandler, updateAccessHandler } from './handlers/package-access';
@@ -42,8 +43,20 @@ import {
   updateMirrorHandler,
 } from './handlers/mirrors';
 import { getPolicyHandler, setPolicyHandler } from './handlers/policies';
+import {
+  addNodeHandler,
+  listNodesHandler,
+  packageReplicationHandler,
+  removeNodeHandler,
+  replicationConfigHandler,
+  replicationStatsHandler,
+  setPackageReplicationHandler,
+  setReplicationConfigHandler,
+  updateNodeHandler,
+} from './handlers/replication';
 import { searchHandler, statsHandler } from './handlers/search';
 import { unyankHandler, yankHandler } from './handlers/yank';
+import { versionReplicasHandler } from './handlers/version-replicas';
 import { handleUploadNode, uploadRoute } from './uploads/upload-handler';
 
 export type WebHandler = ((req: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response>) & { meta: GuardMeta };
@@ -115,6 +128,9 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'GET', path: `${PKG}/channels/:channel/history`, handler: channelHistoryHandler },
   // `downloads` is a route word too (reserved as a channel name).
   { method: 'GET', path: `${PKG}/downloads`, handler: packageDownloadsHandler },
+  // `replication` too (reserved as a channel name).
+  { method: 'GET', path: `${PKG}/replication`, handler: packageReplicationHandler },
+  { method: 'PUT', path: `${PKG}/replication`, handler: setPackageReplicationHandler },
   { method: 'GET', path: VER, handler: getVersionHandler },
   { method: 'PUT', path: VER, handler: publishVersionHandler },
   { method: 'DELETE', path: VER, handler: deleteVersionHandler },
@@ -158,6 +174,18 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'DELETE', path: '/api/v1/mirrors/:id', handler: removeMirrorHandler },
   { method: 'GET', path: '/api/v1/mirrors/:id/checks', handler: mirrorChecksHandler },
   { method: 'GET', path: '/api/v1/changes', handler: changesHandler },
+  { method: 'GET', path: '/api/v1/replication/nodes', handler: listNodesHandler },
+  { method: 'POST', path: '/api/v1/replication/nodes', handler: addNodeHandler },
+  { method: 'PATCH', path: '/api/v1/replication/nodes/:id', handler: updateNodeHandler },
+  { method: 'DELETE', path: '/api/v1/replication/nodes/:id', handler: removeNodeHandler },
+  { method: 'GET', path: '/api/v1/replication/config', handler: replicationConfigHandler },
+  { method: 'PUT', path: '/api/v1/replication/config', handler: setReplicationConfigHandler },
+  { method: 'GET', path: '/api/v1/replication/stats', handler: replicationStatsHandler },
+  { method: 'GET', path: `${VER}/replicas`, handler: versionReplicasHandler },
+  { method: 'GET', path: '/api/v1/replication/scrub', handler: scrubStatusHandler },
+  { method: 'POST', path: '/api/v1/replication/scrub', handler: startScrubHandler },
+  { method: 'GET', path: '/api/v1/replication/conflicts', handler: listConflictsHandler },
+  { method: 'POST', path: '/api/v1/replication/conflicts/:id/resolve', handler: resolveConflictHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */

@@ -5,14 +5,15 @@ import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import type { EnqueueOptions, JobHandler, JobQueue, JobScheduleSpec } from '@/lib/engine/jobs/types';
 import { startWorker, type Worker } from '@/lib/engine/jobs/worker';
 import { MIRROR_JOB_HANDLERS, mirrorSchedules } from '@/lib/engine/mirrors/mirror-jobs';
+import { REPLICATION_JOB_HANDLERS, replicationSchedules } from '@/lib/engine/replication/replication-jobs';
 import { HOUSEKEEPING_HANDLERS, HOUSEKEEPING_SCHEDULES } from './housekeeping-jobs';
 import { log } from './log';
 
 /** Every job kind this process can run. Areas add their handlers here (alerts, mirrors, backups…). */
-export const JOB_HANDLERS: JobHandler[] = [...HOUSEKEEPING_HANDLERS, ...alertJobHandlers(jobQueue), ...cdnJobHandlers(jobQueue), ...MIRROR_JOB_HANDLERS];
+export const JOB_HANDLERS: JobHandler[] = [...HOUSEKEEPING_HANDLERS, ...alertJobHandlers(jobQueue), ...cdnJobHandlers(jobQueue), ...MIRROR_JOB_HANDLERS, ...REPLICATION_JOB_HANDLERS];
 
 /** Recurring jobs, created or updated when the worker starts. */
-export const JOB_SCHEDULES: JobScheduleSpec[] = [...HOUSEKEEPING_SCHEDULES, ...ALERT_SCHEDULES, ...cdnSchedules(), ...mirrorSchedules()];
+export const JOB_SCHEDULES: JobScheduleSpec[] = [...HOUSEKEEPING_SCHEDULES, ...ALERT_SCHEDULES, ...cdnSchedules(), ...mirrorSchedules(), ...replicationSchedules()];
 
 const holder = globalThis as unknown as { __torshJobWorker?: Worker };
 

@@ -16,6 +16,9 @@ import { commitDurably } from './commit-durably';
 import { alreadyPublished, assertUnpublished, findPackageRow } from './find-version';
 import { recordPublishEvent } from '../metrics/record';
 import { recordChange } from './record-change';
+import { insertReplicas } from '../replication/replica-rows';
+import { recordReplicationOp } from '../replication/record-replication-op';
+import { replicateOnPublish, type PublishReplication } from '../replication/replicate-on-publish';
 import { refreshPackageSummary } from './refresh-package-summary';
 import { assertNotTombstoned } from './tombstones';
 import { digestRef, type PublishResult } from './views';
@@ -65,6 +68,7 @@ function registerVersion(
   blob: { digest: string; size: number },
   contents: PackageContents,
   signature: SignatureRecord | null,
+  replication: PublishReplication,
 ): void {
   const now = engine.now();
   // The answer (201) follows this commit, so it must survive a power loss.
@@ -114,8 +118,16 @@ function registerVersion(
         .run();
     }
     refreshPackageSummary(tx, pkg.id, input.name, now);
-    recordChange(tx, { kind: 'publish', name: input.name, version: input.version, digest: blob.digest, size: blob.size }, now);
+    const seq = recordChange(tx, { kind: 'publish', name: input.name, version: input.version, digest: blob.digest, size: blob.size }, now);
+    // The replicas (and the apply jobs of those not yet durable) commit with the version, or not at all.
+    insertReplicas(
+      engine,
+      tx,
+      replication.replicas.map((r) => ({ ...r, name: input.name, version: input.version, digest: blob.digest, size: blob.size, seq, committedAt: now })),
+      now,
+    );
   });
+  for (const w of replication.writes) recordReplicationOp(engine, w.node, { ok: w.ok, lagMs: w.ok ? 0 : null, bytes: w.bytes, detail: w.error ? { error: w.error } : undefined });
 }
 
 /** The stand-in manifest of an encrypted package; the bytes must be in the torsh encrypted format. */
@@ -209,9 +221,12 @@ async function storeAndRegister(engine: Engine, actor: Actor, input: PublishInpu
     });
     await staged.commit();
     await input.onStep?.('stored');
+    // Quorum and strong write to the nodes here: the answer waits for their copies, the row for the answer.
+    const replication = await replicateOnPublish(engine, { name: input.name, version: input.version, digest: staged.digest, size: staged.size, yanked: false });
     try {
-      registerVersion(engine, actor, input, staged, contents, signature);
+      registerVersion(engine, actor, input, staged, contents, signature, replication);
     } catch (err) {
+      await replication.rollback();
       // A concurrent publish of the same version won the race.
       if (isUniqueViolation(err)) throw alreadyPublished(input.name, input.version);
       // The version was deleted (tombstoned) while this publish was validating.

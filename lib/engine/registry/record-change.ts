@@ -31,10 +31,11 @@ function isPublic(tx: Tx, change: ChangeInput): boolean {
 
 /**
  * One row of the change feed. Call it inside the transaction of the change itself, so the
- * feed's order is the commit order and a rolled-back change leaves no row.
+ * feed's order is the commit order and a rolled-back change leaves no row. Returns its seq.
  */
-export function recordChange(tx: Tx, change: ChangeInput, now = Date.now()): void {
-  tx.insert(changes)
+export function recordChange(tx: Tx, change: ChangeInput, now = Date.now()): number {
+  return tx
+    .insert(changes)
     .values({
       kind: change.kind,
       name: change.name,
@@ -45,5 +46,6 @@ export function recordChange(tx: Tx, change: ChangeInput, now = Date.now()): voi
       public: isPublic(tx, change),
       createdAt: now,
     })
-    .run();
+    .returning({ seq: changes.seq })
+    .get().seq;
 }

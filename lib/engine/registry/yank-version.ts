@@ -4,6 +4,7 @@ import type { Actor } from '../actor';
 import type { Engine } from '../engine';
 import { findVersionRow } from './find-version';
 import { getVersion } from './get-version';
+import { markReplicasYanked } from '../replication/replica-rows';
 import { recordChange } from './record-change';
 import { refreshPackageSummary } from './refresh-package-summary';
 import type { VersionView } from './views';
@@ -19,7 +20,7 @@ export function setYanked(
 ): VersionView {
   const { pkg, row } = findVersionRow(engine, input.name, input.version);
   if (row.yanked !== input.yanked) {
-    const now = Date.now();
+    const now = engine.now();
     engine.db.transaction((tx) => {
       tx.update(versions)
         .set(
@@ -42,6 +43,7 @@ export function setYanked(
         },
         now,
       );
+      markReplicasYanked(engine, tx, pkg.name, row.version, input.yanked, now);
     });
   }
   return getVersion(engine, input.name, input.version, actor);

@@ -56,7 +56,15 @@ export type StagerOptions = {
 export function createTempStager(tempDir: string, opts: StagerOptions) {
   const writeStream = opts.writeStream ?? fileWriteStream;
   let ready: Promise<void> | null = null;
-  const ensureDir = () => (ready ??= mkdir(tempDir, { recursive: true }).then(() => undefined));
+  // A failed mkdir is not remembered: a folder that becomes writable again (a node's disk) works again.
+  const ensureDir = () =>
+    (ready ??= mkdir(tempDir, { recursive: true }).then(
+      () => undefined,
+      (err) => {
+        ready = null;
+        throw err;
+      },
+    ));
 
   function newTempPath(o: StageOptions): string {
     const tmpPath = path.join(tempDir, `${randomUUID()}.part`);
@@ -66,7 +74,13 @@ export function createTempStager(tempDir: string, opts: StagerOptions) {
 
   /** Stream into a new temp file, created before the first byte is read. */
   async function writeTemp(tmpPath: string, body: Readable, o: StageOptions): Promise<BlobInfo> {
-    const file = await open(tmpPath, 'wx', 0o600);
+    const file = await open(tmpPath, 'wx', 0o600).catch(async (err) => {
+      // The temp folder went away since it was made (a node's folder emptied and restored): make it again.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      ready = null;
+      await ensureDir();
+      return open(tmpPath, 'wx', 0o600);
+    });
     return hashToFile(body, writeStream(file, 0), { maxBytes: o.maxBytes, onChunk: o.onChunk });
   }
 

@@ -20,6 +20,10 @@ export type Azurite = {
   /** Create another container (empty). */
   createContainer(name: string): Promise<void>;
   stop(): Promise<void>;
+  /** Stop the process but keep its files (the endpoint refuses connections until restart()). */
+  pause(): Promise<void>;
+  /** Start it again on the same port and location, and wait until it answers. */
+  restart(): Promise<void>;
 };
 
 export function azuriteConnectionString(port: number, key = AZURITE_KEY): string {
@@ -39,13 +43,7 @@ export async function freePort(): Promise<number> {
 
 const AZURITE_BLOB_MAIN = path.join(path.dirname(createRequire(import.meta.url).resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
 
-/**
- * Azurite's blob service as a child process on loopback (in-memory metadata off: it keeps its
- * files under a temp dir that stop() removes), with one container created.
- */
-export async function startAzurite(opts: { container?: string } = {}): Promise<Azurite> {
-  const location = await mkdtemp(path.join(os.tmpdir(), 'torsh-azurite-'));
-  const port = await freePort();
+function spawnAzurite(location: string, port: number) {
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -59,38 +57,53 @@ export async function startAzurite(opts: { container?: string } = {}): Promise<A
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let dead = false;
-  void exited.then(() => (dead = true));
+  const proc = { child, stderr: '', dead: false, exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))) };
+  child.stderr?.on('data', (d: Buffer) => (proc.stderr = (proc.stderr + d.toString()).slice(-4000)));
+  void proc.exited.then(() => (proc.dead = true));
+  return proc;
+}
 
-  const stop = async () => {
-    if (!dead) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
+/**
+ * Azurite's blob service as a child process on loopback (in-memory metadata off: it keeps its
+ * files under a temp dir that stop() removes), with one container created.
+ */
+export async function startAzurite(opts: { container?: string } = {}): Promise<Azurite> {
+  const location = await mkdtemp(path.join(os.tmpdir(), 'torsh-azurite-'));
+  const port = await freePort();
+  let proc = spawnAzurite(location, port);
+
+  const kill = async () => {
+    if (!proc.dead) {
+      proc.child.kill('SIGTERM');
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), 5_000);
+      await proc.exited;
       clearTimeout(timer);
     }
+  };
+  const stop = async () => {
+    await kill();
     await rm(location, { recursive: true, force: true });
   };
 
   const connectionString = azuriteConnectionString(port);
   const service = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: { maxTries: 1 } });
   const container = opts.container ?? 'torsh-test';
-  try {
+  const ready = async () => {
     // Readiness: poll until the service answers (a start takes well under a second).
     const deadline = Date.now() + 20_000;
     for (;;) {
-      if (dead) throw new Error(`azurite exited before answering: ${stderr}`);
+      if (proc.dead) throw new Error(`azurite exited before answering: ${proc.stderr}`);
       try {
         await service.getContainerClient(container).createIfNotExists();
         break;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`azurite did not answer on port ${port}: ${String(err)} ${stderr}`);
+        if (Date.now() > deadline) throw new Error(`azurite did not answer on port ${port}: ${String(err)} ${proc.stderr}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+  };
+  try {
+    await ready();
   } catch (err) {
     await stop();
     throw err;
@@ -104,5 +117,11 @@ export async function startAzurite(opts: { container?: string } = {}): Promise<A
       await service.getContainerClient(name).createIfNotExists();
     },
     stop,
+    pause: kill,
+    async restart() {
+      await kill();
+      proc = spawnAzurite(location, port);
+      await ready();
+    },
   };
 }
