@@ -1,11 +1,19 @@
 // Replication of one package to three local nodes at quorum, beside `cp` of the same file to three
 // folders, in the same run and on the same disk (bench/replication.ts, part 1).
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { replicationNodes } from '../../db/schema';
+import { and, desc, eq, gte } from 'drizzle-orm';
+import { jobs, replicas } from '../../db/schema';
 import { createEngine, type Engine } from '../../lib/engine/engine';
+import { startWorker } from '../../lib/engine/jobs/worker';
+import { addNode } from '../../lib/engine/replication/manage-nodes';
 import { nodeRows, storageFor } from '../../lib/engine/replication/node-registry';
-import { writeReplica, type ReplicaTarget } from '../../lib/engine/replication/write-replica';
+import { insertReplicas } from '../../lib/engine/replication/replica-rows';
+import { replicateOnPublish } from '../../lib/engine/replication/replicate-on-publish';
+import { REPLICATION_JOB_HANDLERS } from '../../lib/engine/replication/replication-jobs';
+import { REPLICATION_JOBS } from '../../lib/engine/replication/types';
+import { updateReplicationConfig } from '../../lib/engine/replication/update-config';
+import type { ReplicaTarget } from '../../lib/engine/replication/write-replica';
 import type { BenchPackage } from './make-package';
 import { runChecked, syncDisks } from './run-command';
 import { median } from './stats';
@@ -18,8 +26,10 @@ export const QUORUM = Math.floor(NODE_COUNT / 2) + 1;
 export type LocalRun = {
   /** Start → a majority of the nodes hold a durable, digest-verified copy (what a quorum publish waits for). */
   quorumSeconds: number;
-  /** Start → every node holds one. */
+  /** Start → every node holds one and every replica row is present (the apply jobs have run). */
   allSeconds: number;
+  /** Bytes the apply jobs sent (0 when the writes the publish started had finished before their jobs ran). */
+  resentBytes: number;
   /** `cp` to the three folders one after another, then `sync` of the three copies. */
   cpSequentialSeconds: number;
   /** The three `cp` at once, then `sync` of the three copies. */
@@ -28,7 +38,6 @@ export type LocalRun = {
 
 export type LocalResult = {
   bytes: number;
-  digest: string;
   /** What the replication side ran (the code path), for the notes. */
   path: string;
   runs: LocalRun[];
@@ -49,7 +58,7 @@ export type LocalSummary = {
 
 /** Medians over the runs and the ratios against the faster cp variant. */
 export function summarizeLocal(runs: LocalRun[]): LocalSummary {
-  const m = (k: keyof LocalRun) => median(runs.map((r) => r[k]));
+  const m = (k: Exclude<keyof LocalRun, 'resentBytes'>) => median(runs.map((r) => r[k]));
   const cpSequentialSeconds = m('cpSequentialSeconds');
   const cpParallelSeconds = m('cpParallelSeconds');
   const reference = cpParallelSeconds <= cpSequentialSeconds ? 'parallel' : 'sequential';
@@ -97,55 +106,74 @@ function emptyDir(dir: string): void {
 type Replicator = {
   engine: Engine;
   nodeDirs: string[];
-  replicate(): Promise<{ quorumSeconds: number; allSeconds: number }>;
+  /** The primary store's blob file (what cp copies). */
+  blobFile: string;
+  /** One round: a fresh version replicated as a quorum publish does, timed to the quorum and to all durable. */
+  replicate(): Promise<{ quorumSeconds: number; allSeconds: number; resentBytes: number }>;
   /** Throws unless every node holds the blob (right size) and a ref naming it: checked after each timing. */
   verify(): Promise<void>;
   path: string;
+  close(): Promise<void>;
 };
 
-/** An engine on `dir` with the package's blob in its primary store and three local nodes. */
-async function localReplicator(dir: string, pkg: BenchPackage): Promise<Replicator & { target: ReplicaTarget }> {
+/** How often the bench's job worker looks for due jobs (an origin's looks every second). */
+export const WORKER_POLL_MS = 20;
+
+/**
+ * An engine on `dir` with the package's blob in its primary store, three local nodes added as an
+ * admin adds them (probed) and the replication config at quorum with a factor of three.
+ */
+async function localReplicator(dir: string, pkg: BenchPackage): Promise<Replicator> {
   mkdirSync(path.join(dir, 'engine'), { recursive: true });
   const engine = createEngine({ dataDir: path.join(dir, 'engine') });
   // Hard-linked into the store (same disk), then hashed: the blob a publish would have committed.
   const staged = await engine.blobs.stageFile(pkg.file);
   await staged.commit();
-  const now = engine.now();
   const nodeDirs = Array.from({ length: NODE_COUNT }, (_, i) => path.join(dir, `node-${i + 1}`));
-  nodeDirs.forEach((p, i) =>
-    engine.db
-      .insert(replicationNodes)
-      .values({
-        id: `bench-${i + 1}`,
-        region: `region-${i + 1}`,
-        backendType: 'local',
-        backend: JSON.stringify({ type: 'local', path: p }),
-        state: 'healthy',
-        stateChangedAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run(),
+  for (const [i, p] of nodeDirs.entries()) await addNode(engine, { id: `bench-${i + 1}`, region: `region-${i + 1}`, backend: { type: 'local', path: p } });
+  updateReplicationConfig(engine, { consistency: 'quorum', replication_factor: NODE_COUNT });
+  const worker = startWorker(
+    engine,
+    REPLICATION_JOB_HANDLERS.filter((h) => h.kind === REPLICATION_JOBS.apply),
+    { pollMs: WORKER_POLL_MS, concurrency: NODE_COUNT },
   );
-  const target: ReplicaTarget = { name: pkg.name, version: pkg.version, digest: staged.digest, size: staged.size, yanked: false };
+  let round = 0;
+  let target: ReplicaTarget = { name: pkg.name, version: pkg.version, digest: staged.digest, size: staged.size, yanked: false };
+  const rows = () => engine.db.select().from(replicas).where(and(eq(replicas.name, target.name), eq(replicas.version, target.version))).all();
+  /** Bytes the succeeded apply jobs of this round sent (a job that found the blob on its node sent none). */
+  const appliedBytes = (since: number) =>
+    engine.db
+      .select({ result: jobs.result })
+      .from(jobs)
+      .where(and(eq(jobs.kind, REPLICATION_JOBS.apply), gte(jobs.id, since)))
+      .all()
+      .reduce((n, j) => n + ((j.result ? (JSON.parse(j.result) as { bytes?: number }).bytes : 0) ?? 0), 0);
+  const lastJobId = () => engine.db.select({ id: jobs.id }).from(jobs).orderBy(desc(jobs.id)).limit(1).get()?.id ?? 0;
   return {
     engine,
     nodeDirs,
-    target,
-    path: 'lib/engine/replication/write-replica.ts writeReplica to the three nodes in parallel (stream from the primary, sha256-verified, fsync + rename, then the ref)',
+    blobFile: path.join(engine.dataDir, 'blobs', staged.digest.slice(0, 2), staged.digest.slice(2, 4), staged.digest),
+    path:
+      `the publish path's replication: replicateOnPublish (lib/engine/replication/replicate-on-publish.ts) at quorum with a factor of ${NODE_COUNT} ` +
+      `writes to the three nodes in parallel (writeReplica: streamed from the primary, sha256-verified, fsync + rename, then the ref) and returns at a majority; ` +
+      `the replica rows and apply jobs commit as a publish commits them (insertReplicas); then a job worker (polling every ${WORKER_POLL_MS} ms; an origin's polls every second) ` +
+      `runs \`replication.apply\` until every row is present. Nodes added with addNode (probed), config set with updateReplicationConfig`,
     async replicate() {
-      const nodes = nodeRows(engine).map((row) => storageFor(engine, row));
+      // A fresh version each round: its own rows and jobs, as a new publish has.
+      target = { ...target, version: `${pkg.version}-r${++round}` };
+      const firstJob = lastJobId() + 1;
       const t0 = performance.now();
-      let durable = 0;
-      let quorumAt = 0;
-      await Promise.all(
-        nodes.map(async (node) => {
-          await writeReplica(engine, node, target);
-          if (++durable === QUORUM) quorumAt = performance.now();
-        }),
-      );
+      const replication = await replicateOnPublish(engine, target);
+      const quorumAt = performance.now();
+      const committedAt = engine.now();
+      engine.db.transaction((tx) => insertReplicas(engine, tx, replication.replicas.map((r) => ({ ...r, ...target, seq: round, committedAt })), committedAt));
+      for (;;) {
+        const states = rows();
+        if (states.length === NODE_COUNT && states.every((r) => r.state === 'present')) break;
+        await new Promise((r) => setTimeout(r, 2));
+      }
       const allAt = performance.now();
-      return { quorumSeconds: (quorumAt - t0) / 1000, allSeconds: (allAt - t0) / 1000 };
+      return { quorumSeconds: (quorumAt - t0) / 1000, allSeconds: (allAt - t0) / 1000, resentBytes: appliedBytes(firstJob) };
     },
     async verify() {
       for (const row of nodeRows(engine)) {
@@ -156,6 +184,10 @@ async function localReplicator(dir: string, pkg: BenchPackage): Promise<Replicat
           throw new Error(`node ${row.id} does not hold ${target.name}@${target.version} after the replication (blob ${blob ? `${blob.size} bytes` : 'missing'}, ref ${ref ? ref.digest : 'missing'})`);
         }
       }
+    },
+    async close() {
+      await worker.stop();
+      engine.close();
     },
   };
 }
@@ -169,7 +201,7 @@ export async function benchLocalReplication(opts: { dir: string; pkg: BenchPacka
   const { dir, pkg, repeats, log } = opts;
   const rep = await localReplicator(dir, pkg);
   try {
-    const src = path.join(rep.engine.dataDir, 'blobs', rep.target.digest.slice(0, 2), rep.target.digest.slice(2, 4), rep.target.digest);
+    const src = rep.blobFile;
     const cpDirs = Array.from({ length: NODE_COUNT }, (_, i) => path.join(dir, `cp-${i + 1}`));
     const runs: LocalRun[] = [];
     for (let i = 0; i < repeats; i++) {
@@ -182,6 +214,7 @@ export async function benchLocalReplication(opts: { dir: string; pkg: BenchPacka
             await rep.verify();
             run.quorumSeconds = r.quorumSeconds;
             run.allSeconds = r.allSeconds;
+            run.resentBytes = r.resentBytes;
           },
         ],
         ['cp, sequential', async () => void (run.cpSequentialSeconds = await cpToFolders(src, cpDirs, false))],
@@ -196,8 +229,8 @@ export async function benchLocalReplication(opts: { dir: string; pkg: BenchPacka
       }
       runs.push(run as LocalRun);
     }
-    return { bytes: rep.target.size, digest: rep.target.digest, path: rep.path, runs };
+    return { bytes: statSync(src).size, path: rep.path, runs };
   } finally {
-    rep.engine.close();
+    await rep.close();
   }
 }

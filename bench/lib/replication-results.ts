@@ -60,7 +60,8 @@ export function replicationSection(run: ReplicationRun): string {
     `| \`cp\` × ${NODE_COUNT}, one after another, + sync | ${s(sum.cpSequentialSeconds)}${all(runsOf('cpSequentialSeconds'), (x) => fmt(x, 2))} | ${fmt(sum.cpSequentialSeconds / sum.referenceSeconds, 2)}× |`,
     `| \`cp\` × ${NODE_COUNT} at once, + sync | ${s(sum.cpParallelSeconds)}${all(runsOf('cpParallelSeconds'), (x) => fmt(x, 2))} | ${fmt(sum.cpParallelSeconds / sum.referenceSeconds, 2)}× |`,
     '',
-    `All ${NODE_COUNT} durable: ${fmt((NODE_COUNT * local.bytes) / MB / sum.allSeconds)} MB/s written in all; cp (${sum.reference}): ${fmt((NODE_COUNT * local.bytes) / MB / sum.referenceSeconds)} MB/s.`,
+    `All ${NODE_COUNT} durable: ${fmt((NODE_COUNT * local.bytes) / MB / sum.allSeconds)} MB/s written in all; cp (${sum.reference}): ${fmt((NODE_COUNT * local.bytes) / MB / sum.referenceSeconds)} MB/s. ` +
+      `Bytes the apply jobs sent again after the quorum (a job that starts while the publish's own write to its node is still running sends the blob a second time): ${runsOf('resentBytes').map((b) => fmt(b)).join(', ')}.`,
     '',
     `#### Primary store on s3rver: publish and download of ${fmt(s3.bytes / MiB)} MiB (package ${fmt(s3.bytes)} bytes)`,
     '',

@@ -13,9 +13,9 @@ import { withRun } from './results-file';
 describe('summarizeLocal', () => {
   it('takes medians and compares with the faster cp variant', () => {
     const runs = [
-      { quorumSeconds: 1, allSeconds: 1.5, cpSequentialSeconds: 1.2, cpParallelSeconds: 1.0 },
-      { quorumSeconds: 3, allSeconds: 3.5, cpSequentialSeconds: 1.4, cpParallelSeconds: 1.6 },
-      { quorumSeconds: 2, allSeconds: 2.5, cpSequentialSeconds: 1.3, cpParallelSeconds: 1.5 },
+      { quorumSeconds: 1, allSeconds: 1.5, cpSequentialSeconds: 1.2, cpParallelSeconds: 1.0, resentBytes: 0 },
+      { quorumSeconds: 3, allSeconds: 3.5, cpSequentialSeconds: 1.4, cpParallelSeconds: 1.6, resentBytes: 0 },
+      { quorumSeconds: 2, allSeconds: 2.5, cpSequentialSeconds: 1.3, cpParallelSeconds: 1.5, resentBytes: 0 },
     ];
     const s = summarizeLocal(runs);
     assert.equal(s.reference, 'sequential');
@@ -37,6 +37,7 @@ describe('the replication benchmark at 2 MiB', () => {
     assert.ok(run.local.bytes > 2 * 1024 * 1024);
     assert.ok(r.quorumSeconds > 0 && r.quorumSeconds <= r.allSeconds, `quorum ${r.quorumSeconds} s, all ${r.allSeconds} s`);
     assert.ok(r.cpSequentialSeconds > 0 && r.cpParallelSeconds > 0);
+    assert.ok(r.resentBytes === 0 || r.resentBytes === run.local.bytes, `apply jobs sent ${r.resentBytes} bytes`);
     assert.ok(run.s3.bytes > 2 * 1024 * 1024);
     for (const k of ['publish', 'download', 's3Put', 's3Get'] as const) {
       assert.equal(run.s3[k].length, 1, k);
