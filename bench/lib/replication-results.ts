@@ -66,7 +66,8 @@ export function replicationSection(run: ReplicationRun): string {
     `#### Primary store on s3rver: publish and download of ${fmt(s3.bytes / MiB)} MiB (package ${fmt(s3.bytes)} bytes)`,
     '',
     'A headless origin (`torsh serve --role origin`, `TORSH_STORAGE=s3://…`) on loopback with s3rver; curl as the client (`curl -T` with a bearer token; download body to /dev/null). ' +
-      'Reference: curl PUT / GET of the same package file straight to s3rver (SigV4, unsigned payload), with the origin idle.',
+      'References, with the origin idle: curl PUT / GET of the same package file straight to s3rver (SigV4, unsigned payload: one request each way), and the origin\'s S3 blob store ' +
+      'driven from the benchmark\'s process (the storage half of a publish and a download, without HTTP, package validation or metering).',
     '',
     '| what | MB/s | vs s3rver alone |',
     '|---|---:|---:|',
@@ -74,6 +75,8 @@ export function replicationSection(run: ReplicationRun): string {
     `| s3rver PUT of the same file | ${rate(s3.s3Put)} | |`,
     `| download through the origin | ${rate(s3.download)} | ${fmt(dlVsGet, 2)}× |`,
     `| s3rver GET of the same object | ${rate(s3.s3Get)} | |`,
+    `| the origin's S3 blob store alone, put (stage to a temp file while hashing, multipart upload with the store's default part size and queue) | ${rate(s3.storePut)} | ${fmt(median(s3.storePut) / median(s3.s3Put), 2)}× |`,
+    `| the origin's S3 blob store alone, get (GetObject stream, bytes counted) | ${rate(s3.storeGet)} | ${fmt(median(s3.storeGet) / median(s3.s3Get), 2)}× |`,
     '',
     '| origin RSS (VmRSS of the largest process, sampled every 100 ms) | peak |',
     '|---|---|',

@@ -39,7 +39,7 @@ describe('the replication benchmark at 2 MiB', () => {
     assert.ok(r.cpSequentialSeconds > 0 && r.cpParallelSeconds > 0);
     assert.ok(r.resentBytes === 0 || r.resentBytes === run.local.bytes, `apply jobs sent ${r.resentBytes} bytes`);
     assert.ok(run.s3.bytes > 2 * 1024 * 1024);
-    for (const k of ['publish', 'download', 's3Put', 's3Get'] as const) {
+    for (const k of ['publish', 'download', 's3Put', 's3Get', 'storePut', 'storeGet'] as const) {
       assert.equal(run.s3[k].length, 1, k);
       assert.ok(run.s3[k][0] > 0, `${k} rate`);
     }

@@ -1,10 +1,13 @@
-// Publish and download through a real origin whose primary store is an S3 bucket on s3rver, with
-// s3rver's own PUT/GET of the same file (curl, SigV4) as the reference (bench/replication.ts, part 2).
-import { rmSync } from 'node:fs';
+// Publish and download through a real origin whose primary store is an S3 bucket on s3rver, with two
+// references: s3rver's own PUT/GET of the same file (curl, SigV4), and the origin's S3 blob store
+// alone in this process (stage + multipart upload, GetObject) (bench/replication.ts, part 2).
+import { createReadStream, rmSync } from 'node:fs';
 import path from 'node:path';
+import { createS3BlobStore } from '../../lib/engine/storage/s3-blob-store';
 import { startS3rver } from '../../lib/engine/storage/test-support/s3rver';
 import { adminToken, BENCH_ADMIN_PASSWORD } from './admin-token';
 import { fail, versionUrl } from './bench-context';
+import { MiB } from './format';
 import { makePackage, type BenchPackage } from './make-package';
 import { RssSampler, type RssReport } from './measure-rss';
 import { curlDownload, curlPublish } from './reference';
@@ -22,6 +25,12 @@ export type S3Result = {
   /** curl PUT / GET of the same package file straight to s3rver (SigV4, unsigned payload). */
   s3Put: number[];
   s3Get: number[];
+  /**
+   * The origin's S3 blob store alone, in the benchmark's process: put (stage to a temp file while
+   * hashing, then the multipart upload) and get (GetObject, the body's bytes counted).
+   */
+  storePut: number[];
+  storeGet: number[];
   /** The origin's process tree from its first health answer to the last download. */
   rss: RssReport;
 };
@@ -83,7 +92,8 @@ export async function benchS3Primary(opts: {
     await new Promise((r) => setTimeout(r, 500));
     const sampler = new RssSampler(origin.pid, 100);
     sampler.start('idle: healthy, admin token issued, before the first publish');
-    const result: Omit<S3Result, 'rss'> = { bytes: 0, publish: [], download: [], s3Put: [], s3Get: [] };
+    const result: Omit<S3Result, 'rss'> = { bytes: 0, publish: [], download: [], s3Put: [], s3Get: [], storePut: [], storeGet: [] };
+    const store = createS3BlobStore({ ...s3.storeOptions({ prefix: 'store-reference' }), tempDir: path.join(tmp, 'store-staging') });
     for (let i = 0; i < repeats; i++) {
       const pkg: BenchPackage = await makePackage(tmp, mib, `2.0.${i}`, modelFile);
       result.bytes = pkg.bytes;
@@ -96,7 +106,7 @@ export async function benchS3Primary(opts: {
       const dl = await curlDownload(`${versionUrl(origin.baseUrl, pkg)}/download`, { authorization: `Bearer ${token}` });
       if (dl.status !== 200 || dl.bytes !== pkg.bytes) fail(`download from the S3-backed origin answered ${dl.status} with ${dl.bytes} of ${pkg.bytes} bytes`);
       result.download.push(dl.bytesPerSecond);
-      sampler.phase('s3rver reference (origin idle)');
+      sampler.phase('references (origin idle)');
       const key = `${s3.endpoint}/${BUCKET}/reference/${pkg.version}`;
       syncDisks();
       const put = await runChecked('curl', ['-sS', '-f', '-o', '/dev/null', ...sigv4(s3.credentials), '-T', pkg.file, key]);
@@ -105,6 +115,15 @@ export async function benchS3Primary(opts: {
       const [speed, size] = signed.stdout.trim().split(/\s+/).map(Number);
       if (size !== pkg.bytes) fail(`s3rver GET returned ${size} of ${pkg.bytes} bytes`);
       result.s3Get.push(speed);
+      syncDisks();
+      const t0 = performance.now();
+      const stored = await store.put(createReadStream(pkg.file, { highWaterMark: MiB }));
+      result.storePut.push(pkg.bytes / ((performance.now() - t0) / 1000));
+      const t1 = performance.now();
+      let got = 0;
+      for await (const chunk of await store.get(stored.digest)) got += (chunk as Buffer).length;
+      if (got !== pkg.bytes) fail(`the S3 blob store read back ${got} of ${pkg.bytes} bytes`);
+      result.storeGet.push(pkg.bytes / ((performance.now() - t1) / 1000));
       rmSync(pkg.file);
       log(`  round ${i + 1}/${repeats}: publish ${(result.publish[i] / 1e6).toFixed(0)} MB/s, download ${(result.download[i] / 1e6).toFixed(0)} MB/s`);
     }
