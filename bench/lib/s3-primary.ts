@@ -124,6 +124,9 @@ export async function benchS3Primary(opts: {
       for await (const chunk of await store.get(stored.digest)) got += (chunk as Buffer).length;
       if (got !== pkg.bytes) fail(`the S3 blob store read back ${got} of ${pkg.bytes} bytes`);
       result.storeGet.push(pkg.bytes / ((performance.now() - t1) / 1000));
+      // The reference copies are not needed again: s3rver's disk holds the published versions only.
+      await store.delete(stored.digest);
+      await runChecked('curl', ['-sS', '-f', '-o', '/dev/null', ...sigv4(s3.credentials), '-X', 'DELETE', key]);
       rmSync(pkg.file);
       log(`  round ${i + 1}/${repeats}: publish ${(result.publish[i] / 1e6).toFixed(0)} MB/s, download ${(result.download[i] / 1e6).toFixed(0)} MB/s`);
     }
