@@ -49,7 +49,7 @@ export function replicationSection(run: ReplicationRun): string {
     '',
     `#### Replication of ${size} (package ${fmt(local.bytes)} bytes) to ${NODE_COUNT} local nodes at quorum, same disk`,
     '',
-    `Replication: ${local.path}. Quorum = ${QUORUM} of ${NODE_COUNT}. ` +
+    `Replication (the publish path): ${local.path}. Quorum = ${QUORUM} of ${NODE_COUNT}. ` +
       `\`cp\`: the primary's blob file into ${NODE_COUNT} folders, then \`sync\` of the copies and folders (fsync of each, as the nodes' store fsyncs before its rename). ` +
       `Disks synced and node / cp folders emptied before each timing; the source file is in the page cache for every contender.`,
     '',
