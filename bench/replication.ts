@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const repeats = positiveInt('BENCH_REPEAT', QUICK ? 1 : 3);
   const loadBefore = (await import('node:os')).loadavg()[0];
   if (loadBefore > 0.5) log(`warning: 1-min load average is ${fmt(loadBefore, 2)}; other work on the machine will skew the figures`);
-  await ensureTools(log);
+  await ensureTools(log, ['curl']);
   const run = await runReplicationBench({ mib, repeats, quick: QUICK, log });
   const section = replicationSection(run);
   console.log(`\n${section}`);

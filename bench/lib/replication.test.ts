@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { summarizeLocal } from './replicate-local';
 import { runReplicationBench } from './replication-bench';
 import { replicationSection } from './replication-results';
+import { ensureTools } from './required-tools';
 import { withRun } from './results-file';
 
 describe('summarizeLocal', () => {
@@ -31,6 +32,8 @@ describe('the replication benchmark at 2 MiB', () => {
   after(() => rmSync(parent, { recursive: true, force: true }));
 
   it('replicates to three nodes, publishes and downloads through an S3-backed origin, and renders the run', { timeout: 180_000 }, async () => {
+    // curl is the client (as in every benchmark): installed with apt-get when missing and root.
+    await ensureTools(() => {}, ['curl']);
     const run = await runReplicationBench({ mib: 2, repeats: 1, quick: true, log: () => {}, parentDir: parent });
     const [r] = run.local.runs;
     assert.equal(run.local.runs.length, 1);
