@@ -5,8 +5,9 @@ import { runChecked } from './run-command';
 
 const PACKAGES: Record<string, string> = { wrk: 'wrk', nginx: 'nginx', curl: 'curl', openssl: 'openssl' };
 
-export async function ensureTools(log: (msg: string) => void): Promise<void> {
-  const missing = Object.keys(PACKAGES).filter((cmd) => !hasCommand(cmd));
+/** `only`: the commands a caller needs (default: all of them). */
+export async function ensureTools(log: (msg: string) => void, only: readonly string[] = Object.keys(PACKAGES)): Promise<void> {
+  const missing = only.filter((cmd) => !hasCommand(cmd));
   if (missing.length === 0) return;
   const pkgs = missing.map((cmd) => PACKAGES[cmd]);
   if (process.getuid?.() !== 0) throw new Error(`missing ${missing.join(', ')}: install them (apt-get install -y ${pkgs.join(' ')}) and run again`);

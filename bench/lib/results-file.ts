@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export type ResultsSection = 'registry' | 'encryption' | 'cli' | 'browser-upload' | 'metrics' | 'distribution';
+export type ResultsSection = 'registry' | 'encryption' | 'cli' | 'browser-upload' | 'metrics' | 'distribution' | 'replication';
 
 const TITLES: Record<ResultsSection, string> = {
   registry: '## Registry: publish, download and load (`bench/run.ts`)',
@@ -11,6 +11,7 @@ const TITLES: Record<ResultsSection, string> = {
   'browser-upload': '## Browser upload (`bench/browser-upload.ts`)',
   metrics: '## Metrics store and dashboards (`bench/metrics.ts`)',
   distribution: '## Distribution: edge cache, mirror sync, publish to visible (`bench/distribution.ts`)',
+  replication: '## Replication: 3 local nodes at quorum vs cp; primary store on S3 (`bench/replication.ts`)',
 };
 
 const BENCH_DIR = path.resolve(__dirname, '..');

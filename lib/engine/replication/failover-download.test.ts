@@ -7,6 +7,7 @@ import type { Engine } from '../engine';
 import { findDownload, openDownload } from '../registry';
 import type { BlobStore, ByteRange } from '../storage/blob-store';
 import { createLocalBlobStore } from '../storage/local-blob-store';
+import { createS3BlobStore } from '../storage/s3-blob-store';
 import { startS3rver, type S3rverHandle } from '../storage/test-support/s3rver';
 import { publishSample } from '../test-support/registry-fixtures';
 import { tempEngine } from '../test-support/temp-engine';
@@ -84,6 +85,18 @@ describe('download failover', () => {
     const line = warnings.find((w) => w.includes('download failover'));
     expect(line).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ level: 'warn', version: 'resnet@1.0.0', node: 'near' });
+  }, 30_000);
+
+  it('works the same with the primary store on S3: the deleted object is served from a folder node and put back', async () => {
+    engine = await tempEngine({}, { blobs: (root) => createS3BlobStore({ ...s3.storeOptions({ prefix: `primary${++n}` }), tempDir: path.join(root, '..', 'tmp') }) });
+    await publishSample(engine, 'resnet', '1.0.0');
+    const v = versionOf(engine, 'resnet', '1.0.0');
+    const original = await read('resnet', '1.0.0');
+    seedNode(engine, 'near', { type: 'local', path: path.join(dir, `near-${++n}`) });
+    await seedReplica(engine, 'near', 'resnet', '1.0.0');
+    expect(await engine.blobs.delete(v.digest)).toBe(true);
+    expect((await read('resnet', '1.0.0', { start: 0, end: 9 })).equals(original.subarray(0, 10))).toBe(true);
+    expect(await engine.blobs.stat(v.digest)).toEqual({ digest: v.digest, size: v.size });
   }, 30_000);
 
   it('skips a node whose copy is damaged and takes the next one', async () => {

@@ -3,7 +3,7 @@ import type { VersionRow } from '@/db/schema';
 import type { Engine } from '../engine';
 import { logger } from '../observability/log';
 import type { ByteRange } from '../storage/blob-store';
-import { restoreFromReplicas } from './replica-sources';
+import { replicaSources, restoreFromReplicas } from './replica-sources';
 import { getReplicationConfig } from './replication-config';
 
 // Concurrent downloads of one missing blob share one repair.
@@ -35,7 +35,7 @@ export async function getWithFailover(
     return await engine.blobs.get(row.digest, range);
   } catch (err) {
     if ((err as { code?: string }).code === 'RANGE_NOT_SATISFIABLE') throw err;
-    if (!getReplicationConfig(engine).auto_failover) throw err;
+    if (!getReplicationConfig(engine).auto_failover || replicaSources(engine, row.digest).length === 0) throw err;
     const what = `${row.name ?? '?'}@${row.version}`;
     let node: string;
     try {

@@ -15,7 +15,8 @@ import type { BlobStore } from '../storage/blob-store';
 import { conflictRow, toConflictView } from './conflicts';
 import { storageFor } from './node-registry';
 import { replicaSources } from './replica-sources';
-import { REPLICATION_JOBS, type ConflictStrategy, type ConflictView, type NodeStorage } from './types';
+import { enqueueApply } from './replica-rows';
+import { type ConflictStrategy, type ConflictView, type NodeStorage } from './types';
 import { writeReplica } from './write-replica';
 
 export const RESOLVE_AUDIT_ACTION = 'replication.conflict.resolve';
@@ -108,7 +109,7 @@ async function nodeWins(engine: Engine, c: ReplicationConflictRow, node: NodeSto
       const contents = await validateCandidate(engine, staged.path, c, cat.encrypted);
       await staged.commit();
       const now = engine.now();
-      const others = commitDurably(engine.db, (tx) => {
+      commitDurably(engine.db, (tx) => {
         tx.update(versions)
           .set({
             digest: ref.digest,
@@ -147,15 +148,16 @@ async function nodeWins(engine: Engine, c: ReplicationConflictRow, node: NodeSto
           .set({ digest: ref.digest, size: ref.size, state: 'present', durableAt: now, lastError: null, updatedAt: now })
           .where(and(mine, eq(replicas.nodeId, c.nodeId)))
           .run();
-        return tx
+        const behind = tx
           .update(replicas)
           .set({ digest: ref.digest, size: ref.size, state: 'pending', attempts: 0, durableAt: null, lastError: null, committedAt: now, updatedAt: now })
           .where(and(mine, ne(replicas.nodeId, c.nodeId), ne(replicas.state, 'deleting')))
-          .returning({ nodeId: replicas.nodeId })
+          .returning()
           .all();
+        // In the transaction (same connection): a crash cannot keep the pending rows and lose their jobs.
+        for (const r of behind) enqueueApply(engine, r);
       });
       const queue = createSqliteQueue(engine);
-      for (const o of others) queue.enqueue(REPLICATION_JOBS.apply, { node: o.nodeId, name: c.name, version: c.version });
       // Edges cached the old bytes under this name@version: purge them (retried jobs, as for a yank).
       for (const e of engine.db.select({ id: edges.id }).from(edges).all()) {
         const payload: PurgeJobPayload = { edge_id: e.id, target: { name: c.name, version: c.version }, reason: 'replication.conflict' };

@@ -23,6 +23,7 @@ import { listConflicts } from './conflicts';
 import { blobIsIntact, hashStream } from './node-inventory';
 import { storeReplicationConfig } from './replication-config';
 import { resolveConflict } from './resolve-conflict';
+import { REPLICATION_JOB_HANDLERS } from './replication-jobs';
 import { SCRUB_JOB_HANDLER, scrubNodes, scrubSchedules, startScrub } from './scrub-nodes';
 import { seedNode, seedReplica, versionOf } from './test-support/replica-fixtures';
 import { DEFAULT_REPLICATION_CONFIG, REPLICATION_JOBS, type ConflictStrategy, type NodeStorage } from './types';
@@ -291,6 +292,41 @@ describe('conflicts', () => {
     expect(again.nodes.map((r) => r.conflicts)).toEqual([0, 0, 0]);
     expect(listConflicts(engine, {}).total).toBe(1);
     expect(await blobIsIntact(nodes.s3.blobs, otherDigest, other.length)).toBe(true);
+  }, 60_000);
+
+  it('through the real publish path and apply jobs: after the node wins, every node converges on its bytes', async () => {
+    const nodes = await threeNodes();
+    storeReplicationConfig(engine, { ...DEFAULT_REPLICATION_CONFIG, replication_factor: 3, conflict_strategy: 'last_write_wins' });
+    await publishSample(engine, 'resnet', '1.0.0');
+    const worker = startWorker(engine, REPLICATION_JOB_HANDLERS.filter((h) => h.kind === REPLICATION_JOBS.apply), { manual: true, concurrency: 3 });
+    const drain = async () => {
+      for (let i = 0; i < 5 && listJobs(engine, { kind: REPLICATION_JOBS.apply, state: 'queued' }).total > 0; i++) await worker.tick();
+    };
+    try {
+      await drain();
+      const present = () => engine.db.all<{ node_id: string; digest: string }>(sql`SELECT node_id, digest FROM replicas WHERE state = 'present' ORDER BY node_id`);
+      expect(present().map((r) => r.node_id)).toEqual(['azure', 'local', 's3']);
+      const other = await readFile(await writeSamplePackage({ name: 'resnet', version: '1.0.0', description: 'retrained elsewhere' }));
+      const blob = await nodes.azure.blobs.put(Readable.from([other]));
+      await nodes.azure.refs.put({ name: 'resnet', version: '1.0.0', digest: blob.digest, size: blob.size, yanked: false, written_at: engine.now() + 1_000 });
+      clock.advance(5_000);
+      await scrubNodes(engine);
+      await drain();
+      expect(present()).toEqual(['azure', 'local', 's3'].map((node_id) => ({ node_id, digest: blob.digest })));
+      for (const node of [nodes.local, nodes.s3, nodes.azure]) {
+        expect(await node.refs.get('resnet', '1.0.0')).toMatchObject({ digest: blob.digest });
+        expect((await bytesOf(node.blobs, blob.digest)).equals(other)).toBe(true);
+      }
+      const clean = await scrubNodes(engine);
+      // The old copies are extra now on the two nodes that had them: removed; nothing else to do.
+      expect(clean.nodes.map((r) => [r.id, r.conflicts, r.missing, r.mismatched, r.extra, r.errors.length])).toEqual([
+        ['local', 0, 0, 0, 1, 0],
+        ['s3', 0, 0, 0, 1, 0],
+        ['azure', 0, 0, 0, 1, 0],
+      ]);
+    } finally {
+      await worker.stop();
+    }
   }, 60_000);
 
   it('last_write_wins with the catalogue newer keeps the catalogue copy', async () => {

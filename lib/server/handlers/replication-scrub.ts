@@ -6,7 +6,7 @@ import { ZConflictIdParams, ZConflictsQuery, ZResolveConflictInput } from '@/lib
 import { route } from '../route';
 
 const NO_PARAMS = z.object({});
-const NO_STORE = { 'cache-control': 'private, no-store', vary: 'Authorization, Cookie' };
+const NO_STORE = { 'cache-control': 'no-store' };
 
 /** POST /api/v1/replication/scrub: 202 `{job_id}` (the queued or running scrub when there is one). */
 export const startScrubHandler = route({
