@@ -20,3 +20,6 @@ startWorker(
   ],
   { workerId: `child-${process.pid}`, pollMs: 20 },
 );
+
+// The worker's timers are unref'd (it never holds a process open by itself): this process lives until killed.
+setInterval(() => {}, 1 << 30);
