@@ -309,9 +309,9 @@ describe('sync', () => {
     expect(engine.db.get<{ state: string }>(sql`SELECT state FROM jobs WHERE kind = 'replication.apply'`).state).toBe('dead');
     await repairLocal();
     configure(engine, { replication_factor: 2 });
-    expect(syncReplicas(engine)).toEqual({ acted: true, requeued: 1, placed: 1 });
+    expect(await syncReplicas(engine)).toEqual({ acted: true, requeued: 1, placed: 1, temp_files_removed: 0 });
     // Acts once per sync_interval_secs.
-    expect(syncReplicas(engine)).toEqual({ acted: false, requeued: 0, placed: 0 });
+    expect(await syncReplicas(engine)).toEqual({ acted: false, requeued: 0, placed: 0, temp_files_removed: 0 });
     await drainReplicationJobs(engine);
     expect(states('clip')).toEqual({ 'local@1.0.0': 'present', 's3@1.0.0': 'present' });
     await expectIdentical('clip', '1.0.0', ['local', 's3']);

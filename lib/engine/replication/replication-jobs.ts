@@ -31,7 +31,7 @@ export const REPLICATION_JOB_HANDLERS: JobHandler[] = [
     // The next run is seconds away: a failed one is not retried.
     maxAttempts: 1,
     run: async ({ engine }) => {
-      const result = syncReplicas(engine);
+      const result = await syncReplicas(engine);
       return { ...result, pruned_jobs: result.acted ? pruneSyncJobs(engine) : 0 };
     },
   },
