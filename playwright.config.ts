@@ -49,6 +49,7 @@ export default defineConfig({
       // Mirror checks and edge stats collection every 2 s, so the distribution pages fill quickly.
       TORSH_MIRROR_CHECK_INTERVAL_S: '2',
       TORSH_CDN_COLLECT_INTERVAL_S: '2',
+      TORSH_REPLICATION_CHECK_INTERVAL_S: '2',
     },
   },
 });

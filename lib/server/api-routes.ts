@@ -42,6 +42,17 @@ import {
   updateMirrorHandler,
 } from './handlers/mirrors';
 import { getPolicyHandler, setPolicyHandler } from './handlers/policies';
+import {
+  addNodeHandler,
+  listNodesHandler,
+  packageReplicationHandler,
+  removeNodeHandler,
+  replicationConfigHandler,
+  replicationStatsHandler,
+  setPackageReplicationHandler,
+  setReplicationConfigHandler,
+  updateNodeHandler,
+} from './handlers/replication';
 import { searchHandler, statsHandler } from './handlers/search';
 import { unyankHandler, yankHandler } from './handlers/yank';
 import { versionReplicasHandler } from './handlers/version-replicas';
@@ -116,6 +127,9 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'GET', path: `${PKG}/channels/:channel/history`, handler: channelHistoryHandler },
   // `downloads` is a route word too (reserved as a channel name).
   { method: 'GET', path: `${PKG}/downloads`, handler: packageDownloadsHandler },
+  // `replication` too (reserved as a channel name).
+  { method: 'GET', path: `${PKG}/replication`, handler: packageReplicationHandler },
+  { method: 'PUT', path: `${PKG}/replication`, handler: setPackageReplicationHandler },
   { method: 'GET', path: VER, handler: getVersionHandler },
   { method: 'PUT', path: VER, handler: publishVersionHandler },
   { method: 'DELETE', path: VER, handler: deleteVersionHandler },
@@ -159,6 +173,13 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'DELETE', path: '/api/v1/mirrors/:id', handler: removeMirrorHandler },
   { method: 'GET', path: '/api/v1/mirrors/:id/checks', handler: mirrorChecksHandler },
   { method: 'GET', path: '/api/v1/changes', handler: changesHandler },
+  { method: 'GET', path: '/api/v1/replication/nodes', handler: listNodesHandler },
+  { method: 'POST', path: '/api/v1/replication/nodes', handler: addNodeHandler },
+  { method: 'PATCH', path: '/api/v1/replication/nodes/:id', handler: updateNodeHandler },
+  { method: 'DELETE', path: '/api/v1/replication/nodes/:id', handler: removeNodeHandler },
+  { method: 'GET', path: '/api/v1/replication/config', handler: replicationConfigHandler },
+  { method: 'PUT', path: '/api/v1/replication/config', handler: setReplicationConfigHandler },
+  { method: 'GET', path: '/api/v1/replication/stats', handler: replicationStatsHandler },
   { method: 'GET', path: `${VER}/replicas`, handler: versionReplicasHandler },
 ];
 

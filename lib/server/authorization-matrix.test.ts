@@ -32,6 +32,7 @@ import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import { SYSTEM } from '@/lib/engine/actor';
 import { createRule } from '@/lib/engine/alerts/alert-rules';
 import { createWebhook } from '@/lib/engine/alerts/webhooks';
+import { seedNode } from '@/lib/engine/replication/test-support/seed-node';
 import { alertStates, edges, mirrors } from '@/db/schema';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';
@@ -555,6 +556,45 @@ Object.assign(TABLE, {
   [`${MA}#setRegionRangesAction`]: {
     permission: 'ManageMirrors',
     call: actionCall(`${MA}#setRegionRangesAction`, () => ({ region_ranges: [{ cidr: '192.168.0.0/16', region: 'lab' }] })),
+  },
+} satisfies Record<string, Row>);
+
+const RN = '/api/v1/replication';
+let nodeSeq = 0;
+
+/** A node row to change (seeded: editing and removing do not probe). */
+function seedMatrixNode(c: Caller): string {
+  const id = `${c.tag}-n${++nodeSeq}`;
+  seedNode(engine, id);
+  return id;
+}
+
+// Adding probes the node: /dev/null is not a folder, so an allowed add fails with the probe's error.
+Object.assign(TABLE, {
+  [`POST ${RN}/nodes`]: {
+    permission: 'ManageReplication',
+    expect: 'REPLICATION_NODE_UNAVAILABLE',
+    call: (c) =>
+      routeCall(`POST ${RN}/nodes`, 'POST', `${RN}/nodes`, {}, JSON.stringify({ id: `${c.tag}-add`, region: 'eu', backend: { type: 'local', path: `/dev/null/${c.tag}` } }))(c),
+  },
+  [`PATCH ${RN}/nodes/:id`]: {
+    permission: 'ManageReplication',
+    call: (c) => {
+      const id = seedMatrixNode(c);
+      return routeCall(`PATCH ${RN}/nodes/:id`, 'PATCH', `${RN}/nodes/${id}`, { id }, JSON.stringify({ priority: 5 }))(c);
+    },
+  },
+  [`DELETE ${RN}/nodes/:id`]: {
+    permission: 'ManageReplication',
+    call: (c) => {
+      const id = seedMatrixNode(c);
+      return routeCall(`DELETE ${RN}/nodes/:id`, 'DELETE', `${RN}/nodes/${id}`, { id })(c);
+    },
+  },
+  [`PUT ${RN}/config`]: { permission: 'ManageReplication', call: routeCall(`PUT ${RN}/config`, 'PUT', `${RN}/config`, {}, JSON.stringify({ sync_interval_secs: 60 })) },
+  [`PUT ${PK}/replication`]: {
+    permission: 'ManageReplication',
+    call: routeCall(`PUT ${PK}/replication`, 'PUT', '/api/v1/packages/shared/replication', { name: 'shared' }, JSON.stringify({ consistency: 'eventual' })),
   },
 } satisfies Record<string, Row>);
 

@@ -1,6 +1,7 @@
 import { countFiringAlerts } from '../alerts/list-alerts';
 import { edgeHitRatios } from '../cdn/edge-hit-ratio';
 import type { Engine } from '../engine';
+import { nodeBacklogBytesSamples, nodeBacklogOpsSamples, nodeLagSamples, nodeUpSamples } from '../replication/node-gauges';
 
 /** One labelled reading of a gauge. */
 export type GaugeSample = { labels: Record<string, string>; value: number };
@@ -70,4 +71,8 @@ export const DB_GAUGES: DbGauge[] = [
   },
   { name: 'torsh_mirror_up', help: 'Mirror health by the last checks: 1 healthy, 0.5 degraded, 0 unhealthy', labelNames: ['mirror', 'region'], read: mirrorUp },
   { name: 'torsh_mirror_lag_changes', help: 'Changes a mirror is behind this origin, at its last successful check', labelNames: ['mirror'], read: mirrorLagChanges },
+  { name: 'torsh_replication_node_up', help: 'Replication node health by the last checks: 1 healthy, 0.5 degraded, 0 unhealthy', labelNames: ['node', 'region'], read: nodeUpSamples },
+  { name: 'torsh_replication_lag_seconds', help: 'Age of the oldest replication operation a node has not applied yet (0 when caught up)', labelNames: ['node'], read: nodeLagSamples },
+  { name: 'torsh_replication_backlog_operations', help: 'Replication operations (writes and deletes) a node has not applied yet', labelNames: ['node'], read: nodeBacklogOpsSamples },
+  { name: 'torsh_replication_backlog_bytes', help: 'Bytes of replica writes a node has not applied yet', labelNames: ['node'], read: nodeBacklogBytesSamples },
 ];

@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 const CHANNEL_NAME_RE = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** Words the read routes give a meaning of their own (`/packages/{name}/{word}`…). */
-const RESERVED_CHANNEL_NAMES: ReadonlySet<string> = new Set(['latest', 'channels', 'access', 'grants', 'download', 'locations', 'replicas', 'downloads']);
+const RESERVED_CHANNEL_NAMES: ReadonlySet<string> = new Set(['latest', 'channels', 'access', 'grants', 'download', 'locations', 'replicas', 'downloads', 'replication']);
 
 export function isValidChannelName(name: string): boolean {
   return CHANNEL_NAME_RE.test(name) && !RESERVED_CHANNEL_NAMES.has(name);

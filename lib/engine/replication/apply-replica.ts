@@ -33,10 +33,10 @@ function findRow(engine: Engine, p: ApplyPayload): ReplicaRow | undefined {
     .get();
 }
 
-/** Bytes of the distinct blobs durable on the node (a blob shared by two versions counts once). */
+/** Bytes of the node's present replicas (as node-views.ts counts them). */
 function refreshUsedBytes(engine: Engine, node: string): void {
   engine.db.run(sql`UPDATE replication_nodes SET used_bytes = (
-      SELECT coalesce(sum(size), 0) FROM (SELECT max(size) AS size FROM replicas WHERE node_id = ${node} AND durable_at IS NOT NULL GROUP BY digest))
+      SELECT coalesce(sum(size), 0) FROM replicas WHERE node_id = ${node} AND state = 'present')
     WHERE id = ${node}`);
 }
 

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { JobHandler, JobScheduleSpec } from '../jobs/types';
 import { applyReplica } from './apply-replica';
+import { CHECK_JOB_HANDLER, checkNodesSchedule } from './check-nodes';
 import type { ApplyPayload } from './replica-rows';
 import { APPLY_MAX_ATTEMPTS } from './replica-rows';
 import { syncReplicas } from './sync-replicas';
@@ -18,7 +19,8 @@ export function pruneSyncJobs(engine: Engine): number {
     .run(REPLICATION_JOBS.sync, engine.now() - SYNC_JOB_RETENTION_MS).changes;
 }
 
-export const REPLICATION_JOB_HANDLERS: JobHandler[] = [
+/** The jobs of the publish path: apply (one node, one row) and sync (re-enqueue, re-place, sweep). */
+export const PUBLISH_JOB_HANDLERS: JobHandler[] = [
   {
     kind: REPLICATION_JOBS.apply,
     maxAttempts: APPLY_MAX_ATTEMPTS,
@@ -37,6 +39,9 @@ export const REPLICATION_JOB_HANDLERS: JobHandler[] = [
   },
 ];
 
-export function replicationSchedules(_env: Record<string, string | undefined> = process.env): JobScheduleSpec[] {
-  return [{ name: REPLICATION_JOBS.sync, cron: SYNC_TICK_CRON, kind: REPLICATION_JOBS.sync }];
+/** Every replication job kind (lib/server/jobs.ts registers these). */
+export const REPLICATION_JOB_HANDLERS: JobHandler[] = [...PUBLISH_JOB_HANDLERS, CHECK_JOB_HANDLER];
+
+export function replicationSchedules(env: Record<string, string | undefined> = process.env): JobScheduleSpec[] {
+  return [{ name: REPLICATION_JOBS.sync, cron: SYNC_TICK_CRON, kind: REPLICATION_JOBS.sync }, checkNodesSchedule(env)];
 }

@@ -102,7 +102,7 @@ export type NodeView = {
   /** Replicas not yet applied on the node (operations and bytes). */
   backlog_ops: number;
   backlog_bytes: number;
-  /** Latest publish-to-durable lag measured on this node (ms), null before any. */
+  /** Current lag (ms): age of the oldest operation the node has not applied yet, 0 when caught up (grows while the node is down). */
   lag_ms: number | null;
   created_at: number;
 };

@@ -56,7 +56,7 @@ export type StagerOptions = {
 export function createTempStager(tempDir: string, opts: StagerOptions) {
   const writeStream = opts.writeStream ?? fileWriteStream;
   let ready: Promise<void> | null = null;
-  // A failed mkdir is not remembered: a replication node's folder that comes back is written to again.
+  // A failed mkdir is not remembered: a folder that becomes writable again (a node's disk) works again.
   const ensureDir = () =>
     (ready ??= mkdir(tempDir, { recursive: true }).then(
       () => undefined,

@@ -1,0 +1,72 @@
+import type { ReplicationNodeRow } from '@/db/schema';
+import type { Engine } from '../engine';
+import { nodeRow, nodeRows } from './node-registry';
+import type { NodeBackendPublic, NodeView } from './types';
+
+/** What each node still has to do, and what it holds: from `replicas` through its (state, node_id) index. */
+export type NodeLoad = { backlogOps: number; backlogBytes: number; oldestCommittedAt: number | null; usedBytes: number };
+
+const EMPTY: NodeLoad = { backlogOps: 0, backlogBytes: 0, oldestCommittedAt: null, usedBytes: 0 };
+
+type LoadRow = { node_id: string; ops: number; bytes: number; oldest: number | null };
+
+/**
+ * Backlog: rows not yet `present` (a pending write counts its bytes; a pending delete none).
+ * Used: the sizes of present replicas.
+ */
+export function nodeLoads(engine: Engine, nodeId?: string): Map<string, NodeLoad> {
+  const where = nodeId === undefined ? '' : ' AND node_id = ?';
+  const args = nodeId === undefined ? [] : [nodeId];
+  const db = engine.db.$client;
+  const backlog = db
+    .prepare(
+      `SELECT node_id, count(*) AS ops, coalesce(sum(CASE WHEN state = 'pending' THEN size ELSE 0 END), 0) AS bytes, min(committed_at) AS oldest
+       FROM replicas WHERE state IN ('pending', 'deleting')${where} GROUP BY node_id`,
+    )
+    .all(...args) as LoadRow[];
+  const used = db.prepare(`SELECT node_id, sum(size) AS bytes FROM replicas WHERE state = 'present'${where} GROUP BY node_id`).all(...args) as {
+    node_id: string;
+    bytes: number;
+  }[];
+  const out = new Map<string, NodeLoad>();
+  for (const r of backlog) out.set(r.node_id, { ...EMPTY, backlogOps: r.ops, backlogBytes: r.bytes, oldestCommittedAt: r.oldest });
+  for (const r of used) out.set(r.node_id, { ...(out.get(r.node_id) ?? EMPTY), usedBytes: r.bytes });
+  return out;
+}
+
+/** The current lag: how long the oldest unapplied operation has waited (0 when caught up). */
+export function currentLagMs(load: NodeLoad, now: number): number {
+  return load.oldestCommittedAt === null ? 0 : Math.max(0, now - load.oldestCommittedAt);
+}
+
+export function nodeView(row: ReplicationNodeRow, load: NodeLoad, now: number): NodeView {
+  return {
+    id: row.id,
+    region: row.region,
+    priority: row.priority,
+    capacity_bytes: row.capacityBytes,
+    used_bytes: load.usedBytes,
+    backend: JSON.parse(row.backend) as NodeBackendPublic,
+    state: row.state,
+    last_check_at: row.lastCheckAt,
+    last_latency_ms: row.lastLatencyMs,
+    last_error: row.lastError,
+    backlog_ops: load.backlogOps,
+    backlog_bytes: load.backlogBytes,
+    lag_ms: currentLagMs(load, now),
+    created_at: row.createdAt,
+  };
+}
+
+/** Every node with its backlog, current lag and used bytes (by priority, then id). No secrets. */
+export function listNodeViews(engine: Engine): NodeView[] {
+  const loads = nodeLoads(engine);
+  const now = engine.now();
+  return nodeRows(engine).map((r) => nodeView(r, loads.get(r.id) ?? EMPTY, now));
+}
+
+/** One node's view; REPLICATION_NODE_NOT_FOUND when there is none. */
+export function getNodeView(engine: Engine, id: string): NodeView {
+  const row = nodeRow(engine, id);
+  return nodeView(row, nodeLoads(engine, id).get(id) ?? EMPTY, engine.now());
+}
