@@ -32,8 +32,9 @@ export const PUBLISH_JOB_HANDLERS: JobHandler[] = [
     kind: REPLICATION_JOBS.sync,
     // The next run is seconds away: a failed one is not retried.
     maxAttempts: 1,
-    run: async ({ engine }) => {
-      const result = await syncReplicas(engine);
+    // A scheduled run acts once per sync_interval_secs; one enqueued for a node or config change (enqueue-sync.ts) acts now.
+    run: async ({ engine, job }) => {
+      const result = await syncReplicas(engine, { force: job.scheduleName === null });
       return { ...result, pruned_jobs: result.acted ? pruneSyncJobs(engine) : 0 };
     },
   },
