@@ -24,6 +24,7 @@ import { deletePackageHandler, deleteVersionHandler } from './handlers/delete';
 import { cdnTrafficHandler, listEdgesHandler, purgeEdgeHandler, registerEdgeHandler, removeEdgeHandler, updateEdgeHandler } from './handlers/edges';
 import { downloadHandler } from './handlers/download';
 import { healthHandler } from './handlers/health';
+import { listConflictsHandler, resolveConflictHandler, scrubStatusHandler, startScrubHandler } from './handlers/replication-scrub';
 import { cancelJobHandler, jobSummaryHandler, listJobsHandler, retryJobHandler } from './handlers/jobs';
 import { keyChallengeHandler, listKeysHandler, registerKeyHandler, revokeKeyHandler, trustedKeysHandler } from './handlers/keys';
 import { getAccessHandler, setGrantHandler, updateAccessHandler } from './handlers/package-access';
@@ -181,6 +182,10 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'PUT', path: '/api/v1/replication/config', handler: setReplicationConfigHandler },
   { method: 'GET', path: '/api/v1/replication/stats', handler: replicationStatsHandler },
   { method: 'GET', path: `${VER}/replicas`, handler: versionReplicasHandler },
+  { method: 'GET', path: '/api/v1/replication/scrub', handler: scrubStatusHandler },
+  { method: 'POST', path: '/api/v1/replication/scrub', handler: startScrubHandler },
+  { method: 'GET', path: '/api/v1/replication/conflicts', handler: listConflictsHandler },
+  { method: 'POST', path: '/api/v1/replication/conflicts/:id/resolve', handler: resolveConflictHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */

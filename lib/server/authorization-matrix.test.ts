@@ -33,7 +33,8 @@ import { SYSTEM } from '@/lib/engine/actor';
 import { createRule } from '@/lib/engine/alerts/alert-rules';
 import { createWebhook } from '@/lib/engine/alerts/webhooks';
 import { seedNode } from '@/lib/engine/replication/test-support/seed-node';
-import { alertStates, edges, mirrors } from '@/db/schema';
+import { alertStates, edges, mirrors, replicationConflicts } from '@/db/schema';
+import { seedNode as seedReplicaNode } from '@/lib/engine/replication/test-support/replica-fixtures';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';
 import type { GuardMeta, Requirement } from './guard';
@@ -595,6 +596,43 @@ Object.assign(TABLE, {
   [`PUT ${PK}/replication`]: {
     permission: 'ManageReplication',
     call: routeCall(`PUT ${PK}/replication`, 'PUT', '/api/v1/packages/shared/replication', { name: 'shared' }, JSON.stringify({ consistency: 'eventual' })),
+  },
+} satisfies Record<string, Row>);
+
+const RC = '/api/v1/replication/conflicts';
+
+/** An open conflict on a version that no longer exists: the catalogue's side wins by removing the node's ref. */
+function seedConflict(c: Caller): number {
+  if (!engine.db.get(sql`SELECT 1 AS x FROM replication_nodes WHERE id = 'matrix-node'`)) {
+    seedReplicaNode(engine, 'matrix-node', { type: 'local', path: path.join(engine.dataDir, 'matrix-node') });
+  }
+  const now = Date.now();
+  return engine.db
+    .insert(replicationConflicts)
+    .values({
+      name: `gone-${c.tag}`,
+      version: '1.0.0',
+      nodeId: 'matrix-node',
+      catalogueDigest: 'a'.repeat(64),
+      catalogueWrittenAt: now,
+      nodeDigest: 'b'.repeat(64),
+      nodeWrittenAt: now,
+      detectedAt: now,
+      strategy: 'manual',
+      state: 'open',
+    })
+    .returning()
+    .get().id;
+}
+
+Object.assign(TABLE, {
+  ['POST /api/v1/replication/scrub']: { permission: 'ManageReplication', call: routeCall('POST /api/v1/replication/scrub', 'POST', '/api/v1/replication/scrub', {}) },
+  [`POST ${RC}/:id/resolve`]: {
+    permission: 'ManageReplication',
+    call: (c) => {
+      const id = String(seedConflict(c));
+      return routeCall(`POST ${RC}/:id/resolve`, 'POST', `${RC}/${id}/resolve`, { id }, JSON.stringify({ winner_digest: 'a'.repeat(64) }))(c);
+    },
   },
 } satisfies Record<string, Row>);
 

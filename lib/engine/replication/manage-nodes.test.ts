@@ -129,6 +129,14 @@ describe('addNode', () => {
     expect(engine.db.select().from(replicationNodes).all()).toEqual([]);
   }, 30_000);
 
+  it('refuses a connection string that does not parse, without echoing it', async () => {
+    const err = await refusal(addNode(engine, { id: 'cs', region: 'eu', backend: { type: 'azure', connection_string: 'AccountName=a;AccountKey=SECRETKEY', container: 'abc' } }));
+    expect(err.code).toBe('REPLICATION_NODE_UNAVAILABLE');
+    expect(err.message).toMatch(/^node "cs" cannot be opened: the connection string could not be parsed/);
+    expect(err.message).not.toContain('SECRETKEY');
+    expect(engine.db.select().from(replicationNodes).all()).toEqual([]);
+  });
+
   it('refuses an existing id before probing, and a place another node uses', async () => {
     const folder = path.join(dir, 'dup');
     await addNode(engine, { id: 'n1', region: 'eu', backend: { type: 'local', path: folder } });

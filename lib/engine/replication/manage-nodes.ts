@@ -63,7 +63,12 @@ function openForProbe(engine: Engine, id: string, backend: NodeBackendPublic, se
   try {
     return openNodeStorage({ id, backend, secret }, engine.dataDir);
   } catch (err) {
-    const why = err instanceof AppError ? err.message : 'the connection settings could not be parsed';
+    const why =
+      err instanceof AppError
+        ? err.message
+        : backend.type === 'azure'
+          ? 'the connection string could not be parsed (it needs AccountName and AccountKey, or SharedAccessSignature, with BlobEndpoint or EndpointSuffix)'
+          : 'its settings could not be used';
     throw new AppError('REPLICATION_NODE_UNAVAILABLE', redactSecrets(`node "${id}" cannot be opened: ${why}`, secret));
   }
 }

@@ -2,6 +2,7 @@ import type { Engine } from '../engine';
 import type { JobHandler, JobScheduleSpec } from '../jobs/types';
 import { applyReplica } from './apply-replica';
 import { CHECK_JOB_HANDLER, checkNodesSchedule } from './check-nodes';
+import { SCRUB_JOB_HANDLER, scrubSchedules } from './scrub-nodes';
 import type { ApplyPayload } from './replica-rows';
 import { APPLY_MAX_ATTEMPTS } from './replica-rows';
 import { syncReplicas } from './sync-replicas';
@@ -41,8 +42,8 @@ export const PUBLISH_JOB_HANDLERS: JobHandler[] = [
 ];
 
 /** Every replication job kind (lib/server/jobs.ts registers these). */
-export const REPLICATION_JOB_HANDLERS: JobHandler[] = [...PUBLISH_JOB_HANDLERS, CHECK_JOB_HANDLER];
+export const REPLICATION_JOB_HANDLERS: JobHandler[] = [CHECK_JOB_HANDLER, SCRUB_JOB_HANDLER, ...PUBLISH_JOB_HANDLERS];
 
 export function replicationSchedules(env: Record<string, string | undefined> = process.env): JobScheduleSpec[] {
-  return [{ name: REPLICATION_JOBS.sync, cron: SYNC_TICK_CRON, kind: REPLICATION_JOBS.sync }, checkNodesSchedule(env)];
+  return [{ name: REPLICATION_JOBS.sync, cron: SYNC_TICK_CRON, kind: REPLICATION_JOBS.sync }, checkNodesSchedule(env), ...scrubSchedules(env)];
 }
