@@ -25,7 +25,7 @@ import {
   replicaRows,
   setNodeState,
 } from './test-support/replication-fixtures';
-import type { Consistency } from './types';
+import type { Consistency, NodeStorage } from './types';
 
 let s3: S3rverHandle;
 let az: Azurite;
@@ -162,6 +162,31 @@ describe('replication with one node unavailable', () => {
     expect(lagReadings('s3').at(-1)).toBe(0);
   }, 60_000);
 
+  it('quorum: answers once a majority is durable while a slow write carries on; its job finishes it without sending the bytes twice', async () => {
+    useLevel('quorum');
+    const azure = storageFor(engine, nodeRow(engine, 'azure'));
+    const put = azure.blobs.put;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let slowWrite: ReturnType<typeof put> | undefined;
+    azure.blobs.put = (body, opts) => (slowWrite = gate.then(() => put(body, opts)));
+    try {
+      await publishSample(engine, 'slow', '1.0.0');
+      expect(states('slow')).toEqual({ 'azure@1.0.0': 'pending', 'local@1.0.0': 'present', 's3@1.0.0': 'present' });
+      expect(await nodeRefs(engine, 'azure')).toEqual([]);
+    } finally {
+      release();
+      azure.blobs.put = put;
+    }
+    await slowWrite;
+    await drainReplicationJobs(engine);
+    expect(states('slow')).toEqual({ 'azure@1.0.0': 'present', 'local@1.0.0': 'present', 's3@1.0.0': 'present' });
+    await expectIdentical('slow', '1.0.0');
+    engine.metrics.flush();
+    const azureOps = engine.db.all<{ bytes: number }>(sql`SELECT bytes FROM metric_events WHERE series = ${SERIES.replicationOp} AND dims = 'n:azure'`);
+    expect(azureOps).toEqual([{ bytes: 0 }]);
+  });
+
   it('quorum: fails when no majority can be durable, and nothing is exposed', async () => {
     useLevel('quorum');
     await breakLocal();
@@ -236,9 +261,11 @@ describe('causal order', () => {
       's3@2.0.0': 'pending',
     });
     const seen: string[] = [];
+    const originals = new Map<string, NodeStorage['refs']['put']>();
     for (const id of NODES) {
       const storage = storageFor(engine, nodeRow(engine, id));
       const put = storage.refs.put;
+      originals.set(id, put);
       storage.refs.put = async (ref) => {
         if (ref.version === '2.0.0') expect(await storage.refs.get('llama', '1.0.0'), `${id} holds v1 before v2`).not.toBeNull();
         seen.push(`${id}:${ref.version}`);
@@ -248,7 +275,7 @@ describe('causal order', () => {
     try {
       for (const id of NODES) await applyReplica(engine, { node: id, name: 'llama', version: '2.0.0' });
     } finally {
-      for (const id of NODES) delete (storageFor(engine, nodeRow(engine, id)).refs as { put?: unknown }).put;
+      for (const id of NODES) storageFor(engine, nodeRow(engine, id)).refs.put = originals.get(id)!;
     }
     expect(seen).toEqual(['local:1.0.0', 'local:2.0.0', 's3:1.0.0', 's3:2.0.0', 'azure:1.0.0', 'azure:2.0.0']);
     // v1's own jobs find their work done.
