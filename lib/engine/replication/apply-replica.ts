@@ -1,5 +1,5 @@
 import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
-import { replicas, type ReplicaRow } from '@/db/schema';
+import { replicas, replicationNodes, type ReplicaRow } from '@/db/schema';
 import type { Engine } from '../engine';
 import { nodeRow, storageFor } from './node-registry';
 import { recordReplicationOp } from './record-replication-op';
@@ -41,7 +41,8 @@ function refreshUsedBytes(engine: Engine, node: string): void {
 }
 
 function recordFailure(engine: Engine, row: ReplicaRow, err: unknown): void {
-  const message = errorText(err);
+  const node = engine.db.select({ secret: replicationNodes.secret }).from(replicationNodes).where(eq(replicationNodes.id, row.nodeId)).get();
+  const message = errorText(err, node);
   engine.db
     .update(replicas)
     .set({ attempts: sql`${replicas.attempts} + 1`, lastError: message, updatedAt: engine.now() })
