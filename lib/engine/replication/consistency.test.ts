@@ -329,8 +329,13 @@ describe('sync', () => {
       clock.advance(3_600_000);
     }
     expect(engine.db.get<{ state: string }>(sql`SELECT state FROM jobs WHERE kind = 'replication.apply'`).state).toBe('dead');
+    // While the node is unhealthy its replicas wait; once it is back they are enqueued again.
+    setNodeState(engine, 'local', 'unhealthy');
+    expect(await syncReplicas(engine)).toEqual({ acted: true, requeued: 0, placed: 0, temp_files_removed: 0 });
     await repairLocal();
+    setNodeState(engine, 'local', 'healthy');
     configure(engine, { replication_factor: 2 });
+    clock.advance(30_000);
     expect(await syncReplicas(engine)).toEqual({ acted: true, requeued: 1, placed: 1, temp_files_removed: 0 });
     // Acts once per sync_interval_secs.
     expect(await syncReplicas(engine)).toEqual({ acted: false, requeued: 0, placed: 0, temp_files_removed: 0 });

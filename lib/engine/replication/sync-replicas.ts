@@ -31,12 +31,13 @@ function claimInterval(engine: Engine, config: ReplicationConfig, force: boolean
 /**
  * Rows still to apply whose job is gone (dead after its attempts, cancelled by an admin, or never
  * enqueued): a fresh job each, keyed by the row's new updated_at so it never collides with the old one.
+ * Rows of a node the check job finds unhealthy wait until it is back (no job churn against a dead node).
  */
 function requeueStalled(engine: Engine): number {
   return engine.db.transaction((tx) => {
     const stalled = tx.all<{ id: number }>(sql`
-      SELECT r.id AS id FROM replicas r
-      WHERE r.state IN ('pending', 'deleting') AND NOT EXISTS (
+      SELECT r.id AS id FROM replicas r JOIN replication_nodes n ON n.id = r.node_id
+      WHERE r.state IN ('pending', 'deleting') AND n.state != 'unhealthy' AND NOT EXISTS (
         SELECT 1 FROM jobs j WHERE j.kind = ${REPLICATION_JOBS.apply} AND j.state IN ('queued', 'running', 'failed')
           AND substr(j.idempotency_key, 1, length('replica:' || r.id || ':')) = 'replica:' || r.id || ':')`);
     for (const { id } of stalled) {
