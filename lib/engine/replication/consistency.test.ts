@@ -286,6 +286,26 @@ describe('causal order', () => {
   });
 });
 
+describe('causal with one node unavailable', () => {
+  it('the broken node gets neither v2 nor v1 while down, both in order once back; the others are unaffected', async () => {
+    useLevel('causal');
+    await breakLocal();
+    await publishSample(engine, 'mistral', '1.0.0');
+    await publishSample(engine, 'mistral', '2.0.0');
+    // v2's job first everywhere: on the healthy nodes it applies v1 first; on the broken one, nothing.
+    for (const id of NODES) await applyReplica(engine, { node: id, name: 'mistral', version: '2.0.0' }).catch(() => undefined);
+    expect(states('mistral')).toMatchObject({ 'local@1.0.0': 'pending', 'local@2.0.0': 'pending', 's3@1.0.0': 'present', 's3@2.0.0': 'present' });
+    await repairLocal();
+    await applyReplica(engine, { node: 'local', name: 'mistral', version: '2.0.0' });
+    expect((await nodeRefs(engine, 'local')).map((r) => r.version)).toEqual(['1.0.0', '2.0.0']);
+    clock.advance(60_000);
+    await drainReplicationJobs(engine);
+    expect(new Set(Object.values(states('mistral')))).toEqual(new Set(['present']));
+    await expectIdentical('mistral', '1.0.0');
+    await expectIdentical('mistral', '2.0.0');
+  });
+});
+
 describe('yanks and deletes replicate', () => {
   it('a yank rewrites every ref with the flag, an unyank clears it, a delete removes ref and blob', async () => {
     useLevel('quorum');
