@@ -1,5 +1,5 @@
 import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
-import { replicas, type ReplicaRow } from '@/db/schema';
+import { replicas, replicationNodes, type ReplicaRow } from '@/db/schema';
 import type { Engine } from '../engine';
 import { nodeRow, storageFor } from './node-registry';
 import { recordReplicationOp } from './record-replication-op';
@@ -33,15 +33,16 @@ function findRow(engine: Engine, p: ApplyPayload): ReplicaRow | undefined {
     .get();
 }
 
-/** Bytes of the distinct blobs durable on the node (a blob shared by two versions counts once). */
+/** Bytes of the node's present replicas (as node-views.ts counts them). */
 function refreshUsedBytes(engine: Engine, node: string): void {
   engine.db.run(sql`UPDATE replication_nodes SET used_bytes = (
-      SELECT coalesce(sum(size), 0) FROM (SELECT max(size) AS size FROM replicas WHERE node_id = ${node} AND durable_at IS NOT NULL GROUP BY digest))
+      SELECT coalesce(sum(size), 0) FROM replicas WHERE node_id = ${node} AND state = 'present')
     WHERE id = ${node}`);
 }
 
 function recordFailure(engine: Engine, row: ReplicaRow, err: unknown): void {
-  const message = errorText(err);
+  const node = engine.db.select({ secret: replicationNodes.secret }).from(replicationNodes).where(eq(replicationNodes.id, row.nodeId)).get();
+  const message = errorText(err, node);
   engine.db
     .update(replicas)
     .set({ attempts: sql`${replicas.attempts} + 1`, lastError: message, updatedAt: engine.now() })

@@ -6,13 +6,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ANONYMOUS } from '../actor';
 import { AppError } from '../errors';
 import { SERIES } from '../metrics/metric-event';
-import { recordGauge } from '../metrics/record';
 import { deleteVersion, getVersion, setYanked } from '../registry';
 import { startAzurite, type Azurite } from '../storage/test-support/azurite';
 import { startS3rver, type S3rverHandle } from '../storage/test-support/s3rver';
 import { publishSample } from '../test-support/registry-fixtures';
 import { manualClock, tempEngine } from '../test-support/temp-engine';
 import { applyReplica } from './apply-replica';
+import { checkNodes } from './check-nodes';
 import { nodeRow, storageFor } from './node-registry';
 import { syncReplicas } from './sync-replicas';
 import {
@@ -25,7 +25,7 @@ import {
   replicaRows,
   setNodeState,
 } from './test-support/replication-fixtures';
-import type { Consistency } from './types';
+import type { Consistency, NodeStorage } from './types';
 
 let s3: S3rverHandle;
 let az: Azurite;
@@ -73,14 +73,9 @@ async function repairLocal(): Promise<void> {
   await rm(localPath, { force: true });
 }
 
-/** What the check job records: per node, the age of its oldest unapplied change (0 when caught up). */
-function recordLag(): void {
-  for (const id of NODES) {
-    const oldest = engine.db.get<{ at: number | null }>(
-      sql`SELECT min(committed_at) AS at FROM replicas WHERE node_id = ${id} AND state IN ('pending', 'deleting')`,
-    ).at;
-    recordGauge(engine, SERIES.replicationLagMs, oldest === null ? 0 : engine.now() - oldest, [`n:${id}`]);
-  }
+/** The check job's run: among its gauges, per node, the age of the oldest unapplied change (0 when caught up). */
+async function recordLag(): Promise<void> {
+  await checkNodes(engine);
 }
 
 function lagReadings(node: string): number[] {
@@ -123,7 +118,7 @@ describe('replication with one node unavailable', () => {
     expect(local.attempts).toBe(1);
     expect(local.lastError).toMatch(/ENOTDIR|not a directory|EEXIST/i);
     await expectIdentical('resnet', '1.0.0', ['s3', 'azure']);
-    recordLag();
+    await recordLag();
     expect(lagReadings('local').at(-1)).toBe(5_000);
     expect(lagReadings('s3').at(-1)).toBe(0);
 
@@ -132,7 +127,7 @@ describe('replication with one node unavailable', () => {
     await drainReplicationJobs(engine);
     expect(states('resnet')).toEqual({ 'azure@1.0.0': 'present', 'local@1.0.0': 'present', 's3@1.0.0': 'present' });
     await expectIdentical('resnet', '1.0.0');
-    recordLag();
+    await recordLag();
     expect(lagReadings('local')).toEqual([5_000, 0]);
     // The apply's own op event carries publish-commit-to-durable.
     engine.metrics.flush();
@@ -154,7 +149,7 @@ describe('replication with one node unavailable', () => {
       clock.advance(1_000);
       await drainReplicationJobs(engine);
       expect(states('bert')['s3@1.0.0']).toBe('pending');
-      recordLag();
+      await recordLag();
       expect(lagReadings('s3').at(-1)).toBeGreaterThan(0);
     } finally {
       await s3.restart();
@@ -163,9 +158,34 @@ describe('replication with one node unavailable', () => {
     await drainReplicationJobs(engine);
     expect(states('bert')).toEqual({ 'azure@1.0.0': 'present', 'local@1.0.0': 'present', 's3@1.0.0': 'present' });
     await expectIdentical('bert', '1.0.0');
-    recordLag();
+    await recordLag();
     expect(lagReadings('s3').at(-1)).toBe(0);
   }, 60_000);
+
+  it('quorum: answers once a majority is durable while a slow write carries on; its job finishes it without sending the bytes twice', async () => {
+    useLevel('quorum');
+    const azure = storageFor(engine, nodeRow(engine, 'azure'));
+    const put = azure.blobs.put;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let slowWrite: ReturnType<typeof put> | undefined;
+    azure.blobs.put = (body, opts) => (slowWrite = gate.then(() => put(body, opts)));
+    try {
+      await publishSample(engine, 'slow', '1.0.0');
+      expect(states('slow')).toEqual({ 'azure@1.0.0': 'pending', 'local@1.0.0': 'present', 's3@1.0.0': 'present' });
+      expect(await nodeRefs(engine, 'azure')).toEqual([]);
+    } finally {
+      release();
+      azure.blobs.put = put;
+    }
+    await slowWrite;
+    await drainReplicationJobs(engine);
+    expect(states('slow')).toEqual({ 'azure@1.0.0': 'present', 'local@1.0.0': 'present', 's3@1.0.0': 'present' });
+    await expectIdentical('slow', '1.0.0');
+    engine.metrics.flush();
+    const azureOps = engine.db.all<{ bytes: number }>(sql`SELECT bytes FROM metric_events WHERE series = ${SERIES.replicationOp} AND dims = 'n:azure'`);
+    expect(azureOps).toEqual([{ bytes: 0 }]);
+  });
 
   it('quorum: fails when no majority can be durable, and nothing is exposed', async () => {
     useLevel('quorum');
@@ -241,9 +261,11 @@ describe('causal order', () => {
       's3@2.0.0': 'pending',
     });
     const seen: string[] = [];
+    const originals = new Map<string, NodeStorage['refs']['put']>();
     for (const id of NODES) {
       const storage = storageFor(engine, nodeRow(engine, id));
       const put = storage.refs.put;
+      originals.set(id, put);
       storage.refs.put = async (ref) => {
         if (ref.version === '2.0.0') expect(await storage.refs.get('llama', '1.0.0'), `${id} holds v1 before v2`).not.toBeNull();
         seen.push(`${id}:${ref.version}`);
@@ -253,7 +275,7 @@ describe('causal order', () => {
     try {
       for (const id of NODES) await applyReplica(engine, { node: id, name: 'llama', version: '2.0.0' });
     } finally {
-      for (const id of NODES) delete (storageFor(engine, nodeRow(engine, id)).refs as { put?: unknown }).put;
+      for (const id of NODES) storageFor(engine, nodeRow(engine, id)).refs.put = originals.get(id)!;
     }
     expect(seen).toEqual(['local:1.0.0', 'local:2.0.0', 's3:1.0.0', 's3:2.0.0', 'azure:1.0.0', 'azure:2.0.0']);
     // v1's own jobs find their work done.
@@ -261,6 +283,26 @@ describe('causal order', () => {
     expect(Object.values(states('llama')).every((s) => s === 'present')).toBe(true);
     await expectIdentical('llama', '1.0.0');
     await expectIdentical('llama', '2.0.0');
+  });
+});
+
+describe('causal with one node unavailable', () => {
+  it('the broken node gets neither v2 nor v1 while down, both in order once back; the others are unaffected', async () => {
+    useLevel('causal');
+    await breakLocal();
+    await publishSample(engine, 'mistral', '1.0.0');
+    await publishSample(engine, 'mistral', '2.0.0');
+    // v2's job first everywhere: on the healthy nodes it applies v1 first; on the broken one, nothing.
+    for (const id of NODES) await applyReplica(engine, { node: id, name: 'mistral', version: '2.0.0' }).catch(() => undefined);
+    expect(states('mistral')).toMatchObject({ 'local@1.0.0': 'pending', 'local@2.0.0': 'pending', 's3@1.0.0': 'present', 's3@2.0.0': 'present' });
+    await repairLocal();
+    await applyReplica(engine, { node: 'local', name: 'mistral', version: '2.0.0' });
+    expect((await nodeRefs(engine, 'local')).map((r) => r.version)).toEqual(['1.0.0', '2.0.0']);
+    clock.advance(60_000);
+    await drainReplicationJobs(engine);
+    expect(new Set(Object.values(states('mistral')))).toEqual(new Set(['present']));
+    await expectIdentical('mistral', '1.0.0');
+    await expectIdentical('mistral', '2.0.0');
   });
 });
 
@@ -307,11 +349,16 @@ describe('sync', () => {
       clock.advance(3_600_000);
     }
     expect(engine.db.get<{ state: string }>(sql`SELECT state FROM jobs WHERE kind = 'replication.apply'`).state).toBe('dead');
+    // While the node is unhealthy its replicas wait; once it is back they are enqueued again.
+    setNodeState(engine, 'local', 'unhealthy');
+    expect(await syncReplicas(engine)).toEqual({ acted: true, requeued: 0, placed: 0, temp_files_removed: 0 });
     await repairLocal();
+    setNodeState(engine, 'local', 'healthy');
     configure(engine, { replication_factor: 2 });
-    expect(syncReplicas(engine)).toEqual({ acted: true, requeued: 1, placed: 1 });
+    clock.advance(30_000);
+    expect(await syncReplicas(engine)).toEqual({ acted: true, requeued: 1, placed: 1, temp_files_removed: 0 });
     // Acts once per sync_interval_secs.
-    expect(syncReplicas(engine)).toEqual({ acted: false, requeued: 0, placed: 0 });
+    expect(await syncReplicas(engine)).toEqual({ acted: false, requeued: 0, placed: 0, temp_files_removed: 0 });
     await drainReplicationJobs(engine);
     expect(states('clip')).toEqual({ 'local@1.0.0': 'present', 's3@1.0.0': 'present' });
     await expectIdentical('clip', '1.0.0', ['local', 's3']);

@@ -4,7 +4,8 @@ import type { Engine } from '../engine';
 import { AppError } from '../errors';
 import { storageFor } from './node-registry';
 import { planReplicas, type ReplicaPlan } from './plan-replicas';
-import type { Consistency, NodeStorage } from './types';
+import { redactSecrets } from './probe-node';
+import type { Consistency, NodeBackendSecret, NodeStorage } from './types';
 import { writeReplica, type ReplicaTarget } from './write-replica';
 
 /** One write made before the publish was acknowledged (recorded as a replication.op once it commits). */
@@ -20,9 +21,10 @@ export type PublishReplication = {
   rollback(): Promise<void>;
 };
 
-/** A storage error's message, short (node errors name the node's bucket or folder, never credentials). */
-export function errorText(err: unknown): string {
-  const text = err instanceof Error ? err.message || err.name : String(err);
+/** A storage error's message, short; storage errors name buckets and folders, and the node's secrets are redacted besides. */
+export function errorText(err: unknown, node?: Pick<ReplicationNodeRow, 'secret'>): string {
+  const raw = err instanceof Error ? err.message || err.name : String(err);
+  const text = redactSecrets(raw, node?.secret ? (JSON.parse(node.secret) as NodeBackendSecret) : null);
   return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }
 
@@ -73,7 +75,7 @@ async function writeAll(engine: Engine, plan: ReplicaPlan, r: ReplicaTarget): Pr
       if (bytes > 0) sent.add(n.id);
     }),
   );
-  blobs.forEach((b, i) => b.status === 'rejected' && (writes[i].error = errorText(b.reason)));
+  blobs.forEach((b, i) => b.status === 'rejected' && (writes[i].error = errorText(b.reason, plan.sync[i])));
   if (blobs.some((b) => b.status === 'rejected')) {
     await Promise.allSettled(plan.sync.filter((n) => sent.has(n.id)).map((n) => storageFor(engine, n).blobs.delete(r.digest, () => digestNeeded(engine, n.id, r.digest))));
     throw failure(plan, r, writes);
@@ -84,7 +86,7 @@ async function writeAll(engine: Engine, plan: ReplicaPlan, r: ReplicaTarget): Pr
   );
   refs.forEach((s, i) => {
     writes[i].ok = s.status === 'fulfilled';
-    writes[i].error = s.status === 'rejected' ? errorText(s.reason) : null;
+    writes[i].error = s.status === 'rejected' ? errorText(s.reason, plan.sync[i]) : null;
     writes[i].durableAt = s.status === 'fulfilled' ? engine.now() : null;
   });
   const rollback = () => undo(engine, plan.sync, r, sent);
@@ -120,7 +122,7 @@ async function writeMajority(engine: Engine, plan: ReplicaPlan, r: ReplicaTarget
         const bytes = await writeReplica(engine, storageFor(engine, n), r);
         results[i] = { node: n.id, ok: true, bytes, durableAt: engine.now(), error: null };
       } catch (err) {
-        results[i] = { node: n.id, ok: false, bytes: 0, durableAt: null, error: errorText(err) };
+        results[i] = { node: n.id, ok: false, bytes: 0, durableAt: null, error: errorText(err, n) };
       }
       check();
     }),

@@ -20,9 +20,8 @@ export function pruneSyncJobs(engine: Engine): number {
     .run(REPLICATION_JOBS.sync, engine.now() - SYNC_JOB_RETENTION_MS).changes;
 }
 
-export const REPLICATION_JOB_HANDLERS: JobHandler[] = [
-  CHECK_JOB_HANDLER,
-  SCRUB_JOB_HANDLER,
+/** The jobs of the publish path: apply (one node, one row) and sync (re-enqueue, re-place, sweep). */
+export const PUBLISH_JOB_HANDLERS: JobHandler[] = [
   {
     kind: REPLICATION_JOBS.apply,
     maxAttempts: APPLY_MAX_ATTEMPTS,
@@ -34,12 +33,16 @@ export const REPLICATION_JOB_HANDLERS: JobHandler[] = [
     kind: REPLICATION_JOBS.sync,
     // The next run is seconds away: a failed one is not retried.
     maxAttempts: 1,
-    run: async ({ engine }) => {
-      const result = syncReplicas(engine);
+    // A scheduled run acts once per sync_interval_secs; one enqueued for a node or config change (enqueue-sync.ts) acts now.
+    run: async ({ engine, job }) => {
+      const result = await syncReplicas(engine, { force: job.scheduleName === null });
       return { ...result, pruned_jobs: result.acted ? pruneSyncJobs(engine) : 0 };
     },
   },
 ];
+
+/** Every replication job kind (lib/server/jobs.ts registers these). */
+export const REPLICATION_JOB_HANDLERS: JobHandler[] = [CHECK_JOB_HANDLER, SCRUB_JOB_HANDLER, ...PUBLISH_JOB_HANDLERS];
 
 export function replicationSchedules(env: Record<string, string | undefined> = process.env): JobScheduleSpec[] {
   return [{ name: REPLICATION_JOBS.sync, cron: SYNC_TICK_CRON, kind: REPLICATION_JOBS.sync }, checkNodesSchedule(env), ...scrubSchedules(env)];

@@ -6,12 +6,13 @@ import { placeReplicas } from './place-replicas';
 import { toPlacementNode } from './plan-replicas';
 import { applyKeyPrefix, enqueueApply, insertReplicas } from './replica-rows';
 import { effectiveReplication, getReplicationConfig } from './replication-config';
+import { sweepNodeTemp } from './sweep-node-temp';
 import { REPLICATION_JOBS, type ReplicationConfig } from './types';
 
 /** When the sync job last acted (ms, in the settings table: every process sees the same one). */
 export const SYNC_AT_KEY = 'replication.sync_at';
 
-export type SyncResult = { acted: boolean; requeued: number; placed: number };
+export type SyncResult = { acted: boolean; requeued: number; placed: number; temp_files_removed: number };
 
 /** Claim this sync interval: true when the last sync acted at least sync_interval_secs ago. */
 function claimInterval(engine: Engine, config: ReplicationConfig, force: boolean): boolean {
@@ -30,12 +31,13 @@ function claimInterval(engine: Engine, config: ReplicationConfig, force: boolean
 /**
  * Rows still to apply whose job is gone (dead after its attempts, cancelled by an admin, or never
  * enqueued): a fresh job each, keyed by the row's new updated_at so it never collides with the old one.
+ * Rows of a node the check job finds unhealthy wait until it is back (no job churn against a dead node).
  */
 function requeueStalled(engine: Engine): number {
   return engine.db.transaction((tx) => {
     const stalled = tx.all<{ id: number }>(sql`
-      SELECT r.id AS id FROM replicas r
-      WHERE r.state IN ('pending', 'deleting') AND NOT EXISTS (
+      SELECT r.id AS id FROM replicas r JOIN replication_nodes n ON n.id = r.node_id
+      WHERE r.state IN ('pending', 'deleting') AND n.state != 'unhealthy' AND NOT EXISTS (
         SELECT 1 FROM jobs j WHERE j.kind = ${REPLICATION_JOBS.apply} AND j.state IN ('queued', 'running', 'failed')
           AND substr(j.idempotency_key, 1, length('replica:' || r.id || ':')) = 'replica:' || r.id || ':')`);
     for (const { id } of stalled) {
@@ -107,12 +109,13 @@ function placeMissing(engine: Engine, config: ReplicationConfig): number {
 /**
  * The `replication.sync` job: scheduled every few seconds, it acts once per sync_interval_secs.
  * It re-enqueues what is behind and places replicas that are missing, which is how a node that
- * was down (or is new) catches up.
+ * was down (or is new) catches up; and it sweeps temp files that killed writes left on nodes.
  */
-export function syncReplicas(engine: Engine, opts: { force?: boolean } = {}): SyncResult {
+export async function syncReplicas(engine: Engine, opts: { force?: boolean; tempGraceMs?: number } = {}): Promise<SyncResult> {
   const config = getReplicationConfig(engine);
-  if (!claimInterval(engine, config, opts.force ?? false)) return { acted: false, requeued: 0, placed: 0 };
+  if (!claimInterval(engine, config, opts.force ?? false)) return { acted: false, requeued: 0, placed: 0, temp_files_removed: 0 };
   const requeued = requeueStalled(engine);
   const placed = placeMissing(engine, config);
-  return { acted: true, requeued, placed };
+  const removed = await sweepNodeTemp(engine, opts.tempGraceMs);
+  return { acted: true, requeued, placed, temp_files_removed: removed };
 }

@@ -4,7 +4,7 @@ import type { Engine } from '../../engine';
 import { startWorker } from '../../jobs/worker';
 import { splitBackend } from '../node-storage';
 import { nodeRow, storageFor } from '../node-registry';
-import { REPLICATION_JOB_HANDLERS } from '../replication-jobs';
+import { PUBLISH_JOB_HANDLERS } from '../replication-jobs';
 import { getReplicationConfig, storeReplicationConfig } from '../replication-config';
 import type { NodeBackendInput, NodeRef, NodeState, ReplicationConfig } from '../types';
 
@@ -69,7 +69,7 @@ export async function primaryBlob(engine: Engine, digest: string): Promise<Buffe
 
 /** Run replication jobs until none is due now (a manual worker: the test's clock decides retries). */
 export async function drainReplicationJobs(engine: Engine): Promise<void> {
-  const worker = startWorker(engine, REPLICATION_JOB_HANDLERS, { manual: true, concurrency: 4 });
+  const worker = startWorker(engine, PUBLISH_JOB_HANDLERS, { manual: true, concurrency: 4 });
   try {
     for (let i = 0; i < 100; i++) {
       const due = (
