@@ -55,7 +55,7 @@ function render(element: ReactElement, data: { user?: User; nodes?: NodeView[]; 
   if (data.stats) client.setQueryData([...replicationKey, 'stats'], data.stats);
   if (data.replicas) {
     const [name, version, replicas] = data.replicas;
-    client.setQueryData([...replicationKey, 'replicas', name, version], { name, version, digest: 'sha256:aa', replicas });
+    client.setQueryData([...replicationKey, 'replicas', name], { name, versions: replicas.length > 0 ? { [version]: replicas } : {} });
   }
   // React marks text boundaries with empty comments; the assertions read the text as a user does.
   return renderToString(createElement(QueryClientProvider, { client }, element)).replaceAll('<!-- -->', '');

@@ -1,7 +1,7 @@
 'use client';
 
 import { formatMs } from '@/components/charts/format-units';
-import { useVersionReplicas, type VersionReplicaView } from '@/lib/queries/use-replication';
+import { usePackageReplicas, type VersionReplicaView } from '@/lib/queries/use-replication';
 
 /** Green: durable on a healthy node; amber: pending, or on a degraded node; red: the node is unhealthy; grey: being deleted. */
 export function replicaTone(r: Pick<VersionReplicaView, 'state' | 'node_state'>): 'ok' | 'pending' | 'down' | 'deleting' {
@@ -28,9 +28,10 @@ function describe(r: VersionReplicaView): string {
 
 /** The nodes holding one version, as small chips coloured by the replica's state; "—" when replication holds no copy of it. */
 export function VersionReplicasCell({ name, version }: { name: string; version: string }) {
-  const replicas = useVersionReplicas(name, version);
+  // One request per package, shared by every row of the versions table.
+  const replicas = usePackageReplicas(name);
   if (replicas.isPending) return <span className="text-xs text-slate-400">…</span>;
-  const list = replicas.data?.replicas ?? [];
+  const list = replicas.data?.versions[version] ?? [];
   if (list.length === 0) {
     return (
       <span className="text-slate-400" title={replicas.error ? `Replicas unavailable: ${replicas.error.message}` : 'No copies on replication nodes'}>

@@ -8,7 +8,7 @@ export type { ConflictView, NodeView, ReplicationConfig, ReplicationStatistics, 
 
 export type ConflictState = ConflictView['state'];
 export type ConflictsPage = { total: number; page: number; per_page: number; conflicts: ConflictView[] };
-export type VersionReplicas = { name: string; version: string; digest: string; replicas: VersionReplicaView[] };
+export type PackageReplicas = { name: string; versions: Record<string, VersionReplicaView[]> };
 
 /** Prefix of every replication query: invalidate it after any replication mutation. */
 export const replicationKey = ['replication'] as const;
@@ -70,11 +70,14 @@ export function useReplicationConflicts({ state, page, perPage }: { state: Confl
   });
 }
 
-/** GET /api/v1/packages/{name}/{version}/replicas (read access to the package). */
-export function useVersionReplicas(name: string, version: string) {
+/**
+ * GET /api/v1/packages/{name}/replicas (read access to the package): every version's replicas in
+ * one request, shared by all the rows of the versions table (one query key per package).
+ */
+export function usePackageReplicas(name: string) {
   return useQuery({
-    queryKey: [...replicationKey, 'replicas', name, version],
-    queryFn: () => fetchJson<VersionReplicas>(`/api/v1/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}/replicas`),
+    queryKey: [...replicationKey, 'replicas', name],
+    queryFn: () => fetchJson<PackageReplicas>(`/api/v1/packages/${encodeURIComponent(name)}/replicas`),
     staleTime: 10_000,
     refetchInterval: 15_000,
   });

@@ -56,7 +56,7 @@ import {
 } from './handlers/replication';
 import { searchHandler, statsHandler } from './handlers/search';
 import { unyankHandler, yankHandler } from './handlers/yank';
-import { versionReplicasHandler } from './handlers/version-replicas';
+import { packageReplicasHandler, versionReplicasHandler } from './handlers/version-replicas';
 import { handleUploadNode, uploadRoute } from './uploads/upload-handler';
 
 export type WebHandler = ((req: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response>) & { meta: GuardMeta };
@@ -131,6 +131,7 @@ export const API_ROUTES: ApiRoute[] = [
   // `replication` too (reserved as a channel name).
   { method: 'GET', path: `${PKG}/replication`, handler: packageReplicationHandler },
   { method: 'PUT', path: `${PKG}/replication`, handler: setPackageReplicationHandler },
+  { method: 'GET', path: `${PKG}/replicas`, handler: packageReplicasHandler },
   { method: 'GET', path: VER, handler: getVersionHandler },
   { method: 'PUT', path: VER, handler: publishVersionHandler },
   { method: 'DELETE', path: VER, handler: deleteVersionHandler },

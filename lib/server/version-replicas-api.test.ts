@@ -58,6 +58,36 @@ describe('GET /api/v1/packages/{name}/{version}/replicas', () => {
   });
 });
 
+describe('GET /api/v1/packages/{name}/replicas', () => {
+  it('answers every version of the package in one read, uncached, and 404 to whoever may not see it', async () => {
+    const res = await get('/packages/pub/replicas');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = await res.json();
+    expect(body.name).toBe('pub');
+    expect(Object.keys(body.versions)).toEqual(['1.0.0']);
+    expect(body.versions['1.0.0'].map((r: { node_id: string; state: string }) => `${r.node_id}:${r.state}`)).toEqual(['eu-1:present', 'us-1:present']);
+    expect((await get('/packages/secret/replicas')).status).toBe(404);
+    expect((await get('/packages/secret/replicas', admin.token)).status).toBe(200);
+    expect((await get('/packages/nope/replicas')).status).toBe(404);
+  });
+
+  it('shows the last error of a replica (it names folders and buckets) to ManageReplication holders only', async () => {
+    const row = t.engine.db.$client.prepare("SELECT id, last_error FROM replicas WHERE name = 'pub' AND node_id = 'us-1'").get() as { id: number; last_error: string | null };
+    t.engine.db.$client.prepare('UPDATE replicas SET last_error = ? WHERE id = ?').run('ENOTDIR: /srv/secret-folder', row.id);
+    try {
+      const anonymous = await (await get('/packages/pub/replicas')).json();
+      expect(anonymous.versions['1.0.0'].map((r: { last_error: string | null }) => r.last_error)).toEqual([null, null]);
+      const versionView = await (await get('/packages/pub/1.0.0/replicas')).json();
+      expect(JSON.stringify(versionView)).not.toContain('secret-folder');
+      const asAdmin = await (await get('/packages/pub/replicas', admin.token)).json();
+      expect(asAdmin.versions['1.0.0'][1].last_error).toBe('ENOTDIR: /srv/secret-folder');
+    } finally {
+      t.engine.db.$client.prepare('UPDATE replicas SET last_error = ? WHERE id = ?').run(row.last_error, row.id);
+    }
+  });
+});
+
 describe('a strong publish that cannot replicate', () => {
   it('answers 503 REPLICATION_FAILED naming the node, and the version is visible nowhere', async () => {
     configure(t.engine, { consistency: 'strong', replication_factor: 2 });
