@@ -1,11 +1,11 @@
 'use client';
 
 import { useState } from 'react';
+import { ChartRangePicker } from '@/components/charts/chart-range-picker';
 import { TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
 import { RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
 import { useMirrorSeries, type Mirror } from '@/lib/queries/use-mirrors';
 
-const RANGES: RangePreset[] = ['1h', '24h', '7d'];
 
 /** One point per step, a column per mirror (`m<id>`): the mean of its readings in that step. */
 function merge(mirrors: Mirror[], results: { data?: { points: { t: number; mean: number | null; count: number }[] } }[]): TimePoint[] {
@@ -40,28 +40,13 @@ export function MirrorCharts({ mirrors, intervalS }: { mirrors: Mirror[]; interv
   const latencyData = merge(mirrors, latency);
   const lagData = merge(mirrors, lag);
   const note = `per ${step / 60_000} min, ${RANGE_PRESETS.find((p) => p.id === range)!.label}`;
-  const picker = (
-    <div role="group" aria-label="Chart range" className="inline-flex rounded-md border border-slate-300 text-xs">
-      {RANGES.map((r) => (
-        <button
-          key={r}
-          type="button"
-          aria-pressed={range === r}
-          onClick={() => setRange(r)}
-          className={`px-2.5 py-1 font-medium first:rounded-l-md last:rounded-r-md ${range === r ? 'bg-slate-800 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
-        >
-          {RANGE_PRESETS.find((p) => p.id === r)!.label}
-        </button>
-      ))}
-    </div>
-  );
   return (
     <section aria-labelledby="mirror-charts-heading" className="space-y-3">
       <div className="flex items-center justify-between gap-3">
         <h2 id="mirror-charts-heading" className="text-lg font-semibold text-slate-900">
           Health over time
         </h2>
-        {picker}
+        <ChartRangePicker value={range} onChange={setRange} />
       </div>
       <TimeSeriesChart
         title="Health state timeline"

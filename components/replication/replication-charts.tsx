@@ -1,13 +1,13 @@
 'use client';
 
 import { useState } from 'react';
+import { ChartRangePicker } from '@/components/charts/chart-range-picker';
 import { TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
 import type { SeriesPoint } from '@/lib/engine/metrics/query-rollups';
 import { SERIES } from '@/lib/engine/metrics/metric-event';
 import { useNodeSeries, type NodeView } from '@/lib/queries/use-replication';
 import { RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
 
-const RANGES: RangePreset[] = ['1h', '24h', '7d'];
 
 /** One row per step, a column per node (`n<index>`): the highest reading in that step. */
 export function mergeNodeSeries(nodes: { id: string }[], results: { data?: { points: SeriesPoint[] } }[], pick: (p: SeriesPoint) => number | null = (p) => p.max): TimePoint[] {
@@ -46,19 +46,7 @@ export function ReplicationCharts({ nodes }: { nodes: NodeView[] }) {
         <h2 id="replication-charts-heading" className="text-lg font-semibold text-slate-900">
           Lag over time
         </h2>
-        <div role="group" aria-label="Chart range" className="inline-flex rounded-md border border-slate-300 text-xs">
-          {RANGES.map((r) => (
-            <button
-              key={r}
-              type="button"
-              aria-pressed={range === r}
-              onClick={() => setRange(r)}
-              className={`px-2.5 py-1 font-medium first:rounded-l-md last:rounded-r-md ${range === r ? 'bg-slate-800 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
-            >
-              {RANGE_PRESETS.find((p) => p.id === r)!.label}
-            </button>
-          ))}
-        </div>
+        <ChartRangePicker value={range} onChange={setRange} />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <TimeSeriesChart

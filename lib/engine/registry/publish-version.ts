@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Readable } from 'node:stream';
-import { packages, resources, versions } from '@/db/schema';
+import { packages, versions } from '@/db/schema';
 import { addOwnerRow } from '../access/package-access';
 import type { Actor } from '../actor';
 import type { Engine } from '../engine';
@@ -13,6 +13,7 @@ import { storageError } from '../storage/out-of-space';
 import { holdBlob, type BlobHold } from './blob-holds';
 import { checkCoordinates } from './check-coordinates';
 import { commitDurably } from './commit-durably';
+import { insertResources } from './insert-resources';
 import { alreadyPublished, assertUnpublished, findPackageRow } from './find-version';
 import { recordPublishEvent } from '../metrics/record';
 import { recordChange } from './record-change';
@@ -100,23 +101,7 @@ function registerVersion(
       })
       .returning({ id: versions.id })
       .get();
-    if (contents.entries.length > 0) {
-      tx.insert(resources)
-        .values(
-          contents.entries.map((e) => ({
-            versionId: version.id,
-            path: e.path,
-            name: e.name,
-            type: e.type,
-            size: e.size,
-            compressedSize: e.compressedSize,
-            compression: e.compression,
-            sha256: e.sha256,
-            metadata: e.metadata ? JSON.stringify(e.metadata) : null,
-          })),
-        )
-        .run();
-    }
+    insertResources(tx, version.id, contents.entries);
     refreshPackageSummary(tx, pkg.id, input.name, now);
     const seq = recordChange(tx, { kind: 'publish', name: input.name, version: input.version, digest: blob.digest, size: blob.size }, now);
     // The replicas (and the apply jobs of those not yet durable) commit with the version, or not at all.

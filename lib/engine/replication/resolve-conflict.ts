@@ -9,6 +9,7 @@ import { readPackage } from '../format';
 import { createSqliteQueue } from '../jobs/sqlite-queue';
 import { holdBlob } from '../registry/blob-holds';
 import { commitDurably } from '../registry/commit-durably';
+import { insertResources } from '../registry/insert-resources';
 import { refreshPackageSummary } from '../registry/refresh-package-summary';
 import { readEncryptedHeader } from '../security/encryption/files';
 import type { BlobStore } from '../storage/blob-store';
@@ -124,23 +125,7 @@ async function nodeWins(engine: Engine, c: ReplicationConflictRow, node: NodeSto
           .run();
         if (contents) {
           tx.delete(resources).where(eq(resources.versionId, cat.id)).run();
-          if (contents.entries.length > 0) {
-            tx.insert(resources)
-              .values(
-                contents.entries.map((e) => ({
-                  versionId: cat.id,
-                  path: e.path,
-                  name: e.name,
-                  type: e.type,
-                  size: e.size,
-                  compressedSize: e.compressedSize,
-                  compression: e.compression,
-                  sha256: e.sha256,
-                  metadata: e.metadata ? JSON.stringify(e.metadata) : null,
-                })),
-              )
-              .run();
-          }
+          insertResources(tx, cat.id, contents.entries);
           refreshPackageSummary(tx, cat.packageId, c.name, now);
         }
         const mine = and(eq(replicas.name, c.name), eq(replicas.version, c.version));
