@@ -36,6 +36,8 @@ async function withRetries<T>(attempts: number, send: () => Promise<T>): Promise
       // Only what a retry can fix: the network, throttling, the server's own errors.
       const retryable = status === undefined || status === 429 || status >= 500;
       if (attempt >= Math.max(1, attempts) || !retryable) throw err;
+      // Back off as the SDK's own retries would (100 ms, 200 ms, …): throttling needs the pause.
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
     }
   }
 }
