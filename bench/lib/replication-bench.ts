@@ -18,7 +18,21 @@ export type ReplicationBenchOptions = {
   log: (msg: string) => void;
   /** Where the temp dir goes (default: the OS temp dir). */
   parentDir?: string;
+  /** Which parts run (BENCH_REPL_PARTS; default both). */
+  parts?: ReplicationPart[];
 };
+
+export const REPLICATION_PARTS = ['local', 's3'] as const;
+export type ReplicationPart = (typeof REPLICATION_PARTS)[number];
+
+/** BENCH_REPL_PARTS: `local`, `s3` or both comma-separated (unset: both). */
+export function replicationParts(raw: string | undefined): ReplicationPart[] {
+  if (raw === undefined || raw.trim() === '') return [...REPLICATION_PARTS];
+  const parts = raw.split(',').map((p) => p.trim());
+  const bad = parts.filter((p) => !(REPLICATION_PARTS as readonly string[]).includes(p));
+  if (bad.length || parts.length === 0) throw new Error(`BENCH_REPL_PARTS must list ${REPLICATION_PARTS.join(' and/or ')}, got ${JSON.stringify(raw)}`);
+  return REPLICATION_PARTS.filter((p) => parts.includes(p));
+}
 
 export function machineText(): string {
   return (
@@ -52,16 +66,23 @@ export async function runReplicationBench(opts: ReplicationBenchOptions): Promis
   try {
     opts.log(`temp dir ${tmp}; ${opts.mib} MiB package, ${opts.repeats} round(s)`);
     const modelFile = await makeModelFile(tmp, opts.mib);
-    const pkg = await makePackage(tmp, opts.mib, '1.0.0', modelFile);
-    opts.log(`1. replication to 3 local nodes at quorum vs cp (${fmt(pkg.bytes)} bytes)`);
-    const local = await benchLocalReplication({ dir: path.join(tmp, 'local'), pkg, repeats: opts.repeats, log: opts.log });
-    rmSync(pkg.file);
-    opts.log('2. publish and download through an origin whose primary store is on s3rver');
-    const s3 = await benchS3Primary({ tmp, mib: opts.mib, modelFile, repeats: opts.repeats, log: opts.log, track: (pid, dir) => {
-        pids.add(pid);
-        if (dir) dirs.add(dir);
-      },
-    });
+    const parts = opts.parts ?? [...REPLICATION_PARTS];
+    let local: ReplicationRun['local'];
+    let s3: ReplicationRun['s3'];
+    if (parts.includes('local')) {
+      const pkg = await makePackage(tmp, opts.mib, '1.0.0', modelFile);
+      opts.log(`1. replication to 3 local nodes at quorum vs cp (${fmt(pkg.bytes)} bytes)`);
+      local = await benchLocalReplication({ dir: path.join(tmp, 'local'), pkg, repeats: opts.repeats, log: opts.log });
+      rmSync(pkg.file);
+    }
+    if (parts.includes('s3')) {
+      opts.log('2. publish and download through an origin whose primary store is on s3rver');
+      s3 = await benchS3Primary({ tmp, mib: opts.mib, modelFile, repeats: opts.repeats, log: opts.log, track: (pid, dir) => {
+          pids.add(pid);
+          if (dir) dirs.add(dir);
+        },
+      });
+    }
     return { date: new Date().toISOString(), quick: opts.quick, machine: machineText(), loadBefore, repeats: opts.repeats, local, s3 };
   } finally {
     killAll();

@@ -16,36 +16,24 @@ export type ReplicationRun = {
   machine: string;
   loadBefore: number;
   repeats: number;
-  local: LocalResult;
-  s3: S3Result;
+  /** Absent when BENCH_REPL_PARTS left the part out. */
+  local?: LocalResult;
+  s3?: S3Result;
 };
 
 const s = (x: number) => `${fmt(x, 2)} s`;
 const all = (xs: number[], f: (x: number) => string) => (xs.length > 1 ? ` (${xs.map(f).join(', ')})` : '');
 const rate = (xs: number[]) => `${fmt(median(xs) / MB)} MB/s${all(xs, (x) => fmt(x / MB))}`;
 
-export function replicationSection(run: ReplicationRun): string {
-  const { local, s3 } = run;
+function localLines(local: LocalResult): { target: string; lines: string[] } {
   const sum = summarizeLocal(local.runs);
   const runsOf = (k: keyof (typeof local.runs)[number]) => local.runs.map((r) => r[k]);
   const verdict = judge(sum.ratio, REPLICATION_TARGETS.replicateVsCp);
-  const peakMB = s3.rss.hwmBytes / MB;
-  const rssVerdict = judge(peakMB, REPLICATION_TARGETS.originPeakRssMB);
-  const pubVsPut = median(s3.publish) / median(s3.s3Put);
-  const dlVsGet = median(s3.download) / median(s3.s3Get);
   const size = `${fmt(local.bytes / MiB)} MiB`;
-  return [
-    `### Run ${run.date}${run.quick ? ' (quick)' : ''}`,
-    '',
-    `Machine: ${run.machine}. 1-min load average before the run: ${fmt(run.loadBefore, 2)}${run.loadBefore > 0.5 ? ' (machine not idle: figures are skewed)' : ''}. ` +
-      `${run.repeats} round${run.repeats === 1 ? '' : 's'} per row, contenders interleaved, median shown (each round's figure in brackets).`,
-    '',
-    '#### Targets',
-    '',
-    '| target | measured | goal | result |',
-    '|---|---|---|---|',
-    `| replicate ${size} to ${NODE_COUNT} local nodes, all durable / \`cp\` to ${NODE_COUNT} folders + sync (${sum.reference}) | ${fmt(sum.ratio, 2)}× (${s(sum.allSeconds)} vs ${s(sum.referenceSeconds)}) | ${goalText(REPLICATION_TARGETS.replicateVsCp)} | ${verdict.text} |`,
-    `| origin peak RSS, primary store on s3rver, publish + download of ${fmt(s3.bytes / MiB)} MiB (VmHWM at the end) | ${mem(s3.rss.hwmBytes)} | ${goalText(REPLICATION_TARGETS.originPeakRssMB)} | ${rssVerdict.text} |`,
+  return {
+    target:
+      `| replicate ${size} to ${NODE_COUNT} local nodes, all durable / \`cp\` to ${NODE_COUNT} folders + sync (${sum.reference}) | ${fmt(sum.ratio, 2)}× (${s(sum.allSeconds)} vs ${s(sum.referenceSeconds)}) | ${goalText(REPLICATION_TARGETS.replicateVsCp)} | ${verdict.text} |`,
+    lines: [
     '',
     `#### Replication of ${size} (package ${fmt(local.bytes)} bytes) to ${NODE_COUNT} local nodes at quorum, same disk`,
     '',
@@ -63,6 +51,19 @@ export function replicationSection(run: ReplicationRun): string {
     `All ${NODE_COUNT} durable: ${fmt((NODE_COUNT * local.bytes) / MB / sum.allSeconds)} MB/s written in all; cp (${sum.reference}): ${fmt((NODE_COUNT * local.bytes) / MB / sum.referenceSeconds)} MB/s. ` +
       `Bytes the apply jobs sent again after the quorum (a job that starts while the publish's own write to its node is still running sends the blob a second time): ${runsOf('resentBytes').map((b) => fmt(b)).join(', ')}.`,
     '',
+    ],
+  };
+}
+
+function s3Lines(s3: S3Result): { target: string; lines: string[] } {
+  const peakMB = s3.rss.hwmBytes / MB;
+  const rssVerdict = judge(peakMB, REPLICATION_TARGETS.originPeakRssMB);
+  const pubVsPut = median(s3.publish) / median(s3.s3Put);
+  const dlVsGet = median(s3.download) / median(s3.s3Get);
+  return {
+    target:
+      `| origin peak RSS, primary store on s3rver, publish + download of ${fmt(s3.bytes / MiB)} MiB (VmHWM at the end) | ${mem(s3.rss.hwmBytes)} | ${goalText(REPLICATION_TARGETS.originPeakRssMB)} | ${rssVerdict.text} |`,
+    lines: [
     `#### Primary store on s3rver: publish and download of ${fmt(s3.bytes / MiB)} MiB (package ${fmt(s3.bytes)} bytes)`,
     '',
     'A headless origin (`torsh serve --role origin`, `TORSH_STORAGE=s3://…`) on loopback with s3rver; curl as the client (`curl -T` with a bearer token; download body to /dev/null). ' +
@@ -83,5 +84,24 @@ export function replicationSection(run: ReplicationRun): string {
     ...s3.rss.phases.map((p) => `| ${p.phase} | ${mem(p.peakBytes)} |`),
     `| whole run, kernel VmHWM of the largest process at the end | ${mem(s3.rss.hwmBytes)} |`,
     '',
+
+    ],
+  };
+}
+
+export function replicationSection(run: ReplicationRun): string {
+  const parts = [run.local && localLines(run.local), run.s3 && s3Lines(run.s3)].filter((x) => x !== undefined);
+  return [
+    `### Run ${run.date}${run.quick ? ' (quick)' : ''}`,
+    '',
+    `Machine: ${run.machine}. 1-min load average before the run: ${fmt(run.loadBefore, 2)}${run.loadBefore > 0.5 ? ' (machine not idle: figures are skewed)' : ''}. ` +
+      `${run.repeats} round${run.repeats === 1 ? '' : 's'} per row, contenders interleaved, median shown (each round's figure in brackets).`,
+    '',
+    '#### Targets',
+    '',
+    '| target | measured | goal | result |',
+    '|---|---|---|---|',
+    ...parts.map((p) => p.target),
+    ...parts.flatMap((p) => p.lines),
   ].join('\n');
 }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { summarizeLocal } from './replicate-local';
-import { runReplicationBench } from './replication-bench';
+import { replicationParts, runReplicationBench } from './replication-bench';
 import { replicationSection } from './replication-results';
 import { ensureTools } from './required-tools';
 import { withRun } from './results-file';
@@ -27,6 +27,16 @@ describe('summarizeLocal', () => {
   });
 });
 
+describe('replicationParts (BENCH_REPL_PARTS)', () => {
+  it('runs both parts by default, one when named, and refuses an unknown name', () => {
+    assert.deepEqual(replicationParts(undefined), ['local', 's3']);
+    assert.deepEqual(replicationParts(''), ['local', 's3']);
+    assert.deepEqual(replicationParts('s3'), ['s3']);
+    assert.deepEqual(replicationParts('s3, local'), ['local', 's3']);
+    assert.throws(() => replicationParts('s4'), /BENCH_REPL_PARTS/);
+  });
+});
+
 describe('the replication benchmark at 2 MiB', () => {
   const parent = mkdtempSync(path.join(os.tmpdir(), 'torsh-bench-repl-test-'));
   after(() => rmSync(parent, { recursive: true, force: true }));
@@ -35,6 +45,7 @@ describe('the replication benchmark at 2 MiB', () => {
     // curl is the client (as in every benchmark): installed with apt-get when missing and root.
     await ensureTools(() => {}, ['curl']);
     const run = await runReplicationBench({ mib: 2, repeats: 1, quick: true, log: () => {}, parentDir: parent });
+    assert.ok(run.local && run.s3);
     const [r] = run.local.runs;
     assert.equal(run.local.runs.length, 1);
     assert.ok(run.local.bytes > 2 * 1024 * 1024);
@@ -56,6 +67,10 @@ describe('the replication benchmark at 2 MiB', () => {
     assert.match(section, /\| origin peak RSS, primary store on s3rver.* \| (PASS|MISS)/);
     assert.match(section, /\| publish through the origin \| [\d,]+ MB\/s \|/);
     const file = withRun('# R\n', 'replication', section);
+    // One part alone renders only its own target row and tables.
+    const s3Only = replicationSection({ ...run, local: undefined });
+    assert.doesNotMatch(s3Only, /replicate 2 MiB/);
+    assert.match(s3Only, /\| origin peak RSS, primary store on s3rver.* \| (PASS|MISS)/);
     assert.match(file, /## Replication: .*\(`bench\/replication\.ts`\)\n\n### Run /);
   });
 });

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -8,9 +7,9 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { AppError } from '../errors';
 import { DIGEST_RE, type BlobInfo, type BlobStore, type ByteRange } from './blob-store';
+import { uploadFileToS3 } from './s3-file-upload';
 import { createTempStager } from './temp-staging';
 
 export type S3BlobStoreOptions = {
@@ -26,7 +25,7 @@ export type S3BlobStoreOptions = {
   forcePathStyle?: boolean;
   /** Local directory for staged temp files (callers validate a package there before commit). */
   tempDir: string;
-  /** Multipart upload: bytes per part and parts in flight; memory per upload ≈ partSize × queueSize. */
+  /** Multipart upload: bytes per part and parts in flight (parts stream from the staged file, unbuffered). */
   partSize?: number;
   queueSize?: number;
   /** SDK attempts per request (default 3). */
@@ -120,14 +119,16 @@ export function s3StorageFailure(opts: { bucket: string; endpoint?: string }, er
 
 /**
  * Blobs in an S3 bucket (or any S3-compatible service). Staging happens in a local temp dir;
- * commit() streams the file up as a multipart upload, so memory stays bounded by
- * partSize × queueSize whatever the blob's size. An object under a key either holds the complete
+ * commit() streams the file up as a multipart upload whose parts are read straight from the file
+ * (s3-file-upload.ts), so memory stays bounded whatever the blob's size. An object under a key either holds the complete
  * bytes or does not exist (S3 makes an upload visible only when it completes).
  */
 export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
   const prefix = normalizePrefix(opts.prefix);
   const bucket = opts.bucket;
   const client = createS3Client(opts);
+  // Upload bodies are file streams the SDK cannot rewind: uploadFileToS3 retries with a fresh one.
+  const uploadClient = createS3Client({ ...opts, maxAttempts: 1 });
   const partSize = Math.max(opts.partSize ?? 8 * MIB, 5 * MIB);
   const queueSize = opts.queueSize ?? 4;
   const key = (digest: string) => s3BlobKey(prefix, digest);
@@ -135,20 +136,17 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
 
   const stager = createTempStager(opts.tempDir, {
     async commit(tmpPath, info) {
-      const upload = new Upload({
-        client,
-        queueSize,
-        partSize,
-        leavePartsOnError: false,
-        params: {
-          Bucket: bucket,
-          Key: key(info.digest),
-          Body: createReadStream(tmpPath, { highWaterMark: MIB }),
-          ContentType: 'application/octet-stream',
-        },
-      });
       try {
-        await upload.done();
+        await uploadFileToS3({
+          client: uploadClient,
+          bucket,
+          key: key(info.digest),
+          file: tmpPath,
+          partSize,
+          queueSize,
+          attempts: opts.maxAttempts ?? 3,
+          contentType: 'application/octet-stream',
+        });
       } catch (err) {
         throw storageFailure(err, `upload of sha256:${info.digest}`);
       }
