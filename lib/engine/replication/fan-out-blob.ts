@@ -34,13 +34,17 @@ export async function fanOutBlob(source: Readable, stores: readonly BlobStore[],
   const hash = createHash('sha256');
   let size = 0;
   let readError: unknown = null;
+  let allDetached = false;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       hash.update(chunk);
       size += chunk.length;
       if (size > expected.size) break;
       const live = writers.filter((w) => !w.failed);
-      if (live.length === 0) break;
+      if (live.length === 0) {
+        allDetached = true;
+        break;
+      }
       const waits: Promise<unknown>[] = [];
       for (const w of live) {
         if (!w.pass.write(chunk)) {
@@ -61,7 +65,7 @@ export async function fanOutBlob(source: Readable, stores: readonly BlobStore[],
   const settled = await Promise.allSettled(writers.map((w) => w.result));
   if (!verified) {
     await Promise.allSettled(settled.map((s) => (s.status === 'fulfilled' ? s.value.discard() : undefined)));
-    if (writers.every((w) => w.failed) && readError === null && size < expected.size && settled.every((s) => s.status === 'rejected')) {
+    if (allDetached) {
       // Every store failed before the end: their own errors say why.
       return settled.map((s) => ({ error: (s as PromiseRejectedResult).reason }));
     }
