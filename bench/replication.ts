@@ -5,11 +5,12 @@
 // 2. Publish and download through a headless origin whose primary store is an S3 bucket on s3rver
 //    (MB/s each way, the origin's peak RSS: target ≤ 250 MB) vs s3rver's own PUT/GET of the same file.
 // --quick: 64 MiB, one round; results to bench/out/RESULTS-quick.md.
-// BENCH_REPL_MIB=1024  BENCH_REPEAT=3
+// BENCH_REPL_MIB=1024  BENCH_REPEAT=3  BENCH_REPL_PARTS=local (part 1 alone: printed, RESULTS not written)
 import path from 'node:path';
 import { fmt, logger } from './lib/format';
 import { ensureTools } from './lib/required-tools';
-import { runReplicationBench } from './lib/replication-bench';
+import { runLocalReplicationBench, runReplicationBench } from './lib/replication-bench';
+import { summarizeLocal } from './lib/replicate-local';
 import { replicationSection } from './lib/replication-results';
 import { insertRun, isQuick, resultsFile } from './lib/results-file';
 
@@ -29,6 +30,17 @@ async function main(): Promise<void> {
   const repeats = positiveInt('BENCH_REPEAT', QUICK ? 1 : 3);
   const loadBefore = (await import('node:os')).loadavg()[0];
   if (loadBefore > 0.5) log(`warning: 1-min load average is ${fmt(loadBefore, 2)}; other work on the machine will skew the figures`);
+  const parts = process.env.BENCH_REPL_PARTS ?? 'all';
+  if (parts !== 'all' && parts !== 'local') throw new Error(`BENCH_REPL_PARTS must be all or local, got ${JSON.stringify(parts)}`);
+  if (parts === 'local') {
+    const local = await runLocalReplicationBench({ mib, repeats, quick: QUICK, log });
+    const s = summarizeLocal(local.runs);
+    console.log(
+      `\npart 1, ${fmt(local.bytes / 2 ** 20, 0)} MiB × ${repeats}: quorum ${fmt(s.quorumSeconds, 2)} s, all durable ${fmt(s.allSeconds, 2)} s; ` +
+        `cp sequential ${fmt(s.cpSequentialSeconds, 2)} s, parallel ${fmt(s.cpParallelSeconds, 2)} s; ratio ${fmt(s.ratio, 2)}× (quorum ${fmt(s.quorumRatio, 2)}×) vs cp ${s.reference}`,
+    );
+    return;
+  }
   await ensureTools(log, ['curl']);
   const run = await runReplicationBench({ mib, repeats, quick: QUICK, log });
   const section = replicationSection(run);

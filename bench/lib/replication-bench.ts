@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fmt } from './format';
 import { makeModelFile, makePackage } from './make-package';
-import { benchLocalReplication } from './replicate-local';
+import { benchLocalReplication, type LocalResult } from './replicate-local';
 import type { ReplicationRun } from './replication-results';
 import { benchS3Primary } from './s3-primary';
 import { killGroup } from './service';
@@ -67,5 +67,20 @@ export async function runReplicationBench(opts: ReplicationBenchOptions): Promis
     killAll();
     process.removeListener('exit', onExit);
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Part 1 alone (`BENCH_REPL_PARTS=local`): the local replication beside cp, nothing written to RESULTS. */
+export async function runLocalReplicationBench(opts: ReplicationBenchOptions): Promise<LocalResult> {
+  const tmp = mkdtempSync(path.join(opts.parentDir ?? os.tmpdir(), 'torsh-bench-repl-'));
+  const onExit = () => rmSync(tmp, { recursive: true, force: true });
+  process.once('exit', onExit);
+  try {
+    const pkg = await makePackage(tmp, opts.mib, '1.0.0', await makeModelFile(tmp, opts.mib));
+    opts.log(`1. replication to 3 local nodes at quorum vs cp (${fmt(pkg.bytes)} bytes), part 1 only`);
+    return await benchLocalReplication({ dir: path.join(tmp, 'local'), pkg, repeats: opts.repeats, log: opts.log });
+  } finally {
+    process.removeListener('exit', onExit);
+    onExit();
   }
 }
