@@ -155,7 +155,7 @@ async function localReplicator(dir: string, pkg: BenchPackage): Promise<Replicat
     blobFile: path.join(engine.dataDir, 'blobs', staged.digest.slice(0, 2), staged.digest.slice(2, 4), staged.digest),
     path:
       `replicateOnPublish (lib/engine/replication/replicate-on-publish.ts, what a publish runs once the primary blob is durable) at quorum with a factor of ${NODE_COUNT} ` +
-      `writes to the three nodes in parallel (writeReplica: streamed from the primary, sha256-verified, fsync + rename, then the ref) and returns at a majority; ` +
+      `sends the blob to the three nodes with one read of the primary, hashed once and fanned out to each node's stager (fan-out-blob.ts: temp file, fsync, rename once the hash matched; then the ref) and returns at a majority; ` +
       `the replica rows and apply jobs commit as a publish commits them (insertReplicas); then a job worker (polling every ${WORKER_POLL_MS} ms; an origin's polls every second) ` +
       `runs \`replication.apply\` until every row is present. Nodes added with addNode (probed), config set with updateReplicationConfig`,
     async replicate() {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fmt } from './format';
 import { makeModelFile, makePackage } from './make-package';
-import { benchLocalReplication } from './replicate-local';
+import { benchLocalReplication, type LocalResult } from './replicate-local';
 import type { ReplicationRun } from './replication-results';
 import { benchS3Primary } from './s3-primary';
 import { killGroup } from './service';

@@ -165,18 +165,22 @@ describe('replication with one node unavailable', () => {
   it('quorum: answers once a majority is durable while a slow write carries on; its job finishes it without sending the bytes twice', async () => {
     useLevel('quorum');
     const azure = storageFor(engine, nodeRow(engine, 'azure'));
-    const put = azure.blobs.put;
+    const stage = azure.blobs.stage;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    let slowWrite: ReturnType<typeof put> | undefined;
-    azure.blobs.put = (body, opts) => (slowWrite = gate.then(() => put(body, opts)));
+    let slowWrite: Promise<void> | undefined;
+    // The publish fans one read out to every node's stager; Azure's upload (its commit) is the slow part.
+    azure.blobs.stage = async (body, opts) => {
+      const staged = await stage(body, opts);
+      return { ...staged, commit: () => (slowWrite = gate.then(() => staged.commit())) };
+    };
     try {
       await publishSample(engine, 'slow', '1.0.0');
       expect(states('slow')).toEqual({ 'azure@1.0.0': 'pending', 'local@1.0.0': 'present', 's3@1.0.0': 'present' });
       expect(await nodeRefs(engine, 'azure')).toEqual([]);
     } finally {
       release();
-      azure.blobs.put = put;
+      azure.blobs.stage = stage;
     }
     await slowWrite;
     await drainReplicationJobs(engine);

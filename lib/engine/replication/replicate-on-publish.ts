@@ -6,7 +6,8 @@ import { storageFor } from './node-registry';
 import { planReplicas, type ReplicaPlan } from './plan-replicas';
 import { redactSecrets } from './probe-node';
 import type { Consistency, NodeBackendSecret, NodeStorage } from './types';
-import { writeReplica, type ReplicaTarget } from './write-replica';
+import { fanOutBlob } from './fan-out-blob';
+import type { ReplicaTarget } from './write-replica';
 
 /** One write made before the publish was acknowledged (recorded as a replication.op once it commits). */
 export type SyncWrite = { node: string; ok: boolean; bytes: number; durableAt: number | null; error: string | null };
@@ -32,12 +33,31 @@ function digestNeeded(engine: Engine, nodeId: string, digest: string): boolean {
   return Boolean(engine.db.select({ id: replicas.id }).from(replicas).where(and(eq(replicas.nodeId, nodeId), eq(replicas.digest, digest))).get());
 }
 
-/** Stream the blob from the primary store into the node unless it holds it already; returns the bytes sent. */
-async function sendBlob(engine: Engine, node: NodeStorage, r: ReplicaTarget): Promise<number> {
-  const held = await node.blobs.stat(r.digest);
-  if (held && held.size === r.size) return 0;
-  await node.blobs.put(await engine.blobs.get(r.digest), { expectedDigest: r.digest, expectedSize: r.size });
-  return r.size;
+/**
+ * Send the blob to every node that lacks it: one read of the primary, hashed once, fanned out to
+ * the nodes' stagers (fan-out-blob.ts); each node's copy commits (fsync + rename, or upload) only
+ * after that hash matched. One promise per node, in order: the bytes sent (0 when the node held
+ * the blob already), or why that node failed; a source that does not match fails every node.
+ */
+function sendBlobs(engine: Engine, nodes: readonly NodeStorage[], r: ReplicaTarget): Promise<number>[] {
+  const staging = (async () => {
+    const held = await Promise.all(nodes.map((n) => n.blobs.stat(r.digest).then((h) => Boolean(h && h.size === r.size), () => false)));
+    const needing = nodes.filter((_, i) => !held[i]);
+    const stages = needing.length === 0 ? [] : await fanOutBlob(await engine.blobs.get(r.digest), needing.map((n) => n.blobs), r);
+    return nodes.map((n) => (held[nodes.indexOf(n)] ? null : stages[needing.indexOf(n)]));
+  })();
+  staging.catch(() => {});
+  return nodes.map(async (_, i) => {
+    const stage = (await staging)[i];
+    if (stage === null) return 0;
+    if ('error' in stage) throw stage.error;
+    try {
+      await stage.staged.commit();
+    } finally {
+      await stage.staged.discard();
+    }
+    return r.size;
+  });
 }
 
 /** Remove the version's ref from these nodes, and the blob where this publish sent it and no row needs it. */
@@ -69,10 +89,10 @@ async function writeAll(engine: Engine, plan: ReplicaPlan, r: ReplicaTarget): Pr
   const sent = new Set<string>();
   const writes: SyncWrite[] = plan.sync.map((n) => ({ node: n.id, ok: false, bytes: 0, durableAt: null, error: null }));
   const blobs = await Promise.allSettled(
-    plan.sync.map(async (n, i) => {
-      const bytes = await sendBlob(engine, storageFor(engine, n), r);
+    sendBlobs(engine, plan.sync.map((n) => storageFor(engine, n)), r).map(async (p, i) => {
+      const bytes = await p;
       writes[i].bytes = bytes;
-      if (bytes > 0) sent.add(n.id);
+      if (bytes > 0) sent.add(plan.sync[i].id);
     }),
   );
   blobs.forEach((b, i) => b.status === 'rejected' && (writes[i].error = errorText(b.reason, plan.sync[i])));
@@ -116,10 +136,13 @@ async function writeMajority(engine: Engine, plan: ReplicaPlan, r: ReplicaTarget
     const ok = done.filter((w) => w.ok).length;
     if (ok >= plan.required || done.length - ok > plan.sync.length - plan.required || done.length === plan.sync.length) reached();
   };
+  const storages = plan.sync.map((n) => storageFor(engine, n));
+  const blobs = sendBlobs(engine, storages, r);
   const all = Promise.all(
     plan.sync.map(async (n, i) => {
       try {
-        const bytes = await writeReplica(engine, storageFor(engine, n), r);
+        const bytes = await blobs[i];
+        await storages[i].refs.put({ name: r.name, version: r.version, digest: r.digest, size: r.size, yanked: r.yanked, written_at: engine.now() });
         results[i] = { node: n.id, ok: true, bytes, durableAt: engine.now(), error: null };
       } catch (err) {
         results[i] = { node: n.id, ok: false, bytes: 0, durableAt: null, error: errorText(err, n) };

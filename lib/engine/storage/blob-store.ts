@@ -17,6 +17,12 @@ export type StageOptions = {
   onChunk?: (chunk: Buffer) => void;
   /** Told the temp file's path before the file is created (a publish holds it against the temp sweep). */
   onTempPath?: (tempPath: string) => void;
+  /**
+   * 'caller': the bytes are not hashed here; the caller hashes the one stream it fans out to
+   * several stores and commits only after that hash matched. Requires expectedDigest and
+   * expectedSize (the size is still checked); stage() only.
+   */
+  verifiedBy?: 'caller';
 };
 
 /**

@@ -16,9 +16,10 @@ export type HashToFileResult = { digest: string; size: number };
 export async function hashToFile(
   body: Readable,
   out: Writable,
-  opts: { maxBytes?: number; onChunk?: (chunk: Buffer) => void } = {},
+  opts: { maxBytes?: number; onChunk?: (chunk: Buffer) => void; skipHash?: boolean } = {},
 ): Promise<HashToFileResult> {
-  const hash = createHash('sha256');
+  // skipHash: the caller hashes these bytes itself (a fan-out to several stores); digest is ''.
+  const hash = opts.skipHash ? null : createHash('sha256');
   let size = 0;
   const meter = new Transform({
     highWaterMark: 1 << 20,
@@ -32,7 +33,7 @@ export async function hashToFile(
         );
         return;
       }
-      hash.update(chunk);
+      hash?.update(chunk);
       opts.onChunk?.(chunk);
       done(null, chunk);
     },
@@ -47,7 +48,7 @@ export async function hashToFile(
       cause: err instanceof Error ? err.message : String(err),
     });
   }
-  return { digest: hash.digest('hex'), size };
+  return { digest: hash ? hash.digest('hex') : '', size };
 }
 
 /** Flush a file's data to stable storage. */

@@ -81,7 +81,8 @@ export function createTempStager(tempDir: string, opts: StagerOptions) {
       await ensureDir();
       return open(tmpPath, 'wx', 0o600);
     });
-    return hashToFile(body, writeStream(file, 0), { maxBytes: o.maxBytes, onChunk: o.onChunk });
+    const info = await hashToFile(body, writeStream(file, 0), { maxBytes: o.maxBytes, onChunk: o.onChunk, skipHash: o.verifiedBy === 'caller' });
+    return o.verifiedBy === 'caller' ? { ...info, digest: o.expectedDigest! } : info;
   }
 
   async function finish(tmpPath: string, write: () => Promise<BlobInfo>, o: StageOptions): Promise<StagedBlob> {
@@ -129,11 +130,15 @@ export function createTempStager(tempDir: string, opts: StagerOptions) {
 
   return {
     async stage(body: Readable, o: StageOptions = {}): Promise<StagedBlob> {
+      if (o.verifiedBy === 'caller' && (o.expectedDigest === undefined || o.expectedSize === undefined)) {
+        throw new Error("stage({ verifiedBy: 'caller' }) needs expectedDigest and expectedSize");
+      }
       await ensureDir();
       const tmpPath = newTempPath(o);
       return finish(tmpPath, () => writeTemp(tmpPath, body, o), o);
     },
     async stageFile(filePath: string, o: StageOptions = {}): Promise<StagedBlob> {
+      if (o.verifiedBy === 'caller') throw new Error("stageFile() always hashes: verifiedBy 'caller' is for stage()");
       await ensureDir();
       const tmpPath = newTempPath(o);
       return finish(
