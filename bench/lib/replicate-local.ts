@@ -155,7 +155,7 @@ async function localReplicator(dir: string, pkg: BenchPackage): Promise<Replicat
     blobFile: path.join(engine.dataDir, 'blobs', staged.digest.slice(0, 2), staged.digest.slice(2, 4), staged.digest),
     path:
       `replicateOnPublish (lib/engine/replication/replicate-on-publish.ts, what a publish runs once the primary blob is durable) at quorum with a factor of ${NODE_COUNT} ` +
-      `sends the blob to the three nodes with one read of the primary, hashed once and fanned out to each node's stager (fan-out-blob.ts: temp file, fsync, rename once the hash matched; then the ref) and returns at a majority; ` +
+      `stages the blob on the three nodes (fan-out-blob.ts stageOnStores: with a local primary and local nodes, each node takes a kernel copy of the primary's blob file (copyFile) while the primary file is read and hashed once; temp file, fsync, rename once the hash matched; then the ref) and returns at a majority; ` +
       `the replica rows and apply jobs commit as a publish commits them (insertReplicas); then a job worker (polling every ${WORKER_POLL_MS} ms; an origin's polls every second) ` +
       `runs \`replication.apply\` until every row is present. Nodes added with addNode (probed), config set with updateReplicationConfig`,
     async replicate() {

@@ -10,7 +10,7 @@ import { createLocalBlobStore } from '../storage/local-blob-store';
 import { startAzurite, type Azurite } from '../storage/test-support/azurite';
 import { startS3rver, type S3rverHandle } from '../storage/test-support/s3rver';
 import { tempEngine } from '../test-support/temp-engine';
-import { fanOutBlob } from './fan-out-blob';
+import { fanOutBlob, stageOnStores } from './fan-out-blob';
 import { openNodeStorage, splitBackend } from './node-storage';
 import { replicateOnPublish } from './replicate-on-publish';
 import { configure, insertNode, nodeRefs } from './test-support/replication-fixtures';
@@ -119,6 +119,59 @@ describe('fanOutBlob', () => {
   it('refuses to stage unhashed bytes without the digest and size to check them against', async () => {
     const store = createLocalBlobStore(path.join(dir, `plain-${++n}`));
     await expect(store.stage(Readable.from([Buffer.from('x')]), { verifiedBy: 'caller' })).rejects.toThrow(/expectedDigest/);
+  });
+});
+
+describe('stageOnStores', () => {
+  /** A local primary holding `bytes` (committed), as the publish path finds it. */
+  async function localPrimary(bytes: Buffer): Promise<BlobStore> {
+    const primary = createLocalBlobStore(path.join(dir, `primary-${++n}`));
+    await primary.put(Readable.from([bytes]));
+    return primary;
+  }
+
+  it('copies into local stores in the kernel and streams to the others: every copy byte-identical', async () => {
+    const bytes = payload();
+    const primary = await localPrimary(bytes);
+    const nodes = open(backends());
+    const stages = await stageOnStores(primary, nodes.map((x) => x.blobs), { digest: sha256(bytes), size: bytes.length });
+    await commitAll(stages);
+    for (const node of nodes) expect((await buffer(await node.blobs.get(sha256(bytes)))).equals(bytes)).toBe(true);
+    expect(await readdir(path.join(dir, `local-${n}`, 'blobs', '.tmp'))).toEqual([]);
+  }, 60_000);
+
+  it('commits nothing on any store, local or remote, when the primary file does not hash to its digest', async () => {
+    const bytes = payload();
+    const primary = await localPrimary(bytes);
+    const file = primary.localPath!(sha256(bytes));
+    const damaged = Buffer.from(bytes);
+    damaged[12_345] ^= 0x01;
+    await writeFile(file, damaged);
+    const nodes = open(backends());
+    const second = createLocalBlobStore(path.join(dir, `local-b-${n}`));
+    const stores = [...nodes.map((x) => x.blobs), second];
+    await expect(stageOnStores(primary, stores, { digest: sha256(bytes), size: bytes.length })).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    for (const store of stores) {
+      expect(await store.stat(sha256(bytes))).toBeNull();
+      expect(await store.stat(sha256(damaged))).toBeNull();
+    }
+    expect(await readdir(path.join(dir, `local-${n}`, 'blobs', '.tmp'))).toEqual([]);
+    expect(await readdir(path.join(dir, `local-b-${n}`, '.tmp'))).toEqual([]);
+  }, 60_000);
+
+  it('drops a local store whose copy fails; the other local store still gets its copy', async () => {
+    const bytes = payload();
+    const primary = await localPrimary(bytes);
+    const good = createLocalBlobStore(path.join(dir, `good-${++n}`));
+    // A store whose folder is a regular file: its temp folder cannot be made.
+    const brokenRoot = path.join(dir, `broken-${n}`);
+    await writeFile(brokenRoot, 'not a folder');
+    const broken = createLocalBlobStore(brokenRoot);
+    const stages = await stageOnStores(primary, [broken, good], { digest: sha256(bytes), size: bytes.length });
+    expect('error' in stages[0]).toBe(true);
+    expect('staged' in stages[1]).toBe(true);
+    await commitAll([stages[1]]);
+    expect((await buffer(await good.get(sha256(bytes)))).equals(bytes)).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@ import { storageFor } from './node-registry';
 import { planReplicas, type ReplicaPlan } from './plan-replicas';
 import { redactSecrets } from './probe-node';
 import type { Consistency, NodeBackendSecret, NodeStorage } from './types';
-import { fanOutBlob } from './fan-out-blob';
+import { stageOnStores } from './fan-out-blob';
 import type { ReplicaTarget } from './write-replica';
 
 /** One write made before the publish was acknowledged (recorded as a replication.op once it commits). */
@@ -43,7 +43,7 @@ function sendBlobs(engine: Engine, nodes: readonly NodeStorage[], r: ReplicaTarg
   const staging = (async () => {
     const held = await Promise.all(nodes.map((n) => n.blobs.stat(r.digest).then((h) => Boolean(h && h.size === r.size), () => false)));
     const needing = nodes.filter((_, i) => !held[i]);
-    const stages = needing.length === 0 ? [] : await fanOutBlob(await engine.blobs.get(r.digest), needing.map((n) => n.blobs), r);
+    const stages = needing.length === 0 ? [] : await stageOnStores(engine.blobs, needing.map((n) => n.blobs), r);
     return nodes.map((n) => (held[nodes.indexOf(n)] ? null : stages[needing.indexOf(n)]));
   })();
   staging.catch(() => {});

@@ -70,6 +70,15 @@ export type BlobStore = {
    * unless keep(path) says otherwise, asked as delete() asks; returns how many were removed.
    */
   sweepTemp(opts: { olderThan: number; keep?: (tempPath: string) => boolean }): Promise<number>;
+  /** Local stores: the file a committed blob lives in (it may not exist), so another local store can copy it in the kernel. */
+  localPath?(digest: string): string;
+  /**
+   * Local stores: stage a copy of a file on this machine made by the kernel (copy_file_range: the
+   * bytes never enter the process). It does not hash: the caller verifies the source against
+   * `expectedDigest` (one read for any number of copies) and discards the staged copies when it
+   * does not match; the copy's size is checked against `expectedSize`.
+   */
+  stageCopy?(srcPath: string, opts: StageOptions & { expectedDigest: string; expectedSize: number }): Promise<StagedBlob>;
 };
 
 export const DIGEST_RE = /^[a-f0-9]{64}$/;

@@ -63,6 +63,11 @@ export function createLocalBlobStore(root: string, options: LocalBlobStoreOption
     kind: 'local',
     stage: stager.stage,
     stageFile: stager.stageFile,
+    stageCopy: stager.stageCopy,
+    localPath: (digest) => {
+      assertDigest(digest);
+      return blobPath(digest);
+    },
     sweepTemp: stager.sweepTemp,
     async put(body, opts) {
       const staged = await stager.stage(body, opts);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, unlinkSync } from 'node:fs';
-import { link, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { constants as fsConstants, createReadStream, unlinkSync } from 'node:fs';
+import { copyFile, link, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../errors';
@@ -152,6 +152,19 @@ export function createTempStager(tempDir: string, opts: StagerOptions) {
             return writeTemp(tmpPath, createReadStream(filePath, { highWaterMark: READ_CHUNK }), o);
           }
           return hashFile(tmpPath, { maxBytes: o.maxBytes, onChunk: o.onChunk });
+        },
+        o,
+      );
+    },
+    /** A kernel copy of a local file (no hashing: see BlobStore.stageCopy). */
+    async stageCopy(srcPath: string, o: StageOptions & { expectedDigest: string; expectedSize: number }): Promise<StagedBlob> {
+      await ensureDir();
+      const tmpPath = newTempPath(o);
+      return finish(
+        tmpPath,
+        async () => {
+          await copyFile(srcPath, tmpPath, fsConstants.COPYFILE_EXCL);
+          return { digest: o.expectedDigest, size: (await stat(tmpPath)).size };
         },
         o,
       );
