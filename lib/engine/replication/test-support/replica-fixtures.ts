@@ -1,31 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { replicas, replicationNodes } from '@/db/schema';
+import { replicas } from '@/db/schema';
 import type { Engine } from '../../engine';
 import { nodeRow, storageFor } from '../node-registry';
-import { splitBackend } from '../node-storage';
 import type { NodeBackendInput, NodeStorage } from '../types';
 import { writeReplica } from '../write-replica';
+import { insertNode } from './replication-fixtures';
 
 /** A node row inserted directly (no probe), healthy; returns its storage. */
 export function seedNode(engine: Engine, id: string, input: NodeBackendInput, opts: { priority?: number; latencyMs?: number; state?: 'healthy' | 'degraded' | 'unhealthy' } = {}): NodeStorage {
-  const { backend, secret } = splitBackend(input);
-  const now = engine.now();
-  engine.db
-    .insert(replicationNodes)
-    .values({
-      id,
-      region: `region-${id}`,
-      priority: opts.priority ?? 100,
-      backendType: input.type,
-      backend: JSON.stringify(backend),
-      secret: secret ? JSON.stringify(secret) : null,
-      state: opts.state ?? 'healthy',
-      lastLatencyMs: opts.latencyMs ?? null,
-      stateChangedAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  insertNode(engine, { id, region: `region-${id}`, priority: opts.priority, state: opts.state, latencyMs: opts.latencyMs, backend: input });
   return storageFor(engine, nodeRow(engine, id));
 }
 

@@ -11,7 +11,7 @@ import type { NodeBackendInput, NodeRef, NodeState, ReplicationConfig } from '..
 /** A node row as an admin's add would leave it (without the probe: tests register nodes directly). */
 export function insertNode(
   engine: Engine,
-  n: { id: string; region: string; priority?: number; capacity_bytes?: number | null; state?: NodeState; backend: NodeBackendInput },
+  n: { id: string; region: string; priority?: number; capacity_bytes?: number | null; state?: NodeState; latencyMs?: number; backend: NodeBackendInput },
 ): void {
   const { backend, secret } = splitBackend(n.backend);
   const now = engine.now();
@@ -26,6 +26,7 @@ export function insertNode(
       backend: JSON.stringify(backend),
       secret: secret ? JSON.stringify(secret) : null,
       state: n.state ?? 'healthy',
+      lastLatencyMs: n.latencyMs ?? null,
       stateChangedAt: now,
       createdAt: now,
       updatedAt: now,
