@@ -16,3 +16,6 @@ export const ZResolveConflictInput = z.object({
     .trim()
     .regex(/^(sha256:)?[a-fA-F0-9]{64}$/, { message: 'winner_digest is a sha256 digest (64 hex digits)' }),
 });
+
+/** The audit target of a manual resolution (route and action alike). */
+export const resolveTarget = (id: number, winnerDigest: string) => `conflict ${id}: winner ${winnerDigest.replace(/^sha256:/, '').toLowerCase()}`;

@@ -119,6 +119,16 @@ export const ZReplicationConfigInput = z.strictObject({
 });
 export type ReplicationConfigInput = z.infer<typeof ZReplicationConfigInput>;
 
+/** The audit target of a config change (route and action alike): the fields set, never anything else. */
+export function configChangeTarget(input: ReplicationConfigInput): string {
+  return (
+    Object.entries(input)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ') || 'nothing'
+  );
+}
+
 /** PUT /api/v1/packages/{name}/replication: null clears a field (the global config applies), an absent field stays. */
 export const ZPackageReplicationInput = z.strictObject({
   consistency: ZConsistency.nullable().optional(),

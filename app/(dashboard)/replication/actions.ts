@@ -6,8 +6,8 @@ import { resolveConflict } from '@/lib/engine/replication/resolve-conflict';
 import { startScrub } from '@/lib/engine/replication/scrub-nodes';
 import { updateReplicationConfig } from '@/lib/engine/replication/update-config';
 import { action } from '@/lib/server/action';
-import { ZNodeIdParams, ZNodeInput, ZReplicationConfigInput } from '@/lib/validations/replication';
-import { ZConflictIdParams, ZResolveConflictInput } from '@/lib/validations/replication-conflicts';
+import { configChangeTarget, ZNodeIdParams, ZNodeInput, ZReplicationConfigInput } from '@/lib/validations/replication';
+import { resolveTarget, ZConflictIdParams, ZResolveConflictInput } from '@/lib/validations/replication-conflicts';
 
 const ZResolveConflictAction = ZConflictIdParams.extend(ZResolveConflictInput.shape);
 
@@ -32,14 +32,7 @@ export const removeNodeAction = action({
 export const updateReplicationConfigAction = action({
   permission: 'ManageReplication',
   input: ZReplicationConfigInput,
-  audit: {
-    action: 'replication.config',
-    target: (i) =>
-      Object.entries(i)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(', ') || 'nothing',
-  },
+  audit: { action: 'replication.config', target: configChangeTarget },
   run: (i, ctx) => updateReplicationConfig(ctx.engine, i),
 });
 
@@ -53,6 +46,6 @@ export const startScrubAction = action({
 export const resolveConflictAction = action({
   permission: 'ManageReplication',
   input: ZResolveConflictAction,
-  audit: { action: 'replication.conflict.resolve', target: (i) => `conflict ${i.id}: winner ${i.winner_digest.replace(/^sha256:/, '').toLowerCase()}` },
+  audit: { action: 'replication.conflict.resolve', target: (i) => resolveTarget(i.id, i.winner_digest) },
   run: (i, ctx) => resolveConflict(ctx.engine, ctx.actor, i.id, { winner_digest: i.winner_digest }),
 });

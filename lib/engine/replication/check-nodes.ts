@@ -7,7 +7,7 @@ import { recordGauge } from '../metrics/record';
 import { nextState, observedState, UP_VALUE } from '../mirrors/mirror-state';
 import { nodeCheckConfig, type NodeCheckConfig } from './node-check-config';
 import { storageFor } from './node-registry';
-import { currentLagMs, nodeLoads, type NodeLoad } from './node-views';
+import { currentLagMs, nodeLoads, usedBytesByNode, type NodeLoad } from './node-views';
 import { probeNode, redactSecrets, type NodeProbeResult } from './probe-node';
 import { REPLICATION_JOBS, type NodeBackendSecret, type NodeStorage } from './types';
 
@@ -21,7 +21,7 @@ export type NodeProbe = (storage: NodeStorage, timeoutMs: number, secret: NodeBa
 
 const defaultProbe: NodeProbe = (storage, timeoutMs, secret) => probeNode(storage, timeoutMs, { secret });
 
-const EMPTY_LOAD: NodeLoad = { backlogOps: 0, backlogBytes: 0, oldestCommittedAt: null, usedBytes: 0 };
+const EMPTY_LOAD: NodeLoad = { backlogOps: 0, backlogBytes: 0, oldestCommittedAt: null };
 
 async function probeRow(engine: Engine, row: ReplicationNodeRow, config: NodeCheckConfig, probe: NodeProbe): Promise<NodeProbeResult> {
   const secret = row.secret ? (JSON.parse(row.secret) as NodeBackendSecret) : null;
@@ -45,6 +45,7 @@ export async function checkNodes(engine: Engine, opts: { config?: NodeCheckConfi
   const rows = engine.db.select().from(replicationNodes).all();
   const results = await Promise.all(rows.map((r) => probeRow(engine, r, config, probe)));
   const loads = nodeLoads(engine);
+  const used = usedBytesByNode(engine);
   const now = engine.now();
   const report: NodeCheckReport = { checked: 0, states: { healthy: 0, degraded: 0, unhealthy: 0 }, changed: [] };
   rows.forEach((row, i) => {
@@ -62,7 +63,7 @@ export async function checkNodes(engine: Engine, opts: { config?: NodeCheckConfi
         lastCheckAt: now,
         lastError: result.ok ? null : result.error,
         ...(result.ok ? { lastLatencyMs: result.latencyMs } : {}),
-        usedBytes: load.usedBytes,
+        usedBytes: used.get(row.id) ?? 0,
         ...(next.changed ? { stateChangedAt: now } : {}),
       })
       .where(eq(replicationNodes.id, row.id))

@@ -3,35 +3,37 @@ import type { Engine } from '../engine';
 import { nodeRow, nodeRows } from './node-registry';
 import type { NodeBackendPublic, NodeView } from './types';
 
-/** What each node still has to do, and what it holds: from `replicas` through its (state, node_id) index. */
-export type NodeLoad = { backlogOps: number; backlogBytes: number; oldestCommittedAt: number | null; usedBytes: number };
+/** What each node still has to do: from `replicas` through its (state, node_id) index (unapplied rows only). */
+export type NodeLoad = { backlogOps: number; backlogBytes: number; oldestCommittedAt: number | null };
 
-const EMPTY: NodeLoad = { backlogOps: 0, backlogBytes: 0, oldestCommittedAt: null, usedBytes: 0 };
+const EMPTY: NodeLoad = { backlogOps: 0, backlogBytes: 0, oldestCommittedAt: null };
 
 type LoadRow = { node_id: string; ops: number; bytes: number; oldest: number | null };
 
-/**
- * Backlog: rows not yet `present` (a pending write counts its bytes; a pending delete none).
- * Used: the sizes of present replicas.
- */
+/** Backlog: rows not yet `present` (a pending write counts its bytes; a pending delete none). */
 export function nodeLoads(engine: Engine, nodeId?: string): Map<string, NodeLoad> {
   const where = nodeId === undefined ? '' : ' AND node_id = ?';
   const args = nodeId === undefined ? [] : [nodeId];
-  const db = engine.db.$client;
-  const backlog = db
+  const backlog = engine.db.$client
     .prepare(
       `SELECT node_id, count(*) AS ops, coalesce(sum(CASE WHEN state = 'pending' THEN size ELSE 0 END), 0) AS bytes, min(committed_at) AS oldest
        FROM replicas WHERE state IN ('pending', 'deleting')${where} GROUP BY node_id`,
     )
     .all(...args) as LoadRow[];
-  const used = db.prepare(`SELECT node_id, sum(size) AS bytes FROM replicas WHERE state = 'present'${where} GROUP BY node_id`).all(...args) as {
+  return new Map(backlog.map((r) => [r.node_id, { backlogOps: r.ops, backlogBytes: r.bytes, oldestCommittedAt: r.oldest }]));
+}
+
+/**
+ * The sizes of each node's present replicas: what `replication_nodes.used_bytes` keeps (the
+ * apply job refreshes one node's after each change, the check job all of them). Pages read the
+ * column, never this sum.
+ */
+export function usedBytesByNode(engine: Engine): Map<string, number> {
+  const rows = engine.db.$client.prepare(`SELECT node_id, sum(size) AS bytes FROM replicas WHERE state = 'present' GROUP BY node_id`).all() as {
     node_id: string;
     bytes: number;
   }[];
-  const out = new Map<string, NodeLoad>();
-  for (const r of backlog) out.set(r.node_id, { ...EMPTY, backlogOps: r.ops, backlogBytes: r.bytes, oldestCommittedAt: r.oldest });
-  for (const r of used) out.set(r.node_id, { ...(out.get(r.node_id) ?? EMPTY), usedBytes: r.bytes });
-  return out;
+  return new Map(rows.map((r) => [r.node_id, r.bytes]));
 }
 
 /** The current lag: how long the oldest unapplied operation has waited (0 when caught up). */
@@ -45,7 +47,7 @@ export function nodeView(row: ReplicationNodeRow, load: NodeLoad, now: number): 
     region: row.region,
     priority: row.priority,
     capacity_bytes: row.capacityBytes,
-    used_bytes: load.usedBytes,
+    used_bytes: row.usedBytes,
     backend: JSON.parse(row.backend) as NodeBackendPublic,
     state: row.state,
     last_check_at: row.lastCheckAt,
@@ -58,7 +60,7 @@ export function nodeView(row: ReplicationNodeRow, load: NodeLoad, now: number): 
   };
 }
 
-/** Every node with its backlog, current lag and used bytes (by priority, then id). No secrets. */
+/** Every node with its backlog, current lag and used bytes (the kept column), by priority, then id. No secrets. */
 export function listNodeViews(engine: Engine): NodeView[] {
   const loads = nodeLoads(engine);
   const now = engine.now();

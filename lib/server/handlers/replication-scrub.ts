@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { listConflicts } from '@/lib/engine/replication/conflicts';
 import { resolveConflict } from '@/lib/engine/replication/resolve-conflict';
 import { scrubStatus, startScrub } from '@/lib/engine/replication/scrub-nodes';
-import { ZConflictIdParams, ZConflictsQuery, ZResolveConflictInput } from '@/lib/validations/replication-conflicts';
+import { resolveTarget, ZConflictIdParams, ZConflictsQuery, ZResolveConflictInput } from '@/lib/validations/replication-conflicts';
 import { route } from '../route';
 
 const NO_PARAMS = z.object({});
@@ -36,6 +36,6 @@ export const resolveConflictHandler = route({
   permission: 'ManageReplication',
   params: ZConflictIdParams,
   json: ZResolveConflictInput,
-  audit: { action: 'replication.conflict.resolve', target: (p, json) => `conflict ${p.id}: winner ${json.winner_digest.replace(/^sha256:/, '').toLowerCase()}` },
+  audit: { action: 'replication.conflict.resolve', target: (p, json) => resolveTarget(p.id, json.winner_digest) },
   run: async ({ params, json, ctx }) => Response.json({ conflict: await resolveConflict(ctx.engine, ctx.actor, params.id, json) }, { headers: NO_STORE }),
 });

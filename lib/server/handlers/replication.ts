@@ -5,7 +5,7 @@ import { getPackageReplication, setPackageReplication } from '@/lib/engine/repli
 import { replicationSettings, replicationStatsFor } from '@/lib/engine/replication/replication-stats';
 import { updateReplicationConfig } from '@/lib/engine/replication/update-config';
 import { ZPackageParams } from '@/lib/validations/package';
-import { ZNodeIdParams, ZNodeInput, ZNodePatch, ZPackageReplicationInput, ZReplicationConfigInput, ZReplicationStatsQuery } from '@/lib/validations/replication';
+import { configChangeTarget, ZNodeIdParams, ZNodeInput, ZNodePatch, ZPackageReplicationInput, ZReplicationConfigInput, ZReplicationStatsQuery } from '@/lib/validations/replication';
 import { route } from '../route';
 
 const NO_PARAMS = z.object({});
@@ -62,14 +62,7 @@ export const setReplicationConfigHandler = route({
   permission: 'ManageReplication',
   params: NO_PARAMS,
   json: ZReplicationConfigInput,
-  audit: {
-    action: 'replication.config',
-    target: (_p, json) =>
-      Object.entries(json)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(', ') || 'nothing',
-  },
+  audit: { action: 'replication.config', target: (_p, json) => configChangeTarget(json) },
   run: ({ json, ctx }) => noStore(updateReplicationConfig(ctx.engine, json)),
 });
 
