@@ -797,7 +797,63 @@ export type MirrorState = MirrorRow['state'];
 export type EdgeRow = typeof edges.$inferSelect;
 export type RegionRangeRow = typeof regionRanges.$inferSelect;
 export type MirrorSyncRow = typeof mirrorSync.$inferSelect;
+/** Backup repositories the server writes to (ManageBackups); the repository itself is the truth. */
+export const backupRepositories = sqliteTable('backup_repositories', {
+  /** Chosen by the admin: ^[a-z0-9][a-z0-9-]{0,62}$ (metric dim `b:<id>`). */
+  id: text('id').primaryKey(),
+  description: text('description'),
+  backendType: text('backend_type', { enum: ['local', 's3', 'azure'] }).notNull(),
+  /** The location without secrets, as JSON (replication's NodeBackendPublic shape): what the API returns. */
+  backend: text('backend').notNull(),
+  /** The location's secrets as JSON (NodeBackendSecret): never returned, audited or logged. */
+  secret: text('secret'),
+  /** Where the server reads the repository password: JSON {type:'file',path} or {type:'env',name}. Never the password. */
+  passwordSource: text('password_source').notNull(),
+  /** The repository's config id, checked on every open (the location still holds the same repository). */
+  repoUid: text('repo_uid').notNull(),
+  /** Scheduled backups (cron, UTC; null: none) and their tags. */
+  scheduleCron: text('schedule_cron'),
+  scheduleTags: text('schedule_tags').notNull().default('[]'),
+  /** RetentionPolicy as JSON (null: keep everything); applied after each scheduled backup, then pruned. */
+  retention: text('retention'),
+  lastRunAt: ms('last_run_at'),
+  lastSuccessAt: ms('last_success_at'),
+  lastError: text('last_error'),
+  /** Stored bytes of the repository after the last run or prune (the chart reads the metrics rollups). */
+  storedBytes: integer('stored_bytes').notNull().default(0),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+/** What the server last read of each repository's snapshots (refreshed after every job): pages read this, not the repository. */
+export const backupSnapshots = sqliteTable(
+  'backup_snapshots',
+  {
+    repositoryId: text('repository_id')
+      .notNull()
+      .references(() => backupRepositories.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    time: ms('time').notNull(),
+    kind: text('kind', { enum: ['registry', 'package'] }).notNull(),
+    host: text('host').notNull(),
+    tags: text('tags').notNull().default('[]'),
+    description: text('description'),
+    recoveryPointName: text('recovery_point_name'),
+    recoveryPointDescription: text('recovery_point_description'),
+    packageName: text('package_name'),
+    packageVersion: text('package_version'),
+    logicalBytes: integer('logical_bytes').notNull(),
+    newBytes: integer('new_bytes').notNull(),
+    fileCount: integer('file_count').notNull(),
+    uniqueChunks: integer('unique_chunks').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.repositoryId, t.id] }), index('backup_snapshots_time_idx').on(t.repositoryId, t.time)],
+);
+
 export type ReplicationNodeRow = typeof replicationNodes.$inferSelect;
 export type ReplicaRow = typeof replicas.$inferSelect;
 export type ReplicationConflictRow = typeof replicationConflicts.$inferSelect;
 export type NodeState = ReplicationNodeRow['state'];
+export type BackupRepositoryRow = typeof backupRepositories.$inferSelect;
+export type BackupSnapshotRow = typeof backupSnapshots.$inferSelect;

@@ -257,10 +257,10 @@ describe('ViewStats', () => {
 });
 
 describe('GET /api/v1/roles', () => {
-  it('flags the permissions of areas not yet enabled, keeping `permissions` as it was', async () => {
+  it('marks every permission enabled now that backups ship, keeping `permissions` as it was', async () => {
     const body = await (await api('/roles', { as: viewer })).json();
     expect(body.permissions).toHaveLength(21);
     const off = body.permissions_info.filter((p: { enabled: boolean }) => !p.enabled).map((p: { name: string }) => p.name);
-    expect(off).toEqual(['ManageBackups']);
+    expect(off).toEqual([]);
   });
 });

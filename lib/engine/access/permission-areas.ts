@@ -1,10 +1,10 @@
 import { PERMISSIONS, type Permission } from './permissions';
 
 /**
- * Permissions of areas not built yet (backups): holding one
- * grants nothing today. Each leaves this list when its area arrives.
+ * Permissions of areas not built yet: holding one grants nothing. Empty since backups shipped;
+ * a future area adds its permission here until it arrives.
  */
-export const NOT_YET_ENABLED: ReadonlySet<Permission> = new Set(['ManageBackups']);
+export const NOT_YET_ENABLED: ReadonlySet<Permission> = new Set<Permission>();
 
 export type PermissionInfo = { name: Permission; enabled: boolean };
 

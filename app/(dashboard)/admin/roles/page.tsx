@@ -9,7 +9,7 @@ export default function RolesPage() {
     <>
       <PageHeader
         title="Roles"
-        subtitle="What each role may do. A user holds the union of their roles' permissions; package owners and grants add per-package rights. Permissions marked “Not yet enabled” govern areas not built yet (mirrors, CDN, replication, backups, alerts): holding them grants nothing today."
+        subtitle="What each role may do. A user holds the union of their roles' permissions; package owners and grants add per-package rights."
       />
       <RolesAdmin />
     </>
