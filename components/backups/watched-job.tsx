@@ -14,7 +14,7 @@ export type StartedJob = { id: number; kind: string; label: string };
 type WatchedJobProps = {
   job: StartedJob;
   /** What to show once it succeeded (a verify report…), from the job's result. */
-  children?: (job: JobView & { result?: unknown }) => ReactNode;
+  children?: (job: JobView) => ReactNode;
 };
 
 /**

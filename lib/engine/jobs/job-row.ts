@@ -50,5 +50,6 @@ export function toJob(r: RawJobRow): Job {
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    result: parseJson(r.result ?? null),
   };
 }

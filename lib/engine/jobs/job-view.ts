@@ -19,6 +19,8 @@ export type JobView = {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** What a succeeded run returned (a verify report…); null otherwise. */
+  result: unknown;
 };
 
 export type JobScheduleView = { name: string; kind: string; cron: string; enabled: boolean; next_run_at: number; last_run_at: number | null; last_job_id: number | null };
@@ -41,6 +43,7 @@ export function toJobView(j: Job): JobView {
     created_at: j.createdAt,
     started_at: j.startedAt,
     finished_at: j.finishedAt,
+    result: j.result ?? null,
   };
 }
 

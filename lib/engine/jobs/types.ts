@@ -19,6 +19,8 @@ export type Job = {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** What a succeeded run returned (a verify report…); absent or null otherwise. */
+  result?: unknown;
 };
 
 export type JobProgress = { done: number; total: number | null; message?: string };
