@@ -17,6 +17,9 @@ import { RepositoriesTable } from './repositories-table';
 import { previewSummary, RetentionPreview } from './retention-preview';
 import { SnapshotsTable } from './snapshots-table';
 import { isVerifyReport, VerifyReportView } from './verify-report';
+import { WatchedJob } from './watched-job';
+import { BackupsDashboard } from './backups-dashboard';
+import type { JobView } from '@/lib/queries/use-jobs';
 
 const NOW = Date.now();
 const MIB = 1024 * 1024;
@@ -267,5 +270,77 @@ describe('retention preview', () => {
     expect(html.indexOf('bbbbbbbb')).toBeLessThan(html.indexOf('aaaaaaaa'));
     expect(html).toContain('last 1, daily 1');
     expect(html).toMatch(/data-keep="false"[^>]*>.*forget/);
+  });
+});
+
+describe('a watched job', () => {
+  const jobView = (over: Partial<JobView>): JobView => ({
+    id: 7,
+    kind: 'backup.verify',
+    state: 'queued',
+    payload: null,
+    attempts: 0,
+    max_attempts: 3,
+    run_at: NOW,
+    lease_until: null,
+    worker_id: null,
+    progress: null,
+    last_error: null,
+    idempotency_key: null,
+    schedule_name: null,
+    created_at: NOW,
+    started_at: null,
+    finished_at: null,
+    result: null,
+    ...over,
+  });
+  const watched = (job: JobView | null) =>
+    render(
+      createElement(WatchedJob, {
+        job: { id: 7, kind: 'backup.verify', label: 'Full verify' },
+        children: (done: JobView) => (isVerifyReport(done.result) ? createElement(VerifyReportView, { report: done.result }) : null),
+      }),
+      (c) => c.setQueryData(['jobs', 'watch', 7], job),
+    );
+
+  it('shows progress while it runs, the retry reason when an attempt failed, and the report once it succeeded', () => {
+    const running = watched(jobView({ state: 'running', progress: { done: 30, total: 120, message: 'chunks' } }));
+    expect(running).toContain('Full verify job #7');
+    expect(running).toContain('data-job-state="running"');
+    expect(running).toContain('role="progressbar"');
+    expect(running).toContain('30 of 120 · chunks');
+    const failed = watched(jobView({ state: 'failed', last_error: 'BACKUP_REPO_LOCKED: held by backup.create' }));
+    expect(failed).toContain('Attempt failed, it will retry: BACKUP_REPO_LOCKED');
+    const dead = watched(jobView({ state: 'dead', last_error: 'BACKUP_WRONG_PASSWORD' }));
+    expect(dead).toMatch(/text-red-700">BACKUP_WRONG_PASSWORD/);
+    const done = watched(
+      jobView({ state: 'succeeded', result: { mode: 'structure', ok: true, snapshots: 1, chunksChecked: 9, bytesRead: 0, damaged: [], damagedFiles: [], durationMs: 40 } }),
+    );
+    expect(done).toContain('data-job-state="succeeded"');
+    expect(done).toContain('no damage found');
+    expect(watched(null)).toContain('data-job-state="queued"');
+  });
+});
+
+describe('the Backups page', () => {
+  it('says how to start when no repository is configured', () => {
+    const html = render(createElement(BackupsDashboard), (c) => c.setQueryData([...backupsKey, 'repositories'], { repositories: [] }));
+    expect(html).toContain('No backup repositories yet');
+    expect(html).toContain('Add repository');
+    expect(html).toContain('Backup jobs');
+  });
+
+  it('opens the first repository: snapshots empty state, recovery points, verify, retention with its summary', () => {
+    const html = render(createElement(BackupsDashboard), (c) => {
+      c.setQueryData([...backupsKey, 'repositories'], { repositories: [repo('nightly', { snapshot_count: 0 }), repo('second')] });
+      c.setQueryData([...backupsKey, 'snapshots', 'nightly', { page: 1, perPage: 20 }], { snapshots: [], total: 0 });
+    });
+    expect(html).toContain('data-repository="nightly"');
+    expect(html).toContain('No snapshots yet');
+    expect(html).toContain('Recovery points');
+    expect(html).toContain('Verify all data');
+    expect(html).toContain('Retention: last 7 · schedule: ');
+    expect(html).toContain('aria-label="Retention policy"');
+    expect(html).toContain('2 repositories · 600 MiB stored');
   });
 });

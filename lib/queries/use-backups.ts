@@ -121,7 +121,7 @@ export function useWatchedJob(job: { id: number; kind: string } | null) {
     queryKey: ['jobs', 'watch', job?.id ?? 0],
     queryFn: async () => {
       const list = await fetchJson<JobList>(`/api/v1/jobs?kind=${encodeURIComponent(job!.kind)}&per_page=50`);
-      return (list.jobs.find((j) => j.id === job!.id) ?? null);
+      return list.jobs.find((j) => j.id === job!.id) ?? null;
     },
     enabled: job !== null,
     refetchInterval: (q) => (isJobOver(q.state.data ?? null) ? false : JOB_WATCH_POLL_MS),
