@@ -26,9 +26,9 @@ const ERROR_TITLES: Record<string, string> = {
   BACKUP_REPO_UNAVAILABLE: 'The location could not be reached: nothing was added',
   BACKUP_WRONG_PASSWORD: 'The password does not open this repository',
   BACKUP_PASSWORD_UNAVAILABLE: 'The server could not read the password',
-  BACKUP_REPO_EXISTS: 'A backup repository is already there: attach it instead',
+  BACKUP_REPO_EXISTS: 'Already configured, or a repository is already there (attach it instead)',
   BACKUP_REPO_NOT_FOUND: 'No backup repository there: initialise a new one instead',
-  BACKUP_REPOSITORY_EXISTS: 'A repository with this id is configured',
+  BACKUP_FORMAT_UNSUPPORTED: 'The repository there has a newer format than this server reads',
 };
 
 const text = (f: FormData, key: string) => String(f.get(key) ?? '').trim();
