@@ -5,6 +5,7 @@ import { ChartRangePicker } from '@/components/charts/chart-range-picker';
 import { TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
 import { BACKUP_SERIES } from '@/lib/engine/backup/types';
 import type { SeriesPoint } from '@/lib/engine/metrics/query-rollups';
+import { ApiError } from '@/lib/queries/api-error';
 import { useRepositorySeries } from '@/lib/queries/use-backups';
 import { RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
 
@@ -35,8 +36,11 @@ export function BackupCharts({ repositoryId }: { repositoryId: string }) {
   const ratio = useRepositorySeries(BACKUP_SERIES.dedupRatio, repositoryId, bounds, range);
   const sizes = mergeGauges({ stored: stored.data, logical: logical.data });
   const ratios = mergeGauges({ ratio: ratio.data });
+  const forbidden = stored.error instanceof ApiError && stored.error.status === 403;
   const empty = (data: TimePoint[]) =>
-    hasValues(data) ? undefined : (
+    forbidden ? (
+      <p className="text-sm text-slate-600">The charts read the metrics store, which needs ViewStats.</p>
+    ) : hasValues(data) ? undefined : (
       <p className="text-sm text-slate-600">No readings in this range yet: each backup run and each prune records the repository’s size and ratio, so points appear after the next one.</p>
     );
   const note = `highest per ${step >= 3_600_000 ? `${step / 3_600_000} h` : `${step / 60_000} min`}, last ${preset.label}`;
