@@ -1,0 +1,35 @@
+/** Object keys of a repository (docs/BACKUP-FORMAT.md). */
+export const CONFIG_KEY = 'config';
+export const KEYS_PREFIX = 'keys/';
+export const DATA_PREFIX = 'data/';
+export const INDEX_PREFIX = 'index/';
+export const SNAPSHOTS_PREFIX = 'snapshots/';
+export const LOCKS_PREFIX = 'locks/';
+
+export const ID_RE = /^[0-9a-f]{64}$/;
+
+export function chunkKey(id: string): string {
+  return `${DATA_PREFIX}${id.slice(0, 2)}/${id}`;
+}
+export function indexKey(id: string): string {
+  return `${INDEX_PREFIX}${id}`;
+}
+export function snapshotKey(id: string): string {
+  return `${SNAPSHOTS_PREFIX}${id}`;
+}
+export function keyFileKey(id: string): string {
+  return `${KEYS_PREFIX}${id}`;
+}
+export function lockKey(id: string): string {
+  return `${LOCKS_PREFIX}${id}`;
+}
+
+/** Ids of the objects directly under a prefix (`index/`, `snapshots/`, `keys/`, `locks/`). */
+export async function listIds(backend: { list(prefix: string): AsyncIterable<{ key: string }> }, prefix: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const o of backend.list(prefix)) {
+    const id = o.key.slice(prefix.length);
+    if (id !== '' && !id.includes('/')) ids.push(id);
+  }
+  return ids;
+}
