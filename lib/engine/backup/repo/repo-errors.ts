@@ -3,7 +3,7 @@ import { AppError } from '../../errors';
 /** A backend failure as BACKUP_REPO_UNAVAILABLE naming the location (never a secret). */
 export function repoUnavailable(location: string, action: string, err: unknown): AppError {
   if (err instanceof AppError) {
-    if (err.code === 'BACKUP_REPO_UNAVAILABLE') return err;
+    if (err.code.startsWith('BACKUP_') || err.code === 'INVALID_INPUT') return err;
     return new AppError('BACKUP_REPO_UNAVAILABLE', `backup repository ${location}: ${action} failed: ${err.message}`, {
       location,
       ...(err.details ?? {}),
