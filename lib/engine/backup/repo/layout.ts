@@ -33,3 +33,13 @@ export async function listIds(backend: { list(prefix: string): AsyncIterable<{ k
   }
   return ids;
 }
+
+/** Every chunk object in `data/` (indexed or not): its id and stored size. */
+export async function* listChunkObjects(backend: {
+  list(prefix: string): AsyncIterable<{ key: string; size: number }>;
+}): AsyncGenerator<{ id: string; size: number }> {
+  for await (const o of backend.list(DATA_PREFIX)) {
+    const m = /^data\/([0-9a-f]{2})\/([0-9a-f]{64})$/.exec(o.key);
+    if (m && m[2].startsWith(m[1])) yield { id: m[2], size: o.size };
+  }
+}

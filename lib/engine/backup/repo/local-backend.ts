@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir } from '../../storage/local-blob-store';
+import { fsyncDir, makeDurableDir } from '../../storage/local-blob-store';
 import { AppError } from '../../errors';
 import type { RepoBackend } from '../types';
 import { repoUnavailable } from './repo-errors';
@@ -34,7 +34,8 @@ export function createLocalRepoBackend(root: string): RepoBackend {
 
   async function ensureDir(dir: string): Promise<void> {
     if (madeDirs.has(dir)) return;
-    await mkdir(dir, { recursive: true });
+    // New directories are fsynced into their parents once, when made (a few hundred at most).
+    await makeDurableDir(dir);
     madeDirs.add(dir);
   }
 
@@ -164,9 +165,6 @@ export function createLocalRepoBackend(root: string): RepoBackend {
       dirtyDirs.clear();
       try {
         for (const d of dirs) await fsyncDir(d).catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
-        // New subdirectories (data/ab) must be durable in their parents too.
-        const parents = new Set(dirs.map((d) => path.dirname(d)).filter((d) => d.startsWith(location)));
-        for (const p of parents) await fsyncDir(p).catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
       } catch (err) {
         for (const d of dirs) dirtyDirs.add(d);
         throw fail('flushing', err);

@@ -224,3 +224,18 @@ describe('snapshots', () => {
     expect(err.message).toContain(`snapshots/${s.id}`);
   });
 });
+
+describe('layout helpers', () => {
+  it('listChunkObjects names every chunk object, indexed or not', async () => {
+    const { listChunkObjects } = await import('./layout');
+    const backend = await repos.backend();
+    const repo = await initRepository(backend, 'pw');
+    const { added } = await storeChunks(repo, [randomBytes(100)]);
+    const w = repo.openChunkWriter(await repo.loadIndex());
+    const orphan = await w.add(randomBytes(200));
+    await w.abort();
+    const seen = new Map<string, number>();
+    for await (const c of listChunkObjects(backend)) seen.set(c.id, c.size);
+    expect(seen).toEqual(new Map([[added[0].id, added[0].stored], [orphan.id, orphan.stored]]));
+  });
+});
