@@ -4,7 +4,8 @@ import { AppError } from '../../errors';
 export function repoUnavailable(location: string, action: string, err: unknown): AppError {
   if (err instanceof AppError) {
     if (err.code.startsWith('BACKUP_') || err.code === 'INVALID_INPUT') return err;
-    return new AppError('BACKUP_REPO_UNAVAILABLE', `backup repository ${location}: ${action} failed: ${err.message}`, {
+    // Storage failures already say what was being done and why.
+    return new AppError('BACKUP_REPO_UNAVAILABLE', `backup repository ${location}: ${err.message}`, {
       location,
       ...(err.details ?? {}),
     });

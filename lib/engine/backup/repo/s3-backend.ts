@@ -48,7 +48,7 @@ export function createS3RepoBackend(loc: S3Location): RepoBackend {
       return { size: res.ContentLength ?? 0 };
     } catch (err) {
       if (isNotFound(err)) return null;
-      throw fail(`reading ${key}`, err);
+      throw fail(`read of ${key}`, err);
     }
   }
 
@@ -59,7 +59,7 @@ export function createS3RepoBackend(loc: S3Location): RepoBackend {
       try {
         await client.send(new PutObjectCommand({ Bucket, Key: base + key, Body: body, ContentLength: body.length }));
       } catch (err) {
-        throw fail(`writing ${key}`, err);
+        throw fail(`write of ${key}`, err);
       }
     },
     async putIfAbsent(key, body) {
@@ -69,7 +69,7 @@ export function createS3RepoBackend(loc: S3Location): RepoBackend {
         return true;
       } catch (err) {
         if (isPreconditionFailed(err)) return false;
-        throw fail(`writing ${key}`, err);
+        throw fail(`write of ${key}`, err);
       }
     },
     async get(key) {
@@ -78,7 +78,7 @@ export function createS3RepoBackend(loc: S3Location): RepoBackend {
         return Buffer.from(await res.Body!.transformToByteArray());
       } catch (err) {
         if (isNotFound(err)) return null;
-        throw fail(`reading ${key}`, err);
+        throw fail(`read of ${key}`, err);
       }
     },
     stat: head,
@@ -89,7 +89,7 @@ export function createS3RepoBackend(loc: S3Location): RepoBackend {
         try {
           page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: base + prefix, ContinuationToken }));
         } catch (err) {
-          throw fail(`listing ${prefix || '/'}`, err);
+          throw fail(`listing of ${prefix || '/'}`, err);
         }
         for (const o of page.Contents ?? []) {
           if (!o.Key) continue;
@@ -102,7 +102,7 @@ export function createS3RepoBackend(loc: S3Location): RepoBackend {
       try {
         await client.send(new DeleteObjectCommand({ Bucket, Key: base + key }));
       } catch (err) {
-        if (!isNotFound(err)) throw fail(`deleting ${key}`, err);
+        if (!isNotFound(err)) throw fail(`delete of ${key}`, err);
       }
     },
     async flush() {},
