@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../errors';
 import { listIds } from './layout';
-import { LOCK_STALE_MS, acquireLock, type LockFile } from './repo-lock';
+import { LOCK_REFRESH_MS, LOCK_STALE_MS, acquireLock, type LockFile } from './repo-lock';
 import { tempRepoDirs } from './test-support/temp-repo';
 
 const repos = tempRepoDirs();
@@ -76,5 +76,26 @@ describe('repository lock', () => {
     await backend.delete('locks/live');
     const l = await acquireLock(deps, 'exclusive', 'prune');
     await l.release();
+  });
+
+  it('refreshes a held lock every 5 minutes so it never looks stale', async () => {
+    const backend = await repos.backend();
+    let t = 1_000;
+    const held = await acquireLock({ backend, now: () => t }, 'shared', 'backup');
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const l = await acquireLock({ backend, now: () => t }, 'shared', 'verify');
+      t += LOCK_REFRESH_MS;
+      vi.advanceTimersByTime(LOCK_REFRESH_MS);
+      await vi.waitFor(async () => {
+        const f = JSON.parse((await backend.get(`locks/${l.id}`))!.toString()) as LockFile;
+        expect(f.refreshedAt).toBe(t);
+      });
+      await l.release();
+    } finally {
+      vi.useRealTimers();
+    }
+    await held.release();
+    expect(await listIds(backend, 'locks/')).toEqual([]);
   });
 });
