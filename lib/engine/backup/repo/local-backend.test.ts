@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,5 +45,16 @@ describe('local repo backend', () => {
     const err = await b.put('config', Buffer.from('{}')).catch((e) => e);
     expect(isAppError(err) && err.code).toBe('BACKUP_REPO_UNAVAILABLE');
     expect(err.message).toContain(root);
+  });
+
+  it('removes temp files a killed writer left, once they are an hour old', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'tmp'));
+    await writeFile(path.join(root, 'tmp', 'old.tmp'), 'x');
+    const hoursAgo = (Date.now() - 2 * 3600_000) / 1000;
+    await utimes(path.join(root, 'tmp', 'old.tmp'), hoursAgo, hoursAgo);
+    await writeFile(path.join(root, 'tmp', 'fresh.tmp'), 'y');
+    await createLocalRepoBackend(root).put('config', Buffer.from('{}'));
+    expect(await readdir(path.join(root, 'tmp'))).toEqual(['fresh.tmp']);
   });
 });

@@ -7,6 +7,8 @@ import type { RepoBackend } from '../types';
 import { repoUnavailable } from './repo-errors';
 
 const TMP = 'tmp';
+/** A temp file this old is left by a killed writer (one object takes milliseconds to write). */
+const TMP_ABANDONED_MS = 60 * 60_000;
 
 function isNotFound(err: unknown): boolean {
   return (err as NodeJS.ErrnoException)?.code === 'ENOENT';
@@ -39,9 +41,22 @@ export function createLocalRepoBackend(root: string): RepoBackend {
     madeDirs.add(dir);
   }
 
+  /** Remove temp files abandoned by killed writers (once per backend, on its first write). */
+  async function sweepTemp(): Promise<void> {
+    const cutoff = Date.now() - TMP_ABANDONED_MS;
+    for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+      const file = path.join(tmpDir, name);
+      const s = await stat(file).catch(() => null);
+      if (s && s.mtimeMs < cutoff) await unlink(file).catch(() => {});
+    }
+  }
+
   /** Write body to a fresh fsynced temp file and return its path. */
   async function writeTemp(body: Buffer): Promise<string> {
-    await ensureDir(tmpDir);
+    if (!madeDirs.has(tmpDir)) {
+      await ensureDir(tmpDir);
+      await sweepTemp();
+    }
     const tmp = path.join(tmpDir, `${randomBytes(12).toString('hex')}.tmp`);
     const fh = await open(tmp, 'wx');
     try {
