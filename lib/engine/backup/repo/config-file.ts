@@ -58,12 +58,17 @@ export async function readConfig(backend: RepoBackend): Promise<ConfigFile> {
   return parsed;
 }
 
-/** After unlock: refuse a config someone edited (chunker sizes, id…) without the key. */
-export function checkConfigMac(backend: RepoBackend, file: ConfigFile, idKey: Buffer): RepoConfig {
+export function configMacMatches(file: ConfigFile, idKey: Buffer): boolean {
   const { mac, ...config } = file;
   const want = configMac(idKey, config);
   const got = typeof mac === 'string' && /^[0-9a-f]{64}$/.test(mac) ? Buffer.from(mac, 'hex') : Buffer.alloc(0);
-  if (got.length !== want.length || !timingSafeEqual(got, want)) {
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/** After unlock: refuse a config someone edited (chunker sizes, id…) without the key. */
+export function checkConfigMac(backend: RepoBackend, file: ConfigFile, idKey: Buffer): RepoConfig {
+  const { mac: _mac, ...config } = file;
+  if (!configMacMatches(file, idKey)) {
     throw new AppError('BACKUP_CHUNK_DAMAGED', `backup repository ${backend.location}: config was modified or damaged (its MAC does not match)`, {
       location: backend.location,
       object: 'config',

@@ -96,15 +96,27 @@ async function unwrap(file: KeyFile, id: string, password: string): Promise<Mast
   return key.encKey.length === 32 && key.idKey.length === 32 && key.chunkerKey.length === 32 ? key : null;
 }
 
-/** Try the password against every key file (BACKUP_WRONG_PASSWORD when none opens). */
-export async function unlockMasterKey(backend: RepoBackend, password: string): Promise<{ keyId: string; key: MasterKey }> {
+/**
+ * Try the password against every key file (BACKUP_WRONG_PASSWORD when none opens). `accept`
+ * checks an unwrapped key against the config: a key file left by an init that crashed before
+ * writing its config may open with the same password but holds another master key.
+ */
+export async function unlockMasterKey(
+  backend: RepoBackend,
+  password: string,
+  accept: (key: MasterKey) => boolean = () => true,
+): Promise<{ keyId: string; key: MasterKey }> {
   const ids = await listIds(backend, KEYS_PREFIX);
+  let rejected: { keyId: string; key: MasterKey } | null = null;
   for (const id of ids) {
     const file = await readKeyFile(backend, id);
     if (!file) continue;
     const key = await unwrap(file, id, password);
-    if (key) return { keyId: id, key };
+    if (key && accept(key)) return { keyId: id, key };
+    if (key) rejected ??= { keyId: id, key };
   }
+  // Opened, but the config does not match: the caller reports it.
+  if (rejected) return rejected;
   throw new AppError(
     'BACKUP_WRONG_PASSWORD',
     ids.length === 0

@@ -84,6 +84,16 @@ describe('init and open', () => {
     expect(await code(openRepository(backend, 'pw'))).toBe('BACKUP_CHUNK_DAMAGED');
   });
 
+  it('skips a key file left by an init that crashed before its config, even under the same password', async () => {
+    const backend = await repos.backend();
+    const { newMasterKey, writeKeyFile } = await import('./keys');
+    await writeKeyFile(backend, newMasterKey(), 'pw', 'crashed init', 1);
+    await writeKeyFile(backend, newMasterKey(), 'pw', 'crashed init', 2);
+    expect(await code(openRepository(backend, 'pw'))).toBe('BACKUP_REPO_NOT_FOUND');
+    const repo = await initRepository(backend, 'pw');
+    for (let i = 0; i < 2; i++) expect((await openRepository(backend, 'pw')).keyId).toBe(repo.keyId);
+  });
+
   it('adds a second password, lists keys, removes keys but not the last nor the current one', async () => {
     const backend = await repos.backend();
     const repo = await initRepository(backend, 'one', { label: 'admin' });

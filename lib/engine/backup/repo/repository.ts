@@ -4,7 +4,7 @@ import { unpackChunk } from '../chunking/compress';
 import type { BackupRepository, ChunkerParams, MasterKey, RepoBackend, RepoConfig } from '../types';
 import { loadChunkIndex } from './chunk-index';
 import { createChunkWriter } from './chunk-writer';
-import { checkConfigMac, encodeConfig, newConfig, readConfig } from './config-file';
+import { checkConfigMac, configMacMatches, encodeConfig, newConfig, readConfig } from './config-file';
 import { listKeyInfos, newMasterKey, unlockMasterKey, writeKeyFile } from './keys';
 import { CONFIG_KEY, chunkKey, keyFileKey } from './layout';
 import { acquireLock } from './repo-lock';
@@ -115,7 +115,7 @@ export async function initRepository(
 /** Open with any of its passwords (BACKUP_REPO_NOT_FOUND, BACKUP_WRONG_PASSWORD, BACKUP_FORMAT_UNSUPPORTED). */
 export async function openRepository(backend: RepoBackend, password: string, opts: RepoOptions = {}): Promise<BackupRepository> {
   const file = await readConfig(backend);
-  const { keyId, key } = await unlockMasterKey(backend, password);
+  const { keyId, key } = await unlockMasterKey(backend, password, (k) => configMacMatches(file, k.idKey));
   const config = checkConfigMac(backend, file, key.idKey);
   return makeRepository(backend, config, keyId, key, opts);
 }
