@@ -2,7 +2,7 @@
 // figures the chunker and the compression were chosen on (lib/engine/backup/chunking).
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { chunkStream, gearTable } from '../../lib/engine/backup/chunking/fastcdc';
+import { chunkStream, gearTable, type ChunkerImpl } from '../../lib/engine/backup/chunking/fastcdc';
 import { packChunk, unpackChunk } from '../../lib/engine/backup/chunking/compress';
 import { DEFAULT_CHUNKER } from '../../lib/engine/backup/types';
 import type { MicroRow } from './backup-results';
@@ -28,15 +28,13 @@ async function* pieces(data: Buffer): AsyncGenerator<Buffer> {
 }
 
 /** Best of `reps` (MB/s) for the chunker over `mib` MiB of random bytes, and the mean chunk size. */
-async function chunkerFigures(mib: number, reps: number): Promise<{ mbps: number; meanChunk: number }> {
-  const data = randomBytes(mib * MiB);
-  const gear = gearTable(randomBytes(32));
+async function chunkerFigures(data: Buffer, gear: Int32Array, impl: ChunkerImpl, reps: number): Promise<{ mbps: number; meanChunk: number }> {
   let best = 0;
   let chunks = 0;
   for (let r = 0; r < reps; r++) {
     chunks = 0;
     const s = await cpuSecondsAsync(async () => {
-      for await (const _ of chunkStream(pieces(data), DEFAULT_CHUNKER, gear)) chunks++;
+      for await (const _ of chunkStream(pieces(data), DEFAULT_CHUNKER, gear, impl)) chunks++;
     });
     best = Math.max(best, data.length / s / MB);
   }
@@ -62,8 +60,13 @@ function packFigures(label: string, data: Buffer, out: MicroRow[]): void {
 
 export async function backupMicro(quick: boolean, sqliteFile: string | null): Promise<MicroRow[]> {
   const out: MicroRow[] = [];
-  const c = await chunkerFigures(quick ? 32 : 256, quick ? 1 : 3);
-  out.push({ label: `FastCDC chunker (keyed gear table, ${DEFAULT_CHUNKER.avgSize / MiB} MiB average), random bytes`, value: `${fmt(c.mbps)} MB/s, mean chunk ${fmt(c.meanChunk / MiB, 2)} MiB` });
+  const data = randomBytes((quick ? 32 : 256) * MiB);
+  const gear = gearTable(randomBytes(32));
+  for (const impl of ['wasm', 'js'] as const) {
+    const c = await chunkerFigures(data, gear, impl, quick ? 1 : 3);
+    const what = impl === 'wasm' ? 'WebAssembly scan loop (used)' : 'JavaScript scan loop (reference)';
+    out.push({ label: `FastCDC chunker, ${what}, keyed gear table, ${DEFAULT_CHUNKER.avgSize / MiB} MiB average, random bytes`, value: `${fmt(c.mbps)} MB/s, mean chunk ${fmt(c.meanChunk / MiB, 2)} MiB` });
+  }
   const mib = quick ? 8 : 32;
   for (const kind of ['random', 'float32', 'bfloat16'] as WeightsKind[]) packFigures(`${kind} weights`, fillWeights(Buffer.allocUnsafe(mib * MiB), kind), out);
   if (sqliteFile) packFigures('the registry SQLite database', await readFile(sqliteFile), out);

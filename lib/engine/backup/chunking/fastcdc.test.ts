@@ -1,7 +1,7 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CHUNKER, type ChunkerParams } from '../types';
-import { chunkStream, gearTable } from './fastcdc';
+import { chunkStream, gearTable, type ChunkerImpl } from './fastcdc';
 
 const SMALL: ChunkerParams = { minSize: 16 * 1024, avgSize: 64 * 1024, maxSize: 256 * 1024 };
 const KEY = Buffer.alloc(32, 1);
@@ -16,9 +16,9 @@ async function* pieces(data: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let off = 0; off < data.length; off += size) yield data.subarray(off, off + size);
 }
 
-async function chunksOf(data: Buffer, params: ChunkerParams, key = KEY, pieceSize = 64 * 1024): Promise<Buffer[]> {
+async function chunksOf(data: Buffer, params: ChunkerParams, key = KEY, pieceSize = 64 * 1024, impl: ChunkerImpl = 'wasm'): Promise<Buffer[]> {
   const out: Buffer[] = [];
-  for await (const c of chunkStream(pieces(data, pieceSize), params, gearTable(key))) out.push(Buffer.from(c));
+  for await (const c of chunkStream(pieces(data, pieceSize), params, gearTable(key), impl)) out.push(c);
   return out;
 }
 
@@ -55,6 +55,15 @@ describe('chunkStream', () => {
     const c = digests(await chunksOf(data, SMALL, KEY, data.length));
     expect(b).toEqual(a);
     expect(c).toEqual(a);
+  });
+
+  it('cuts where the JavaScript reference cuts, across window refills, and hands out chunks that stay intact', async () => {
+    const data = bytes(40 * 1024 * 1024 + 999, 'wasm-vs-js');
+    const wasm = await chunksOf(data, SMALL, KEY, 1_000_003, 'wasm');
+    const js = await chunksOf(data, SMALL, KEY, 4096, 'js');
+    expect(wasm.map((c) => c.length)).toEqual(js.map((c) => c.length));
+    expect(digests(wasm)).toEqual(digests(js));
+    expect(Buffer.concat(wasm).equals(data)).toBe(true);
   });
 
   it('re-synchronises after an insertion and an edit: most chunks are shared', async () => {
