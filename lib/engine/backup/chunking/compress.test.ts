@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors';
-import { chooseEncoding, packChunk, unpackChunk } from './compress';
+import { chooseEncoding, packChunk, packChunkAsync, unpackChunk, unpackChunkAsync } from './compress';
 
 const MAX = 4 * 1024 * 1024;
 
@@ -34,6 +34,16 @@ describe('packChunk / unpackChunk', () => {
     expect(unpackChunk(packed, MAX).equals(data)).toBe(true);
     if (encoding === 'raw') expect(packed.length).toBe(data.length + 1);
     else expect(packed.length).toBeLessThan(data.length);
+  });
+
+  it('packs and unpacks off the thread to the same bytes', async () => {
+    for (const data of [json, weights(64 * 1024), randomBytes(100_000)]) {
+      const packed = await packChunkAsync(data);
+      expect(packed.equals(packChunk(data))).toBe(true);
+      expect((await unpackChunkAsync(packed, MAX)).equals(data)).toBe(true);
+    }
+    await expect(unpackChunkAsync(Buffer.of(2, 0xff, 0x00, 0x13), MAX)).rejects.toMatchObject({ code: 'BACKUP_CHUNK_DAMAGED' });
+    await expect(unpackChunkAsync(packChunk(Buffer.alloc(MAX)), 1024)).rejects.toMatchObject({ code: 'BACKUP_CHUNK_DAMAGED' });
   });
 
   it('shrinks JSON to well under half and float32 weights by a few percent', () => {
