@@ -56,7 +56,8 @@ const unbrotliAsync = promisify(brotliDecompress) as (data: Buffer, opts: object
 /** packChunk with the compression off this thread (same bytes out). */
 export async function packChunkAsync(data: Buffer): Promise<Buffer> {
   if (chooseEncoding(data) === 'brotli') {
-    const packed = await brotliAsync(data, brotliParams(data.length));
+    // One output buffer: zlib's async form hops to the pool once per chunkSize of output.
+    const packed = await brotliAsync(data, { ...brotliParams(data.length), chunkSize: data.length + 1024 });
     if (packed.length < data.length) return framed(BROTLI, packed);
   }
   return framed(RAW, data);
@@ -80,7 +81,7 @@ export function unpackChunk(stored: Buffer, maxSize: number): Buffer {
 export async function unpackChunkAsync(stored: Buffer, maxSize: number): Promise<Buffer> {
   if (stored[0] !== BROTLI) return unpackChunk(stored, maxSize);
   try {
-    return await unbrotliAsync(stored.subarray(1), { maxOutputLength: maxSize });
+    return await unbrotliAsync(stored.subarray(1), { maxOutputLength: maxSize, chunkSize: Math.min(maxSize, 1024 * 1024) });
   } catch (err) {
     throw new AppError('BACKUP_CHUNK_DAMAGED', `chunk does not decompress: ${(err as Error).message}`);
   }
