@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
 import type { BlobStore } from '../storage/blob-store';
@@ -38,8 +38,14 @@ export async function createRegistrySnapshot(repo: BackupRepository, source: Reg
     const copy = await copyRegistryDb(dataDir, now);
     try {
       const files: SnapshotFile[] = [];
+      const keyFile = path.join(dataDir, REGISTRY_FILES.key);
+      const key = await readFile(keyFile).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return null;
+        throw err;
+      });
+      const settings = Buffer.from(`${JSON.stringify(registrySettings(source.env ?? process.env), null, 2)}\n`);
       const toRead = copy.blobs.filter((b) => !known.has(`${b.digest}:${b.size}`));
-      expect(copy.size + toRead.reduce((n, b) => n + b.size, 0));
+      expect(copy.size + (key?.length ?? 0) + settings.length + toRead.reduce((n, b) => n + b.size, 0));
       for (const b of copy.blobs) {
         ctx.signal?.throwIfAborted();
         const name = REGISTRY_FILES.blob(b.digest);
@@ -50,9 +56,7 @@ export async function createRegistrySnapshot(repo: BackupRepository, source: Reg
         files.push(file);
       }
       files.push(await storeStream(ctx, REGISTRY_FILES.db, createReadStream(copy.file)));
-      const keyFile = path.join(dataDir, REGISTRY_FILES.key);
-      if (await stat(keyFile).catch(() => null)) files.push(await storeStream(ctx, REGISTRY_FILES.key, [await readFile(keyFile)]));
-      const settings = Buffer.from(`${JSON.stringify(registrySettings(source.env ?? process.env), null, 2)}\n`);
+      if (key) files.push(await storeStream(ctx, REGISTRY_FILES.key, [key]));
       files.push(await storeStream(ctx, REGISTRY_FILES.settings, [settings]));
       return files;
     } finally {

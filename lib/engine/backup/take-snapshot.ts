@@ -17,7 +17,7 @@ export type Producer = {
   index: ChunkIndex;
   /** Files already in the repository by content (sha256 and size), from every snapshot: their chunk lists are reused without reading the bytes. */
   known: Map<string, SnapshotFile>;
-  /** Add to the bytes this run will read (progress total). */
+  /** Add to the bytes this run will read (progress total, reported at once). */
   expect(bytes: number): void;
 };
 
@@ -67,7 +67,15 @@ export async function takeSnapshot(
     let files: SnapshotFile[];
     let written: Awaited<ReturnType<typeof writer.finish>>;
     try {
-      files = await produce({ ctx, index, known, expect: (n) => void (total += n) });
+      files = await produce({
+        ctx,
+        index,
+        known,
+        expect: (n) => {
+          total += n;
+          report(true);
+        },
+      });
       opts.signal?.throwIfAborted();
       written = await writer.finish();
     } catch (err) {
