@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
 import { HOLD_TTL_MS } from '../registry/blob-holds';
@@ -13,12 +13,16 @@ export type DbCopy = {
   size: number;
   /** Every blob a version row of the copy references, each held against garbage collection. */
   blobs: BlobRef[];
+  /** Remove the copy (once stored); the holds stay. */
+  dropFile(): Promise<void>;
   /** Drop the holds and the copy. */
   release(): Promise<void>;
 };
 
 /** Copies retaken when versions were deleted between a copy and its holds (each retry needs a new delete). */
 const MAX_ATTEMPTS = 5;
+
+const STALE_COPY_MS = 6 * 60 * 60 * 1000;
 
 /**
  * A consistent copy of a live registry database (SQLite's online backup API: the server keeps
@@ -50,31 +54,50 @@ export async function copyRegistryDb(dataDir: string, now: () => number): Promis
     })();
     holdIds.length = 0;
   };
+  const dropFile = async () => {
+    if (file) await rm(file, { force: true });
+    file = null;
+  };
   const release = async () => {
     try {
       dropHolds();
     } finally {
       live.close();
-      if (file) await rm(file, { force: true });
+      await dropFile();
     }
   };
   try {
+    await mkdir(tmpDir, { recursive: true });
+    await sweepStaleCopies(tmpDir, now());
     for (let attempt = 1; ; attempt++) {
-      if (file) await rm(file, { force: true });
-      file = path.join(tmpDir, `backup-${randomBytes(8).toString('hex')}.db`);
-      await mkdir(tmpDir, { recursive: true });
+      await dropFile();
+      file = path.join(tmpDir, `${COPY_PREFIX}${randomBytes(8).toString('hex')}.db`);
       await live.backup(file);
       const blobs = settle(file);
       dropHolds();
       const gone = holdReferenced(live, blobs, now(), holdIds);
       if (gone === 0 || attempt === MAX_ATTEMPTS) {
         if (gone > 0) throw new AppError('INTERNAL', `versions kept being deleted while the database was copied (${MAX_ATTEMPTS} attempts)`);
-        return { file, size: (await stat(file)).size, blobs, release };
+        return { file, size: (await stat(file)).size, blobs, dropFile, release };
       }
     }
   } catch (err) {
     await release();
     throw err;
+  }
+}
+
+const COPY_PREFIX = 'backup-';
+
+/**
+ * Copies left by a killed backup. A copy lives only while the database is being stored (the
+ * first step of a snapshot), so one this old belongs to no running backup.
+ */
+async function sweepStaleCopies(tmpDir: string, now: number): Promise<void> {
+  for (const name of await readdir(tmpDir)) {
+    if (!name.startsWith(COPY_PREFIX) || !/\.db(-journal)?$/.test(name)) continue;
+    const st = await stat(path.join(tmpDir, name)).catch(() => null);
+    if (st && st.mtimeMs < now - STALE_COPY_MS) await rm(path.join(tmpDir, name), { force: true });
   }
 }
 

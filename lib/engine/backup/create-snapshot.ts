@@ -37,7 +37,6 @@ export async function createRegistrySnapshot(repo: BackupRepository, source: Reg
   return takeSnapshot(repo, { kind: 'registry', source: dataDir, time: now() }, opts, async ({ ctx, known, expect }) => {
     const copy = await copyRegistryDb(dataDir, now);
     try {
-      const files: SnapshotFile[] = [];
       const keyFile = path.join(dataDir, REGISTRY_FILES.key);
       const key = await readFile(keyFile).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') return null;
@@ -46,6 +45,10 @@ export async function createRegistrySnapshot(repo: BackupRepository, source: Reg
       const settings = Buffer.from(`${JSON.stringify(registrySettings(source.env ?? process.env), null, 2)}\n`);
       const toRead = copy.blobs.filter((b) => !known.has(`${b.digest}:${b.size}`));
       expect(copy.size + (key?.length ?? 0) + settings.length + toRead.reduce((n, b) => n + b.size, 0));
+      // The database first: its copy is then removed, while the holds keep the blobs until the end.
+      const db = await storeStream(ctx, REGISTRY_FILES.db, createReadStream(copy.file));
+      await copy.dropFile();
+      const files: SnapshotFile[] = [db];
       for (const b of copy.blobs) {
         ctx.signal?.throwIfAborted();
         const name = REGISTRY_FILES.blob(b.digest);
@@ -55,7 +58,6 @@ export async function createRegistrySnapshot(repo: BackupRepository, source: Reg
         }
         files.push(file);
       }
-      files.push(await storeStream(ctx, REGISTRY_FILES.db, createReadStream(copy.file)));
       if (key) files.push(await storeStream(ctx, REGISTRY_FILES.key, [key]));
       files.push(await storeStream(ctx, REGISTRY_FILES.settings, [settings]));
       return files;

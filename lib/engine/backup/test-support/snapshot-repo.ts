@@ -7,6 +7,11 @@ import type { BackupRepository } from '../types';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
+/** The repository in this folder (the local backend), opened with TEST_PASSWORD. */
+export async function openTestRepo(dir: string): Promise<BackupRepository> {
+  return fakeRepo(dir);
+}
+
 /** A new repository in a temp folder (the local backend). */
 export async function tempBackupRepo(): Promise<{ repo: BackupRepository; dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'torsh-backup-repo-'));
