@@ -12,6 +12,7 @@ import { publishVersion } from '../registry';
 import { tempEngine } from '../test-support/temp-engine';
 import { createRegistrySnapshot } from './create-snapshot';
 import { readSnapshotFile } from './restore-file';
+import { verifyRepository } from './verify';
 import { tempBackupRepo } from './test-support/snapshot-repo';
 
 const CHILD = path.join(__dirname, 'test-support', 'backup-child.ts');
@@ -69,6 +70,8 @@ it('SIGKILL mid-backup: the repository stays consistent, the next backup succeed
     expect(bytes.length).toBe(f.size);
     if (f.path.startsWith('blobs/')) expect(sha(bytes)).toBe(f.path.slice('blobs/'.length));
   }
+  const report = await verifyRepository(repo.repo, { readData: true });
+  expect(report).toMatchObject({ ok: true, damaged: [], damagedFiles: [] });
   // The killed backup's database copy is left in <data>/tmp until it is stale; its holds lapse on their own.
   expect((await readdir(path.join(engine.dataDir, 'tmp'))).filter((n) => n.startsWith('backup-')).length).toBeLessThanOrEqual(1);
 }, 180_000);

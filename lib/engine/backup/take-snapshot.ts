@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { gearTable } from './chunking/fastcdc';
+import { newSnapshotId } from './repo/snapshot-files';
 import type { StoreContext } from './store-file';
 import { SNAPSHOT_VERSION, type BackupRepository, type ChunkIndex, type OnProgress, type RecoveryPoint, type Snapshot, type SnapshotFile, type SnapshotKind } from './types';
 
@@ -87,7 +87,7 @@ export async function takeSnapshot(
     for (const f of files) for (const c of f.chunks) unique.add(c);
     const snapshot: Snapshot = {
       version: SNAPSHOT_VERSION,
-      id: randomBytes(32).toString('hex'),
+      id: newSnapshotId(),
       time: meta.time,
       host: os.hostname(),
       kind: meta.kind,

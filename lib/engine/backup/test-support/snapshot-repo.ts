@@ -2,20 +2,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { fakeRepo } from './fake-repo';
+import { createLocalRepoBackend } from '../repo/local-backend';
+import { initRepository, openRepository } from '../repo/repository';
 import type { BackupRepository } from '../types';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
 /** The repository in this folder (the local backend), opened with TEST_PASSWORD. */
 export async function openTestRepo(dir: string): Promise<BackupRepository> {
-  return fakeRepo(dir);
+  return openRepository(createLocalRepoBackend(dir), TEST_PASSWORD);
 }
 
 /** A new repository in a temp folder (the local backend). */
 export async function tempBackupRepo(): Promise<{ repo: BackupRepository; dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'torsh-backup-repo-'));
-  const repo = await fakeRepo(dir);
+  const repo = await initRepository(createLocalRepoBackend(dir), TEST_PASSWORD);
   return { repo, dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
