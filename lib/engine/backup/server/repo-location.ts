@@ -3,6 +3,9 @@ import { normalizePrefix } from '../../storage/s3-blob-store';
 import type { NodeBackendPublic, NodeBackendSecret } from '../../replication/types';
 import type { RepoLocation } from '../types';
 
+/** RepoLocation prefixes carry no trailing slash (`backups`, `a/b`); replication keeps them with one. */
+const repoPrefix = (p: string) => normalizePrefix(p).replace(/\/+$/, '');
+
 /** A configured repository's place (public part and secrets, as replication nodes keep them) as the repository layer takes it. */
 export function toRepoLocation(backend: NodeBackendPublic, secret: NodeBackendSecret | null): RepoLocation {
   switch (backend.type) {
@@ -12,7 +15,7 @@ export function toRepoLocation(backend: NodeBackendPublic, secret: NodeBackendSe
       return {
         type: 's3',
         bucket: backend.bucket,
-        prefix: normalizePrefix(backend.prefix),
+        prefix: repoPrefix(backend.prefix),
         endpoint: backend.endpoint,
         region: backend.region,
         forcePathStyle: backend.force_path_style,
@@ -20,7 +23,7 @@ export function toRepoLocation(backend: NodeBackendPublic, secret: NodeBackendSe
         secretAccessKey: secret?.secret_access_key ?? null,
       };
     case 'azure':
-      return { type: 'azure', container: backend.container, prefix: normalizePrefix(backend.prefix), connectionString: secret?.connection_string ?? '' };
+      return { type: 'azure', container: backend.container, prefix: repoPrefix(backend.prefix), connectionString: secret?.connection_string ?? '' };
   }
 }
 
