@@ -213,6 +213,7 @@ describe('jobs', () => {
   }, 60_000);
 
   it('a package snapshot, then restores: the registry into a new directory; the package into this registry is a conflict', async () => {
+    expect((await api('POST', `${R}/main/snapshots`, { body: { package: { name: 'resnet', version: '9.9.9' } } })).json.error.code).toBe('VERSION_NOT_FOUND');
     const pkg = await api('POST', `${R}/main/snapshots`, { body: { package: { name: 'resnet', version: '1.0.0' }, tags: ['pkg'] } });
     await drainBackupJobs(t.engine);
     expect(resultOf(pkg.json.job.id)).toMatchObject({ kind: 'package' });

@@ -5,6 +5,7 @@ import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
 import { toJobView, type JobView } from '../../jobs/job-view';
 import { getJob } from '../../jobs/list-jobs';
+import { findVersionRow } from '../../registry/find-version';
 import { planForget } from '../forget';
 import { BACKUP_JOBS, type RetentionPolicy } from '../types';
 import { enqueueBackupJob } from './backup-jobs';
@@ -24,6 +25,8 @@ export type StartBackupInput = {
 /** Queue a backup now: the whole registry, or one package version with `package`; a recovery point when named. */
 export function startBackup(engine: Engine, id: string, input: StartBackupInput): { job: JobView } {
   repositoryRow(engine, id);
+  // A version that is not there is refused now (404), not after the job's attempts.
+  if (input.package) findVersionRow(engine, input.package.name, input.package.version);
   const payload: CreateBackupPayload = {
     repo: id,
     tags: input.tags ?? [],
