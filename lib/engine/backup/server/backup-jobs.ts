@@ -7,7 +7,7 @@ import type { JobContext, JobHandler } from '../../jobs/types';
 import { logger } from '../../observability/log';
 import { createPackageSnapshot } from '../backup-package';
 import { createRegistrySnapshot } from '../create-snapshot';
-import { forgetSnapshots, planForget } from '../forget';
+import { applyRetention, forgetSnapshots } from '../forget';
 import { pruneRepository } from '../prune';
 import { restorePackage } from '../restore-package';
 import { restoreRegistry } from '../restore-registry';
@@ -111,13 +111,13 @@ async function runRestore(ctx: JobContext): Promise<unknown> {
 async function runForget(ctx: JobContext): Promise<unknown> {
   const p = ctx.job.payload as ForgetPayload;
   return withRepository(ctx, p.repo, async (repo, row) => {
-    let ids = p.snapshots;
-    if (ids === null) {
+    let removed: string[] = [];
+    if (p.snapshots !== null) removed = (await forgetSnapshots(repo, p.snapshots)).removed;
+    else {
       const policy = p.policy ?? rowRetention(row);
-      // No policy anywhere keeps everything.
-      ids = policy ? (await planForget(repo, policy, ctx.engine.now())).remove : [];
+      // No policy anywhere keeps everything. The plan is made and applied under one exclusive lock.
+      if (policy) removed = (await applyRetention(repo, policy, ctx.engine.now())).remove;
     }
-    const { removed } = ids.length > 0 ? await forgetSnapshots(repo, ids) : { removed: [] as string[] };
     const prune: PruneReport | null = p.prune ? await pruneRepository(repo, { onProgress: ctx.progress, signal: ctx.signal }) : null;
     return { removed, prune };
   });
