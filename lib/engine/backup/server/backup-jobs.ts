@@ -5,6 +5,8 @@ import { AppError } from '../../errors';
 import { createSqliteQueue } from '../../jobs/sqlite-queue';
 import type { JobContext, JobHandler } from '../../jobs/types';
 import { logger } from '../../observability/log';
+import { redactSecrets } from '../../replication/probe-node';
+import type { NodeBackendSecret } from '../../replication/types';
 import { createPackageSnapshot } from '../backup-package';
 import { createRegistrySnapshot } from '../create-snapshot';
 import { applyRetention, forgetSnapshots } from '../forget';
@@ -44,6 +46,9 @@ async function withRepository<T>(ctx: JobContext, repoId: string, run: (repo: Ba
   const repo = await openConfiguredRepository(row);
   try {
     return await run(repo, row);
+  } catch (err) {
+    // The job's error is stored and logged: never with a secret of the location in it.
+    throw redacted(err, rowSecret(row));
   } finally {
     await refresh(ctx.engine, row, repo);
   }
@@ -58,7 +63,10 @@ function markRun(engine: Engine, id: string, ok: boolean, error: string | null):
     .run();
 }
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message || err.name : String(err));
+function redacted(err: unknown, secret: NodeBackendSecret | null): Error {
+  if (err instanceof AppError) return new AppError(err.code, redactSecrets(err.message, secret), err.details);
+  return new Error(redactSecrets(err instanceof Error ? err.message || err.name : String(err), secret));
+}
 
 async function runCreate(ctx: JobContext): Promise<unknown> {
   const p = ctx.job.payload as CreateBackupPayload;
@@ -75,10 +83,10 @@ async function runCreate(ctx: JobContext): Promise<unknown> {
     if ('skipped' in result) return SKIPPED;
     snapshot = result;
   } catch (err) {
-    const message = asRepoError(err, `backup repository "${p.repo}"`, rowSecret(row)).message;
-    markRun(ctx.engine, p.repo, false, message);
+    // Already without secrets (withRepository, openConfiguredRepository).
+    markRun(ctx.engine, p.repo, false, err instanceof Error ? err.message || err.name : String(err));
     if (isRegistry) recordBackupRun(ctx.engine, p.repo, false, performance.now() - started);
-    throw new AppError(err instanceof AppError ? err.code : 'BACKUP_REPO_UNAVAILABLE', message);
+    throw err;
   }
   // A package snapshot is not a backup of the registry: only registry runs move last_success_at and the `backup.run` series.
   if (isRegistry) {
