@@ -14,13 +14,13 @@ export type JobView = {
   worker_id: string | null;
   progress: JobProgress | null;
   last_error: string | null;
+  /** What the job returned when it succeeded (e.g. a backup verify's report); null otherwise. */
+  result: unknown;
   idempotency_key: string | null;
   schedule_name: string | null;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
-  /** What a succeeded run returned (a verify report…); null otherwise. */
-  result: unknown;
 };
 
 export type JobScheduleView = { name: string; kind: string; cron: string; enabled: boolean; next_run_at: number; last_run_at: number | null; last_job_id: number | null };
@@ -38,12 +38,12 @@ export function toJobView(j: Job): JobView {
     worker_id: j.workerId,
     progress: j.progress,
     last_error: j.lastError,
+    result: j.result ?? null,
     idempotency_key: j.idempotencyKey,
     schedule_name: j.scheduleName,
     created_at: j.createdAt,
     started_at: j.startedAt,
     finished_at: j.finishedAt,
-    result: j.result ?? null,
   };
 }
 

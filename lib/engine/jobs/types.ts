@@ -14,13 +14,13 @@ export type Job = {
   workerId: string | null;
   progress: JobProgress | null;
   lastError: string | null;
+  /** What the handler returned (a verify report, a prune report…); null until it succeeds. */
+  result?: unknown;
   idempotencyKey: string | null;
   scheduleName: string | null;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
-  /** What a succeeded run returned (a verify report…); absent or null otherwise. */
-  result?: unknown;
 };
 
 export type JobProgress = { done: number; total: number | null; message?: string };

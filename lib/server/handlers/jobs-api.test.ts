@@ -112,16 +112,3 @@ describe('retry and cancel', () => {
     expect(audits('job.cancel').map((a) => a.result)).toEqual(expect.arrayContaining(['ok', 'denied']));
   });
 });
-
-describe('job results', () => {
-  it('returns what a succeeded run returned (a verify report), null for the others', async () => {
-    const q = createSqliteQueue(t.engine);
-    const id = q.enqueue('backup.verify', { repo: 'r' }).id;
-    q.claim('w', ['backup.verify'], 60_000);
-    q.complete(id, 'w', { mode: 'structure', ok: true, damaged: [] });
-    const body = (await (await get('/api/v1/jobs?kind=backup.verify', admin.token)).json()) as { jobs: JobView[] };
-    expect(body.jobs.find((j) => j.id === id)).toMatchObject({ state: 'succeeded', result: { mode: 'structure', ok: true, damaged: [] } });
-    const dead = (await (await get('/api/v1/jobs?state=dead', admin.token)).json()) as { jobs: JobView[] };
-    expect(dead.jobs.every((j) => j.result === null)).toBe(true);
-  });
-});
