@@ -174,7 +174,7 @@ export function AddRepositoryDialog({ open, onClose, onSaved }: Props) {
               name="password_env"
               required
               placeholder="TORSH_BACKUP_PASSWORD_NIGHTLY"
-              hint="The name of a variable set in the server’s environment."
+              hint="TORSH_BACKUP_PASSWORD or TORSH_BACKUP_PASSWORD_<NAME>, set in the server’s environment."
               errors={fieldErrors(save.error, 'password_source')}
             />
           )}

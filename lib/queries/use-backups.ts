@@ -1,72 +1,19 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { DamagedChunk, VerifyReport } from '@/lib/engine/backup/types';
 import type { SeriesView } from '@/lib/engine/metrics/metric-series';
-import type { NodeBackendPublic } from '@/lib/engine/replication/types';
+import type { RepositoryView, RetentionPolicyView } from '@/lib/engine/backup/server/repository-rows';
+import type { PasswordSource as PasswordSourceView } from '@/lib/engine/backup/server/password-source';
+import type { SnapshotView } from '@/lib/engine/backup/server/snapshot-cache';
+import type { ForgetPlanView } from '@/lib/engine/backup/server/start-jobs';
 import { fetchJson } from './api-error';
 import type { JobList, JobView } from './use-jobs';
 
 export type { DamagedChunk, VerifyReport };
 
-/** Retention as the API takes and returns it (snake_case; every field optional, empty keeps everything). */
-export type RetentionPolicyView = {
-  keep_last?: number;
-  keep_within?: string;
-  keep_daily?: number;
-  keep_weekly?: number;
-  keep_monthly?: number;
-  keep_yearly?: number;
-  keep_tags?: string[];
-};
-
-export type PasswordSourceView = { type: 'file'; path: string } | { type: 'env'; name: string };
-
-/** GET /api/v1/backups/repositories: one configured repository (never a secret, never the password). */
-export type RepositoryView = {
-  id: string;
-  description: string | null;
-  backend: NodeBackendPublic;
-  password_source: PasswordSourceView;
-  repo_uid: string;
-  schedule_cron: string | null;
-  schedule_tags: string[];
-  retention: RetentionPolicyView | null;
-  last_run_at: number | null;
-  last_success_at: number | null;
-  last_error: string | null;
-  stored_bytes: number;
-  snapshot_count: number;
-  logical_bytes: number;
-  dedup_ratio: number | null;
-  created_at: number;
-};
-
-export type SnapshotView = {
-  id: string;
-  short_id: string;
-  time: number;
-  kind: 'registry' | 'package';
-  host: string;
-  tags: string[];
-  description: string | null;
-  recovery_point: { name: string; description: string | null } | null;
-  package: { name: string; version: string } | null;
-  logical_bytes: number;
-  new_bytes: number;
-  dedup_ratio: number | null;
-  file_count: number;
-  unique_chunks: number;
-  duration_ms: number;
-};
+/** The API's shapes (lib/engine/backup/server): repositories, snapshots, password sources, retention, the dry run. */
+export type { ForgetPlanView, PasswordSourceView, RepositoryView, RetentionPolicyView, SnapshotView };
 
 export type SnapshotPage = { snapshots: SnapshotView[]; total: number };
-
-/** POST …/retention/preview: which snapshots a policy keeps (with why) and what prune would free. */
-export type ForgetPlanView = {
-  decisions: { id: string; time: number; keep: boolean; reasons: string[] }[];
-  remove: string[];
-  freed_chunks: number;
-  freed_bytes: number;
-};
 
 /** Prefix of every backups query: invalidate it after any backup mutation. */
 export const backupsKey = ['backups'] as const;
