@@ -54,8 +54,8 @@ test('Backups page: a repository added in the form takes a backup listed with it
   const backUp = async (tag: string) => {
     await detail.getByRole('button', { name: 'Back up now' }).first().click();
     const dialog = page.getByRole('dialog', { name: `Back up to ${repoId}` });
-    await dialog.getByLabel('Tags').fill(tag);
-    await dialog.getByLabel('Description').fill(`e2e ${tag}`);
+    await dialog.getByLabel('Tags', { exact: true }).fill(tag);
+    await dialog.getByLabel('Description', { exact: true }).fill(`e2e ${tag}`);
     await dialog.getByRole('button', { name: 'Start backup' }).click();
     await expect(dialog).toBeHidden();
     await expect(detail.locator('[data-job-id]').first()).toContainText(/Backup job #\d+/);
