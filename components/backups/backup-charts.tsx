@@ -9,7 +9,7 @@ import { ApiError } from '@/lib/queries/api-error';
 import { useRepositorySeries } from '@/lib/queries/use-backups';
 import { RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
 
-/** Gauges as one row per step, a column per series: the last reading of the step (its max: gauges only grow within a step or barely move). */
+/** Gauges as one row per step with a reading, a column per series: the step's highest reading. */
 export function mergeGauges(results: Record<string, { points: SeriesPoint[] } | undefined>): TimePoint[] {
   const byT = new Map<number, TimePoint>();
   for (const [key, view] of Object.entries(results)) {
@@ -19,7 +19,8 @@ export function mergeGauges(results: Record<string, { points: SeriesPoint[] } | 
       byT.set(p.t, row);
     }
   }
-  return [...byT.values()].sort((a, b) => a.t - b.t);
+  // Gauges are read at each run: steps without a reading are left out rather than drawn as gaps.
+  return [...byT.values()].filter((row) => Object.entries(row).some(([k, v]) => k !== 't' && typeof v === 'number')).sort((a, b) => a.t - b.t);
 }
 
 const hasValues = (data: TimePoint[]) => data.some((p) => Object.entries(p).some(([k, v]) => k !== 't' && typeof v === 'number'));
@@ -62,9 +63,10 @@ export function BackupCharts({ repositoryId }: { repositoryId: string }) {
             { key: 'logical', label: 'Logical' },
           ]}
           unit="bytes"
+          dots
           empty={empty(sizes)}
         />
-        <TimeSeriesChart title="Deduplication ratio" note={`logical over stored bytes (×), ${note}`} data={ratios} series={[{ key: 'ratio', label: 'Dedup ratio' }]} unit="ratio" empty={empty(ratios)} />
+        <TimeSeriesChart title="Deduplication ratio" note={`logical over stored bytes (×), ${note}`} data={ratios} series={[{ key: 'ratio', label: 'Dedup ratio' }]} unit="ratio" dots empty={empty(ratios)} />
       </div>
     </section>
   );

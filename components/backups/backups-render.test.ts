@@ -110,9 +110,9 @@ describe('backup formatting', () => {
     });
   });
 
-  it('merges gauges into one row per step, empty steps as gaps', () => {
+  it('merges gauges into one row per step with a reading, a series without one in that step as a gap', () => {
     const pt = (t: number, max: number, count = 1) => ({ t, max, count }) as never;
-    const rows = mergeGauges({ stored: { points: [pt(2, 20), pt(1, 10)] }, logical: { points: [pt(1, 40), pt(2, 0, 0)] }, missing: undefined });
+    const rows = mergeGauges({ stored: { points: [pt(2, 20), pt(1, 10), pt(3, 0, 0)] }, logical: { points: [pt(1, 40), pt(2, 0, 0), pt(3, 0, 0)] }, missing: undefined });
     expect(rows).toEqual([
       { t: 1, stored: 10, logical: 40 },
       { t: 2, stored: 20, logical: null },
