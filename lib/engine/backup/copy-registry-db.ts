@@ -72,7 +72,9 @@ export async function copyRegistryDb(dataDir: string, now: () => number): Promis
     for (let attempt = 1; ; attempt++) {
       await dropFile();
       file = path.join(tmpDir, `${COPY_PREFIX}${randomBytes(8).toString('hex')}.db`);
-      await live.backup(file);
+      // All pages in one step (one read transaction): stepped copies restart whenever another
+      // connection writes, and a serving registry writes every second (metrics, jobs).
+      await live.backup(file, { progress: () => 0x7fffffff });
       const blobs = settle(file);
       dropHolds();
       const gone = holdReferenced(live, blobs, now(), holdIds);
