@@ -140,6 +140,18 @@ describe('registry snapshots', () => {
     expect(await collectGarbage(engine)).toMatchObject({ blobsRemoved: 1 });
   });
 
+  it('an aborted backup writes no snapshot, drops its holds and copy, and releases the lock', async () => {
+    await publish(engine, alice, 'resnet', '1.0.0', randomFillSync(Buffer.alloc(3 << 20)));
+    const ac = new AbortController();
+    const run = createRegistrySnapshot(repo.repo, { dataDir: engine.dataDir, blobs: engine.blobs }, { signal: ac.signal, onProgress: () => ac.abort() });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await repo.repo.listSnapshots()).toEqual([]);
+    expect(engine.db.$client.prepare('SELECT count(*) FROM blob_holds').pluck().get()).toBe(0);
+    expect((await readdir(path.join(engine.dataDir, 'tmp'))).filter((n) => n.startsWith('backup-'))).toEqual([]);
+    const next = await createRegistrySnapshot(repo.repo, { dataDir: engine.dataDir, blobs: engine.blobs }, {});
+    expect((await repo.repo.listSnapshots()).map((s) => s.id)).toEqual([next.id]);
+  });
+
   it('refuses a target that is not empty, writing nothing', async () => {
     await publish(engine, alice, 'resnet', '1.0.0');
     const snap = await createRegistrySnapshot(repo.repo, { dataDir: engine.dataDir, blobs: engine.blobs }, {});
