@@ -35,6 +35,7 @@ import { createWebhook } from '@/lib/engine/alerts/webhooks';
 import { seedNode } from '@/lib/engine/replication/test-support/seed-node';
 import { alertStates, edges, mirrors, replicationConflicts } from '@/db/schema';
 import { seedNode as seedReplicaNode } from '@/lib/engine/replication/test-support/replica-fixtures';
+import { seedRepositoryRow } from '@/lib/engine/backup/server/test-support/seed-repository';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';
 import type { GuardMeta, Requirement } from './guard';
@@ -652,6 +653,74 @@ Object.assign(TABLE, {
     permission: 'ManageReplication',
     call: (c) => actionCall(`${RA}#resolveConflictAction`, () => ({ id: seedConflict(c), winner_digest: 'a'.repeat(64) }))(c),
   },
+} satisfies Record<string, Row>);
+
+const BK = '/api/v1/backups/repositories';
+const BA = 'app/(dashboard)/backups/actions.ts';
+let backupSeq = 0;
+
+/** A configured repository row to act on (seeded: changing settings and queueing jobs do not open it; its password file does not exist). */
+function seedBackupRepo(c: Caller): string {
+  const id = `${c.tag}-b${++backupSeq}`;
+  seedRepositoryRow(engine, id);
+  return id;
+}
+
+const backupRoute = (method: string, suffix: string, body?: (c: Caller) => unknown) => (c: Caller) => {
+  const id = seedBackupRepo(c);
+  return routeCall(`${method} ${BK}/:id${suffix}`, method, `${BK}/${id}${suffix}`, { id }, body ? JSON.stringify(body(c)) : undefined)(c);
+};
+const backupAction = (name: string, input: (c: Caller) => Record<string, unknown> = () => ({})) => (c: Caller) =>
+  actionCall(`${BA}#${name}`, () => ({ id: seedBackupRepo(c), ...input(c) }))(c);
+const missingPasswordFile = (c: Caller) => ({ type: 'file', path: path.join(engine.dataDir, '..', `no-such-password-${c.tag}`) });
+const restoreDir = (c: Caller) => ({ type: 'directory', path: path.join(engine.dataDir, '..', `restore-${c.tag}-${++backupSeq}`) });
+
+// Backups: adding reads the password first (a file that does not exist: refused before the location is touched);
+// the preview opens the repository (same error); the rest change settings or queue jobs.
+Object.assign(TABLE, {
+  [`POST ${BK}`]: {
+    permission: 'ManageBackups',
+    expect: 'BACKUP_PASSWORD_UNAVAILABLE',
+    call: (c) =>
+      routeCall(`POST ${BK}`, 'POST', BK, {}, JSON.stringify({ id: `${c.tag}-add`, backend: { type: 'local', path: `/tmp/torsh-matrix-${c.tag}` }, password_source: missingPasswordFile(c), init: true }))(c),
+  },
+  [`PATCH ${BK}/:id`]: { permission: 'ManageBackups', call: backupRoute('PATCH', '', () => ({ schedule_cron: '0 2 * * *', retention: { keep_last: 3 } })) },
+  [`DELETE ${BK}/:id`]: { permission: 'ManageBackups', call: backupRoute('DELETE', '') },
+  [`POST ${BK}/:id/snapshots`]: { permission: 'ManageBackups', call: backupRoute('POST', '/snapshots', () => ({ tags: ['matrix'] })) },
+  [`POST ${BK}/:id/verify`]: { permission: 'ManageBackups', call: backupRoute('POST', '/verify', () => ({ read_data: true })) },
+  [`POST ${BK}/:id/restore`]: { permission: 'ManageBackups', call: backupRoute('POST', '/restore', (c) => ({ snapshot: 'ab'.repeat(32), target: restoreDir(c) })) },
+  [`POST ${BK}/:id/retention/preview`]: {
+    permission: 'ManageBackups',
+    expect: 'BACKUP_PASSWORD_UNAVAILABLE',
+    call: backupRoute('POST', '/retention/preview', () => ({ policy: { keep_last: 1 } })),
+  },
+  [`POST ${BK}/:id/forget`]: { permission: 'ManageBackups', call: backupRoute('POST', '/forget', () => ({ policy: { keep_daily: 7 }, prune: true })) },
+  [`POST ${BK}/:id/prune`]: { permission: 'ManageBackups', call: backupRoute('POST', '/prune') },
+  [`${BA}#addBackupRepositoryAction`]: {
+    permission: 'ManageBackups',
+    expect: 'BACKUP_PASSWORD_UNAVAILABLE',
+    call: actionCall(`${BA}#addBackupRepositoryAction`, (c) => ({
+      id: `${c.tag}-aa`,
+      backend: { type: 'local', path: `/tmp/torsh-matrix-a-${c.tag}` },
+      password_source: missingPasswordFile(c),
+      init: false,
+    })),
+  },
+  [`${BA}#updateBackupRepositoryAction`]: { permission: 'ManageBackups', call: backupAction('updateBackupRepositoryAction', () => ({ description: 'nightly' })) },
+  [`${BA}#removeBackupRepositoryAction`]: { permission: 'ManageBackups', call: backupAction('removeBackupRepositoryAction') },
+  [`${BA}#startBackupAction`]: { permission: 'ManageBackups', call: backupAction('startBackupAction', () => ({ recovery_point: { name: 'before upgrade' } })) },
+  [`${BA}#startVerifyAction`]: { permission: 'ManageBackups', call: backupAction('startVerifyAction', () => ({ read_data: false })) },
+  [`${BA}#startRestoreAction`]: {
+    permission: 'ManageBackups',
+    call: backupAction('startRestoreAction', () => ({ snapshot: 'cd'.repeat(32), target: { type: 'package', name: 'shared', version: '1.0.0' } })),
+  },
+  [`${BA}#previewRetentionAction`]: {
+    permission: 'ManageBackups',
+    expect: 'BACKUP_PASSWORD_UNAVAILABLE',
+    call: backupAction('previewRetentionAction', () => ({ policy: { keep_within: '7d' } })),
+  },
+  [`${BA}#startForgetAction`]: { permission: 'ManageBackups', call: backupAction('startForgetAction', () => ({ snapshots: ['ef'.repeat(32)], prune: false })) },
+  [`${BA}#startPruneAction`]: { permission: 'ManageBackups', call: backupAction('startPruneAction') },
 } satisfies Record<string, Row>);
 
 const ruleInput = (c: Caller) => ({
