@@ -1,5 +1,6 @@
 import type { BackupProgress, OnProgress } from '@/lib/engine/backup/types';
 import { cleanLine } from '../sanitize';
+import { formatBytes } from './backup-format';
 
 const REDRAW_MS = 200;
 
@@ -9,14 +10,15 @@ export type StatusLine = { onProgress: OnProgress; clear(): void };
  * The engine's progress as one redrawn stderr line, only when stderr is a terminal: logs and
  * `--json` runs stay free of it (the command prints its summary when done).
  */
-export function statusLine(label: string, opts: { stream?: NodeJS.WriteStream; now?: () => number } = {}): StatusLine {
+export function statusLine(label: string, unit: 'bytes' | 'steps', opts: { stream?: NodeJS.WriteStream; now?: () => number } = {}): StatusLine {
   const stream = opts.stream ?? process.stderr;
   const now = opts.now ?? (() => performance.now());
   if (!stream.isTTY) return { onProgress: () => {}, clear: () => {} };
-  let last = 0;
+  let last = Number.NEGATIVE_INFINITY;
   let drawn = false;
   const text = (p: BackupProgress) => {
-    const count = p.total !== null && p.total > 0 ? `${p.done}/${p.total} (${Math.min(100, Math.floor((p.done / p.total) * 100))}%)` : `${p.done}`;
+    const n = (v: number) => (unit === 'bytes' ? formatBytes(v) : String(v));
+    const count = p.total !== null && p.total > 0 ? `${n(p.done)} / ${n(p.total)} (${Math.min(100, Math.floor((p.done / p.total) * 100))}%)` : n(p.done);
     return cleanLine(`${label}: ${count}${p.message ? `  ${p.message}` : ''}`);
   };
   return {
