@@ -143,9 +143,9 @@ export function verifyJson(report: VerifyReport) {
 export function forgetText(plan: ForgetPlan, snapshots: Map<string, Snapshot>, dryRun: boolean): string {
   const rows = [['ID', 'TIME (UTC)', 'ACTION', 'REASONS']];
   for (const d of plan.decisions) {
-    const s = snapshots.get(d.id);
-    const label = s?.recoveryPoint ? ` [recovery point ${s.recoveryPoint.name}]` : '';
-    rows.push([shortId(d.id), formatTime(d.time), d.keep ? 'keep' : 'remove', `${d.reasons.join(', ') || '-'}${label}`]);
+    const rp = snapshots.get(d.id)?.recoveryPoint;
+    const reasons = d.reasons.map((r) => (rp && r === 'recovery point' ? `recovery point "${rp.name}"` : r));
+    rows.push([shortId(d.id), formatTime(d.time), d.keep ? 'keep' : 'remove', reasons.join(', ') || '-']);
   }
   const verb = dryRun ? 'would remove' : 'removes';
   const summary = `${verb} ${plan.remove.length} of ${plan.decisions.length} snapshots; prune then frees ${plan.freedChunks} chunks, ${formatBytes(plan.freedBytes)}`;
@@ -163,7 +163,7 @@ export function forgetJson(plan: ForgetPlan, dryRun: boolean) {
 }
 
 export function pruneText(r: PruneReport): string {
-  return `pruned: removed ${r.removedChunks} chunks (${r.orphanChunks} left by interrupted runs), freed ${formatBytes(r.freedBytes)}, rewrote ${r.indexFilesRewritten} index files in ${formatMs(r.durationMs)}\n`;
+  return `pruned: removed ${r.removedChunks} chunks (${r.orphanChunks} of them unindexed, left by interrupted backups), freed ${formatBytes(r.freedBytes)}, rewrote ${r.indexFilesRewritten} index files in ${formatMs(r.durationMs)}\n`;
 }
 
 export function pruneJson(r: PruneReport) {
