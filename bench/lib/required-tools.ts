@@ -1,12 +1,12 @@
-// The registry benchmark needs wrk, nginx and curl: installed from Debian's packages when missing
+// The registry benchmark needs wrk, nginx and curl, the backup benchmark restic: installed from Debian's packages when missing
 // and we are root, otherwise a clear error naming what to install.
 import { hasCommand } from './reference';
 import { runChecked } from './run-command';
 
-const PACKAGES: Record<string, string> = { wrk: 'wrk', nginx: 'nginx', curl: 'curl', openssl: 'openssl' };
+const PACKAGES: Record<string, string> = { wrk: 'wrk', nginx: 'nginx', curl: 'curl', openssl: 'openssl', restic: 'restic' };
 
-/** `only`: the commands a caller needs (default: all of them). */
-export async function ensureTools(log: (msg: string) => void, only: readonly string[] = Object.keys(PACKAGES)): Promise<void> {
+/** `only`: the commands a caller needs (default: the registry benchmark's; restic only when asked). */
+export async function ensureTools(log: (msg: string) => void, only: readonly string[] = ['wrk', 'nginx', 'curl', 'openssl']): Promise<void> {
   const missing = only.filter((cmd) => !hasCommand(cmd));
   if (missing.length === 0) return;
   const pkgs = missing.map((cmd) => PACKAGES[cmd]);

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { ChunkerParams } from '../types';
+import { createGearScanner, GEAR_BYTES } from './gear-wasm';
 
 /**
  * FastCDC-style content-defined chunking (gear hash, normalised chunking level 2) with a gear
@@ -22,59 +23,81 @@ function highMask(bits: number): number {
   return (0xffffffff << (32 - bits)) | 0;
 }
 
-export type Cutter = (buf: Buffer, start: number, end: number) => number;
+/** The scan loop in JavaScript: the reference the WebAssembly one is tested against. */
+function scanJs(mem: Uint8Array, gear: Int32Array, i: number, normal: number, limit: number, maskS: number, maskL: number): number {
+  let h = 0;
+  for (; i < normal; i++) {
+    h = ((h << 1) + gear[mem[i]]) | 0;
+    if ((h & maskS) === 0) return i + 1;
+  }
+  for (; i < limit; i++) {
+    h = ((h << 1) + gear[mem[i]]) | 0;
+    if ((h & maskL) === 0) return i + 1;
+  }
+  return limit;
+}
 
-/** The cut function for these parameters: the length of the next chunk of buf[start, end). */
-export function makeCutter(params: ChunkerParams, gear: Int32Array): Cutter {
+export type ChunkerImpl = 'wasm' | 'js';
+
+type Window = { bytes: Uint8Array; base: number; scan(i: number, normal: number, limit: number): number };
+
+function openWindow(params: ChunkerParams, gear: Int32Array, size: number, impl: ChunkerImpl): Window {
   const bits = Math.round(Math.log2(params.avgSize));
   const maskS = highMask(bits + 2);
   const maskL = highMask(bits - 2);
-  const { minSize, avgSize, maxSize } = params;
-  return (buf, start, end) => {
-    const n = end - start;
-    if (n <= minSize) return n;
-    const limit = start + Math.min(n, maxSize);
-    const normal = start + Math.min(avgSize, n);
-    let h = 0;
-    let i = start + minSize;
-    for (; i < normal; i++) {
-      h = ((h << 1) + gear[buf[i]]) | 0;
-      if ((h & maskS) === 0) return i - start + 1;
-    }
-    for (; i < limit; i++) {
-      h = ((h << 1) + gear[buf[i]]) | 0;
-      if ((h & maskL) === 0) return i - start + 1;
-    }
-    return limit - start;
-  };
+  if (impl === 'js') {
+    const bytes = new Uint8Array(size);
+    return { bytes, base: 0, scan: (i, normal, limit) => scanJs(bytes, gear, i, normal, limit, maskS, maskL) };
+  }
+  const wasm = createGearScanner(gear, size);
+  return { bytes: wasm.bytes, base: GEAR_BYTES, scan: (i, normal, limit) => wasm.scan(i, normal, limit, maskS, maskL) };
 }
 
-/** Split a byte stream into content-defined chunks (each minSize..maxSize bytes, the last one shorter). */
-export async function* chunkStream(source: AsyncIterable<Buffer | Uint8Array>, params: ChunkerParams, gear: Int32Array): AsyncGenerator<Buffer> {
-  const cut = makeCutter(params, gear);
-  let parts: Buffer[] = [];
-  let have = 0;
+/**
+ * Split a byte stream into content-defined chunks (each minSize..maxSize bytes, the last one
+ * shorter). Bytes are gathered into one window of 4 × maxSize (at least 16 MiB), cut, and the
+ * tail moved to the front, so memory stays bounded and each byte is copied in and out once.
+ * Each chunk is a Buffer of its own: callers may keep it while the stream goes on.
+ */
+export async function* chunkStream(
+  source: AsyncIterable<Buffer | Uint8Array>,
+  params: ChunkerParams,
+  gear: Int32Array,
+  impl: ChunkerImpl = 'wasm',
+): AsyncGenerator<Buffer> {
+  const { minSize, avgSize, maxSize } = params;
+  const size = Math.max(16 * 1024 * 1024, 4 * maxSize);
+  const win = openWindow(params, gear, size, impl);
+  const { bytes, base } = win;
+  let len = 0;
+  /** The next chunk's length, from the window's start at `off`. */
+  const cut = (off: number): number => {
+    const n = len - off;
+    if (n <= minSize) return n;
+    const start = base + off;
+    return win.scan(start + minSize, start + Math.min(avgSize, n), start + Math.min(maxSize, n)) - start;
+  };
+  const take = (off: number, n: number) => Buffer.from(bytes.subarray(base + off, base + off + n));
   for await (const piece of source) {
-    const b = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-    parts.push(b);
-    have += b.length;
-    if (have < params.maxSize) continue;
-    const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, have);
-    let off = 0;
-    while (have - off >= params.maxSize) {
-      const len = cut(buf, off, have);
-      yield buf.subarray(off, off + len);
-      off += len;
+    for (let p = 0; p < piece.length; ) {
+      const n = Math.min(piece.length - p, size - len);
+      bytes.set(piece.subarray(p, p + n), base + len);
+      len += n;
+      p += n;
+      if (len < size) continue;
+      let off = 0;
+      while (len - off >= maxSize) {
+        const n = cut(off);
+        yield take(off, n);
+        off += n;
+      }
+      bytes.copyWithin(base, base + off, base + len);
+      len -= off;
     }
-    parts = off < have ? [buf.subarray(off)] : [];
-    have -= off;
   }
-  if (have === 0) return;
-  const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, have);
-  let off = 0;
-  while (off < have) {
-    const len = cut(buf, off, have);
-    yield buf.subarray(off, off + len);
-    off += len;
+  for (let off = 0; off < len; ) {
+    const n = cut(off);
+    yield take(off, n);
+    off += n;
   }
 }

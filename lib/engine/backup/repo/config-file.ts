@@ -15,7 +15,7 @@ export function newConfig(chunker: ChunkerParams = DEFAULT_CHUNKER, now: number)
     id: randomBytes(16).toString('hex'),
     createdAt: now,
     chunker: { algorithm: 'fastcdc-gear-v1', minSize, avgSize, maxSize },
-    compression: 'deflate-raw-auto',
+    compression: 'brotli-auto',
   };
 }
 
@@ -50,7 +50,7 @@ export async function readConfig(backend: RepoBackend): Promise<ConfigFile> {
     );
   }
   const c = parsed.chunker;
-  if (c?.algorithm !== 'fastcdc-gear-v1' || !(c.minSize > 0 && c.minSize < c.avgSize && c.avgSize < c.maxSize) || parsed.compression !== 'deflate-raw-auto') {
+  if (c?.algorithm !== 'fastcdc-gear-v1' || !(c.minSize > 0 && c.minSize < c.avgSize && c.avgSize < c.maxSize) || parsed.compression !== 'brotli-auto') {
     throw new AppError('BACKUP_FORMAT_UNSUPPORTED', `backup repository ${backend.location}: unknown chunker or compression in config`, {
       location: backend.location,
     });

@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { AppError } from '../../errors';
-import { unpackChunk } from '../chunking/compress';
+import { unpackChunkAsync } from '../chunking/compress';
 import type { BackupRepository, ChunkerParams, MasterKey, RepoBackend, RepoConfig } from '../types';
 import { loadChunkIndex } from './chunk-index';
 import { createChunkWriter } from './chunk-writer';
+import { createOffThreadCrypto } from './off-thread-crypto';
 import { checkConfigMac, configMacMatches, encodeConfig, newConfig, readConfig } from './config-file';
 import { listKeyInfos, newMasterKey, unlockMasterKey, writeKeyFile } from './keys';
 import { CONFIG_KEY, chunkKey, keyFileKey } from './layout';
 import { acquireLock } from './repo-lock';
-import { unseal } from './sealing';
 import { listSnapshotFiles, readSnapshotFile, resolveSnapshotId, writeSnapshotFile } from './snapshot-files';
 
 type RepoOptions = { now?: () => number };
@@ -16,6 +16,8 @@ type RepoOptions = { now?: () => number };
 function makeRepository(backend: RepoBackend, config: RepoConfig, keyId: string, key: MasterKey, opts: RepoOptions): BackupRepository {
   const now = opts.now ?? Date.now;
   const chunkId = (data: Buffer) => createHmac('sha256', key.idKey).update(data).digest('hex');
+  // Chunk reads decrypt, decompress and re-hash on libuv's pool: restore and verify keep several in flight.
+  const offThread = createOffThreadCrypto(key.encKey, key.idKey);
   const damaged = (id: string, why: string) =>
     new AppError('BACKUP_CHUNK_DAMAGED', `chunk ${id} in backup repository ${backend.location} is damaged: ${why}`, {
       location: backend.location,
@@ -29,7 +31,7 @@ function makeRepository(backend: RepoBackend, config: RepoConfig, keyId: string,
     key,
     chunkId,
     loadIndex: () => loadChunkIndex(backend, key.encKey),
-    openChunkWriter: (index) => createChunkWriter({ backend, encKey: key.encKey, chunkId }, index),
+    openChunkWriter: (index) => createChunkWriter({ backend, encKey: key.encKey, idKey: key.idKey }, index),
     async readChunk(id) {
       const objectKey = chunkKey(id);
       const sealed = await backend.get(objectKey);
@@ -39,15 +41,15 @@ function makeRepository(backend: RepoBackend, config: RepoConfig, keyId: string,
           chunkId: id,
         });
       }
-      const packed = unseal(key.encKey, objectKey, sealed);
+      const packed = await offThread.unseal(objectKey, sealed);
       if (!packed) throw damaged(id, 'it does not decrypt (altered, truncated or stored under another name)');
       let data: Buffer;
       try {
-        data = unpackChunk(packed, config.chunker.maxSize);
+        data = await unpackChunkAsync(packed, config.chunker.maxSize);
       } catch {
         throw damaged(id, 'it does not decompress');
       }
-      if (chunkId(data) !== id) throw damaged(id, 'its content does not match its id');
+      if ((await offThread.chunkId(data)) !== id) throw damaged(id, 'its content does not match its id');
       return data;
     },
     writeSnapshot: (snapshot) => writeSnapshotFile(backend, key.encKey, snapshot),
