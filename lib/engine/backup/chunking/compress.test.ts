@@ -17,18 +17,28 @@ function weights(count: number): Buffer {
   return Buffer.from(a.buffer);
 }
 
+/** bfloat16 weights: the high half of float32 ones. */
+function bfloat16(count: number): Buffer {
+  const f = new Uint32Array(weights(count).buffer);
+  const out = Buffer.alloc(count * 2);
+  for (let i = 0; i < count; i++) out.writeUInt16LE(f[i] >>> 16, i * 2);
+  return out;
+}
+
 const json = Buffer.from(
   Array.from({ length: 4000 }, (_, i) => JSON.stringify({ name: `pkg-${i % 50}`, version: `1.${i}.0`, tags: ['vision'] })).join('\n'),
 );
 
 describe('packChunk / unpackChunk', () => {
   it.each([
-    ['random bytes', randomBytes(1024 * 1024), 'raw'],
-    ['float32 weights', weights(256 * 1024), 'brotli'],
-    ['JSON', json, 'brotli'],
-    ['a tiny chunk', Buffer.from('hello'), 'raw'],
-    ['an empty chunk', Buffer.alloc(0), 'raw'],
-  ] as const)('round-trips %s (%s)', (_name, data, encoding) => {
+    { name: 'random bytes', data: randomBytes(1024 * 1024), encoding: 'raw' },
+    { name: 'float32 weights', data: weights(256 * 1024), encoding: 'planes' },
+    { name: 'float32 weights of an odd length, misaligned', data: weights(256 * 1024 + 8).subarray(3, 3 + 777_777), encoding: 'planes' },
+    { name: 'bfloat16 weights', data: bfloat16(512 * 1024), encoding: 'planes' },
+    { name: 'JSON', data: json, encoding: 'brotli' },
+    { name: 'a tiny chunk', data: Buffer.from('hello'), encoding: 'raw' },
+    { name: 'an empty chunk', data: Buffer.alloc(0), encoding: 'raw' },
+  ] as const)('round-trips $name as $encoding', ({ data, encoding }) => {
     expect(chooseEncoding(data)).toBe(encoding);
     const packed = packChunk(data);
     expect(unpackChunk(packed, MAX).equals(data)).toBe(true);
@@ -37,7 +47,7 @@ describe('packChunk / unpackChunk', () => {
   });
 
   it('packs and unpacks off the thread to the same bytes', async () => {
-    for (const data of [json, weights(64 * 1024), randomBytes(100_000)]) {
+    for (const data of [json, weights(64 * 1024), bfloat16(100_001), randomBytes(100_000)]) {
       const packed = await packChunkAsync(data);
       expect(packed.equals(packChunk(data))).toBe(true);
       expect((await unpackChunkAsync(packed, MAX)).equals(data)).toBe(true);
@@ -46,10 +56,23 @@ describe('packChunk / unpackChunk', () => {
     await expect(unpackChunkAsync(packChunk(Buffer.alloc(MAX)), 1024)).rejects.toMatchObject({ code: 'BACKUP_CHUNK_DAMAGED' });
   });
 
-  it('shrinks JSON to well under half and float32 weights by a few percent', () => {
+  it('shrinks JSON to well under half, float32 weights below 88 % and bfloat16 below 72 %', () => {
     expect(packChunk(json).length).toBeLessThan(json.length / 2);
     const w = weights(256 * 1024);
-    expect(packChunk(w).length).toBeLessThan(w.length * 0.97);
+    expect(packChunk(w).length).toBeLessThan(w.length * 0.88);
+    const b = bfloat16(512 * 1024);
+    expect(packChunk(b).length).toBeLessThan(b.length * 0.72);
+  });
+
+  it('refuses a damaged byte-plane chunk', () => {
+    const packed = packChunk(weights(64 * 1024));
+    expect(packed[0]).toBe(3);
+    for (const bad of [packed.subarray(0, 4), packed.subarray(0, packed.length - 1), Buffer.concat([packed, Buffer.of(0)])]) {
+      expect(() => unpackChunk(bad, MAX)).toThrow(expect.objectContaining({ code: 'BACKUP_CHUNK_DAMAGED' }));
+    }
+    const tooLong = Buffer.from(packed);
+    tooLong.writeUInt32LE(MAX + 1, 2);
+    expect(() => unpackChunk(tooLong, MAX)).toThrow(expect.objectContaining({ code: 'BACKUP_CHUNK_DAMAGED' }));
   });
 
   it('refuses an unknown encoding and a chunk that inflates past the maximum', () => {
