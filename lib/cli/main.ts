@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerBackup } from './commands/backup';
 import { registerCache } from './commands/cache';
 import { registerChannel } from './commands/channel';
 import { registerCrypt } from './commands/crypt';
@@ -79,6 +80,7 @@ export function buildProgram(): Command {
   registerCrypt(program);
   registerCache(program);
   registerServe(program);
+  registerBackup(program);
 
   for (const cmd of leaves(program)) {
     for (const option of globalOptions()) cmd.addOption(option);
