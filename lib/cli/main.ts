@@ -83,7 +83,10 @@ export function buildProgram(): Command {
   registerBackup(program);
 
   for (const cmd of leaves(program)) {
-    for (const option of globalOptions()) cmd.addOption(option);
+    // `torsh backup` works on a data directory and a repository, never on a registry over HTTP.
+    if (cmd.parent?.name() !== 'backup' && cmd.parent?.parent?.name() !== 'backup') {
+      for (const option of globalOptions()) cmd.addOption(option);
+    }
     cmd.addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
   }
   for (const cmd of all(program)) {

@@ -26,8 +26,7 @@ export type SnapshotJson = {
 export const shortId = (id: string) => id.slice(0, 8);
 
 export function dedupRatio(logicalBytes: number, newBytes: number): number | null {
-  if (newBytes <= 0) return null;
-  return Math.round((logicalBytes / newBytes) * 100) / 100;
+  return newBytes > 0 ? logicalBytes / newBytes : null;
 }
 
 export function snapshotJson(s: Snapshot): SnapshotJson {

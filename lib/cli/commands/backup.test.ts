@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import type { SnapshotJson } from './backup-format';
 // a local repository. The binary runs where the process matters (exit codes, stdin that is not a
 // terminal); the other steps run main() in-process (same code, no process start each).
 
+const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PASSWORD = 'correct horse battery staple';
 const { env: home } = cliHome();
 const env = { ...home, TORSH_BACKUP_PASSWORD: PASSWORD };
@@ -283,5 +285,45 @@ describe('torsh backup', () => {
     expect(full.stdout).toContain(rp.short_id);
     expect(full.stdout).toMatch(/file: [0-9a-f]{8} blobs\//);
     expect(full.stderr).toMatch(/^torsh: verify failed: 1 damaged chunks/);
+  });
+});
+
+describe('torsh backup create, interrupted', () => {
+  it('the first Ctrl-C stops it cleanly: no snapshot, no lock left, the next backup and a full verify pass', async () => {
+    const registry = await tempEngine();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'torsh-backup-int-'));
+    const repository = path.join(dir, 'repo');
+    try {
+      await publishSample(registry, 'big', '1.0.0', { files: weights(48 * 1024 * 1024) });
+      expect((await torshInProcess(['backup', 'init', '--repo', repository], env)).code).toBe(EXIT.OK);
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'torsh.mjs'), 'backup', 'create', '--repo', repository, '--data', registry.dataDir], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      // Interrupt once chunks are landing, i.e. mid-backup.
+      const dataDir = path.join(repository, 'data');
+      while ((await readdir(dataDir, { recursive: true }).catch(() => [])).length < 4) {
+        if (child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill('SIGINT');
+      const code = await exited;
+      expect(code, stderr).toBe(EXIT.USAGE);
+      expect(stderr).toContain('interrupted: stopping');
+      expect(await readdir(path.join(repository, 'locks')).catch(() => [])).toEqual([]);
+      expect(await readdir(path.join(repository, 'snapshots')).catch(() => [])).toEqual([]);
+
+      const again = await torshInProcess(['backup', 'create', '--repo', repository, '--data', registry.dataDir, '--json'], env);
+      expect(again.code, again.stderr).toBe(EXIT.OK);
+      const verify = await torshInProcess(['backup', 'verify', '--repo', repository, '--read-data'], env);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(EXIT.OK);
+    } finally {
+      await registry.cleanup();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
