@@ -3,7 +3,7 @@ import type { ChunkerParams } from '../types';
 import { createGearScanner, GEAR_BYTES } from './gear-wasm';
 
 /**
- * FastCDC-style content-defined chunking (gear hash, normalised chunking level 2) with a gear
+ * FastCDC-style content-defined chunking (gear hash, normalised chunking level 1) with a gear
  * table derived from the repository's chunker key, so chunk boundaries reveal nothing of the
  * content to someone without the key. Cut points depend only on the bytes, so data shifted by
  * an insertion re-synchronises within a chunk or two.
@@ -43,8 +43,8 @@ type Window = { bytes: Uint8Array; base: number; scan(i: number, normal: number,
 
 function openWindow(params: ChunkerParams, gear: Int32Array, size: number, impl: ChunkerImpl): Window {
   const bits = Math.round(Math.log2(params.avgSize));
-  const maskS = highMask(bits + 2);
-  const maskL = highMask(bits - 2);
+  const maskS = highMask(bits + 1);
+  const maskL = highMask(bits - 1);
   if (impl === 'js') {
     const bytes = new Uint8Array(size);
     return { bytes, base: 0, scan: (i, normal, limit) => scanJs(bytes, gear, i, normal, limit, maskS, maskL) };
