@@ -97,4 +97,13 @@ test('Backups page: a repository added in the form takes a backup listed with it
   await policy.getByRole('button', { name: 'Save policy and schedule' }).click();
   await expect(policy.getByRole('status')).toContainText('Saved');
   await expect(detail).toContainText('Retention: last 1');
+
+  // Each run recorded the repository's size and ratio: charted with units.
+  const size = page.getByRole('region', { name: 'Repository size' });
+  await expect(size.getByRole('img')).toBeVisible({ timeout: 30_000 });
+  await size.getByRole('button', { name: 'Table' }).click();
+  await expect(size.locator('td[data-series="stored"]').filter({ hasText: /\d+(\.\d+)? (KiB|MiB)/ }).first()).toBeVisible();
+  const ratio = page.getByRole('region', { name: 'Deduplication ratio' });
+  await ratio.getByRole('button', { name: 'Table' }).click();
+  await expect(ratio.locator('td[data-series="ratio"]').filter({ hasText: /\d+(\.\d+)?×/ }).first()).toBeVisible();
 });
