@@ -8,14 +8,16 @@ import { JobTable } from '@/components/jobs/job-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { Pagination } from '@/components/ui/pagination';
-import { ApiError } from '@/lib/queries/api-error';
-import { jobsKey, useJobs, type JobView } from '@/lib/queries/use-jobs';
+import { backupsKey, useBackupJobs } from '@/lib/queries/use-backups';
+import { jobsKey, type JobView } from '@/lib/queries/use-jobs';
+import { hasPermission, useMe } from '@/lib/queries/use-me';
 import { BACKUP_JOBS } from '@/lib/engine/backup/types';
 import { INPUT_CLASSES } from '@/components/forms/text-field';
 import { unwrapAction } from '@/lib/ui/unwrap-action';
 
 const PER_PAGE = 10;
-export const BACKUP_KINDS = `backup.*`;
+/** The select's value for every backup kind (the API's default when `kind` is left out). */
+export const BACKUP_KINDS = '';
 const KIND_HELP: Record<string, string> = {
   [BACKUP_JOBS.create]: 'create: take a snapshot (scheduled or Back up now)',
   [BACKUP_JOBS.verify]: 'verify: check structure or read every chunk',
@@ -24,25 +26,30 @@ const KIND_HELP: Record<string, string> = {
   [BACKUP_JOBS.prune]: 'prune: delete chunks no snapshot references',
 };
 
-/** The job table of the Jobs page, filtered to the backup kinds (ManageJobs). */
+/**
+ * The backup jobs (GET /api/v1/backups/jobs: ManageBackups, as the page). Retry and cancel are the
+ * Jobs page's actions (ManageJobs): shown only to those who hold it.
+ */
 export function BackupJobs() {
   const [kind, setKind] = useState(BACKUP_KINDS);
   const [page, setPage] = useState(1);
-  const jobs = useJobs({ state: '', kind, page, perPage: PER_PAGE });
+  const jobs = useBackupJobs({ state: '', kind, page, perPage: PER_PAGE });
+  const me = useMe();
+  const canManage = hasPermission(me.data?.user, 'ManageJobs');
   const queryClient = useQueryClient();
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: [...backupsKey, 'jobs'] }), queryClient.invalidateQueries({ queryKey: jobsKey })]);
   const retry = useMutation({
     mutationFn: (job: JobView) => unwrapAction(retryJobAction({ jobId: job.id })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: jobsKey }),
+    onSuccess: refresh,
   });
   const [cancelling, setCancelling] = useState<JobView | null>(null);
   const cancel = useMutation({
     mutationFn: (job: JobView) => unwrapAction(cancelJobAction({ jobId: job.id })),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: jobsKey });
+      await refresh();
       setCancelling(null);
     },
   });
-  const forbidden = jobs.error instanceof ApiError && jobs.error.status === 403;
   return (
     <section aria-labelledby="backup-jobs-heading" className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -71,9 +78,7 @@ export function BackupJobs() {
           </select>
         </label>
       </div>
-      {forbidden ? (
-        <p className="text-sm text-slate-600">Backup jobs are listed for holders of ManageJobs.</p>
-      ) : jobs.error && !jobs.data ? (
+      {jobs.error && !jobs.data ? (
         <ErrorState title="Could not load the backup jobs" error={jobs.error} />
       ) : !jobs.data ? (
         <p className="text-sm text-slate-600">Loading jobs…</p>
@@ -82,7 +87,14 @@ export function BackupJobs() {
       ) : (
         <>
           {retry.error && <ErrorState title="Could not retry the job" error={retry.error} />}
-          <JobTable jobs={jobs.data.jobs} retrying={retry.isPending ? (retry.variables?.id ?? null) : null} onRetry={(j) => retry.mutate(j)} onCancel={setCancelling} />
+          {canManage ? (
+            <JobTable jobs={jobs.data.jobs} retrying={retry.isPending ? (retry.variables?.id ?? null) : null} onRetry={(j) => retry.mutate(j)} onCancel={setCancelling} />
+          ) : (
+            <>
+              <JobTable jobs={jobs.data.jobs} retrying={null} />
+              <p className="text-xs text-slate-500">Retrying or cancelling a job needs ManageJobs (the Jobs page).</p>
+            </>
+          )}
           <Pagination page={page} perPage={PER_PAGE} total={jobs.data.total} shown={jobs.data.jobs.length} onPageChange={setPage} />
         </>
       )}

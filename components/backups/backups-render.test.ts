@@ -8,11 +8,12 @@ import { createElement, type ReactElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { meKey } from '@/lib/queries/use-me';
-import { backupsKey, RECOVERY_POINT_SCAN, type ForgetPlanView, type RepositoryView, type SnapshotView, type VerifyReport } from '@/lib/queries/use-backups';
+import { backupsKey, type ForgetPlanView, type RepositoryView, type SnapshotView, type VerifyReport } from '@/lib/queries/use-backups';
 import { dedupText, EMPTY_RETENTION, parseTags, passwordSourceText, retentionFromForm, retentionSummary, retentionToForm, snapshotContent } from './backup-format';
 import { backupInputFromForm } from './backup-now-dialog';
 import { mergeGauges } from './backup-charts';
-import { RecoveryPoints } from './recovery-points';
+import { RECOVERY_POINTS_PER_PAGE, RecoveryPoints } from './recovery-points';
+import { BackupJobs } from './backup-jobs';
 import { RepositoriesTable } from './repositories-table';
 import { previewSummary, RetentionPreview } from './retention-preview';
 import { SnapshotsTable } from './snapshots-table';
@@ -181,19 +182,23 @@ describe('snapshots', () => {
     expect(html).toContain('aria-label="Restore snapshot abcdef01"');
   });
 
-  it('lists recovery points apart, and says how one is made when there are none', () => {
+  it('lists recovery points apart, paginated, and says how one is made when there are none', () => {
+    const pointsKey = [...backupsKey, 'recovery-points', 'main', { page: 1, perPage: RECOVERY_POINTS_PER_PAGE }];
     const withPoints = render(createElement(RecoveryPoints, { repositoryId: 'main', onRestore: () => {} }), (c) =>
-      c.setQueryData([...backupsKey, 'recovery-points', 'main'], {
-        points: [snap('abcdef0123', { recovery_point: { name: 'pre-2.0', description: 'Before the upgrade' } })],
-        scanned: RECOVERY_POINT_SCAN,
-        total: RECOVERY_POINT_SCAN + 5,
+      c.setQueryData(pointsKey, {
+        snapshots: [snap('abcdef0123', { recovery_point: { name: 'pre-2.0', description: 'Before the upgrade' } })],
+        total: RECOVERY_POINTS_PER_PAGE + 5,
       }),
     );
     expect(withPoints).toContain('aria-label="Recovery point pre-2.0"');
     expect(withPoints).toContain('Before the upgrade');
-    expect(withPoints).toContain(`among the first ${RECOVERY_POINT_SCAN} snapshots`);
+    expect(withPoints).toContain('aria-label="Pagination"');
+    const one = render(createElement(RecoveryPoints, { repositoryId: 'main', onRestore: () => {} }), (c) =>
+      c.setQueryData(pointsKey, { snapshots: [snap('abcdef0123', { recovery_point: { name: 'pre-2.0', description: null } })], total: 1 }),
+    );
+    expect(one).not.toContain('aria-label="Pagination"');
     const none = render(createElement(RecoveryPoints, { repositoryId: 'main', onRestore: () => {} }), (c) =>
-      c.setQueryData([...backupsKey, 'recovery-points', 'main'], { points: [], scanned: 3, total: 3 }),
+      c.setQueryData(pointsKey, { snapshots: [], total: 0 }),
     );
     expect(none).toContain('No recovery points yet');
     expect(none).toContain('torsh backup create --recovery-point NAME');
@@ -319,6 +324,44 @@ describe('a watched job', () => {
     expect(done).toContain('data-job-state="succeeded"');
     expect(done).toContain('no damage found');
     expect(watched(null)).toContain('data-job-state="queued"');
+  });
+});
+
+describe('the backup jobs table', () => {
+  const job = (id: number, state: JobView['state']): JobView => ({
+    id,
+    kind: 'backup.create',
+    state,
+    payload: null,
+    attempts: 3,
+    max_attempts: 3,
+    run_at: NOW,
+    lease_until: null,
+    worker_id: null,
+    progress: null,
+    last_error: state === 'dead' ? 'BACKUP_REPO_UNAVAILABLE' : null,
+    idempotency_key: null,
+    schedule_name: null,
+    created_at: NOW,
+    started_at: NOW,
+    finished_at: NOW,
+    result: null,
+  });
+  const jobsOf = (me: { is_admin: boolean; permissions: string[] }) =>
+    render(createElement(BackupJobs), (c) => {
+      c.setQueryData(meKey, { user: { id: 2, username: 'ops', ...me } });
+      c.setQueryData([...backupsKey, 'jobs', { state: '', kind: '', page: 1, perPage: 10 }], { total: 1, page: 1, per_page: 10, jobs: [job(41, 'dead')] });
+    });
+
+  it('lists backup jobs to ManageBackups alone, without retry or cancel; with ManageJobs they are there', () => {
+    const backupsOnly = jobsOf({ is_admin: false, permissions: ['ManageBackups'] });
+    expect(backupsOnly).toContain('#41');
+    expect(backupsOnly).toContain('BACKUP_REPO_UNAVAILABLE');
+    expect(backupsOnly).not.toContain('aria-label="Retry job #41"');
+    expect(backupsOnly).toContain('needs ManageJobs');
+    const withJobs = jobsOf({ is_admin: false, permissions: ['ManageBackups', 'ManageJobs'] });
+    expect(withJobs).toContain('aria-label="Retry job #41"');
+    expect(withJobs).not.toContain('needs ManageJobs');
   });
 });
 

@@ -5,7 +5,6 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { JobProgress } from '@/components/jobs/job-progress';
 import { JobStateBadge } from '@/components/jobs/job-state-badge';
 import { ErrorState } from '@/components/ui/error-state';
-import { ApiError } from '@/lib/queries/api-error';
 import { backupsKey, isJobOver, useWatchedJob } from '@/lib/queries/use-backups';
 import type { JobView } from '@/lib/queries/use-jobs';
 
@@ -32,13 +31,6 @@ export function WatchedJob({ job, children }: WatchedJobProps) {
     ended.current = over;
   }, [over, queryClient]);
 
-  if (watched.error instanceof ApiError && watched.error.status === 403) {
-    return (
-      <p role="status" className="text-sm text-slate-600" data-job-id={job.id}>
-        {job.label} job #{job.id} queued. Its progress is shown to holders of ManageJobs; the lists here refresh when it ends.
-      </p>
-    );
-  }
   if (watched.error && !current) return <ErrorState title={`Could not follow ${job.label.toLowerCase()} job #${job.id}`} error={watched.error} />;
   return (
     <div role="status" aria-live="polite" className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm" data-job-id={job.id} data-job-state={current?.state ?? 'queued'}>

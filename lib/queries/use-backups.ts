@@ -6,7 +6,7 @@ import type { PasswordSource as PasswordSourceView } from '@/lib/engine/backup/s
 import type { SnapshotView } from '@/lib/engine/backup/server/snapshot-cache';
 import type { ForgetPlanView } from '@/lib/engine/backup/server/start-jobs';
 import { fetchJson } from './api-error';
-import type { JobList, JobView } from './use-jobs';
+import type { JobList, JobState, JobView } from './use-jobs';
 
 export type { DamagedChunk, VerifyReport };
 
@@ -34,7 +34,7 @@ export function useBackupRepositories() {
   });
 }
 
-/** GET …/{id}/snapshots?limit=&offset= (ManageBackups). */
+/** GET …/{id}/snapshots?limit=&offset= (ManageBackups): every snapshot, recovery points included. */
 export function useBackupSnapshots(id: string, { page, perPage }: { page: number; perPage: number }) {
   return useQuery({
     queryKey: [...backupsKey, 'snapshots', id, { page, perPage }],
@@ -44,32 +44,38 @@ export function useBackupSnapshots(id: string, { page, perPage }: { page: number
   });
 }
 
-/** The most this page reads at once to list the recovery points apart from the paginated snapshots. */
-export const RECOVERY_POINT_SCAN = 100;
-
-/** Recovery points of a repository: snapshots with a name, listed apart (they are exempt from retention). */
-export function useRecoveryPoints(id: string) {
+/** GET …/{id}/snapshots?recovery_points=only: the recovery points of a repository, newest first, paginated apart (they are exempt from retention). */
+export function useRecoveryPoints(id: string, { page, perPage }: { page: number; perPage: number }) {
   return useQuery({
-    queryKey: [...backupsKey, 'recovery-points', id],
-    queryFn: async () => {
-      const page = await fetchJson<SnapshotPage>(`${repoPath(id)}/snapshots?limit=${RECOVERY_POINT_SCAN}&offset=0`);
-      return { points: page.snapshots.filter((s) => s.recovery_point !== null), scanned: page.snapshots.length, total: page.total };
-    },
+    queryKey: [...backupsKey, 'recovery-points', id, { page, perPage }],
+    queryFn: () => fetchJson<SnapshotPage>(`${repoPath(id)}/snapshots?recovery_points=only&limit=${perPage}&offset=${(page - 1) * perPage}`),
+    placeholderData: keepPreviousData,
     refetchInterval: BACKUPS_POLL_MS,
   });
 }
 
-/**
- * One job the page started, polled until it ends: read from the jobs list of its kind (newest
- * first, so a job just started is on the first page). Needs ManageJobs, as the Jobs page does.
- */
+export type BackupJobsParams = { state: JobState | ''; kind: string; page: number; perPage: number };
+
+/** GET /api/v1/backups/jobs (ManageBackups): the backup jobs, newest first; `kind` one backup kind or '' for all. */
+export function useBackupJobs({ state, kind, page, perPage }: BackupJobsParams) {
+  return useQuery({
+    queryKey: [...backupsKey, 'jobs', { state, kind, page, perPage }],
+    queryFn: () => {
+      const params = new URLSearchParams({ page: String(page), per_page: String(perPage) });
+      if (state) params.set('state', state);
+      if (kind) params.set('kind', kind);
+      return fetchJson<JobList>(`/api/v1/backups/jobs?${params}`);
+    },
+    placeholderData: keepPreviousData,
+    refetchInterval: BACKUPS_POLL_MS,
+  });
+}
+
+/** One job the page started, polled until it ends: GET /api/v1/backups/jobs/{id} (ManageBackups, as the page). */
 export function useWatchedJob(job: { id: number; kind: string } | null) {
   return useQuery({
     queryKey: ['jobs', 'watch', job?.id ?? 0],
-    queryFn: async () => {
-      const list = await fetchJson<JobList>(`/api/v1/jobs?kind=${encodeURIComponent(job!.kind)}&per_page=50`);
-      return list.jobs.find((j) => j.id === job!.id) ?? null;
-    },
+    queryFn: () => fetchJson<JobView>(`/api/v1/backups/jobs/${job!.id}`),
     enabled: job !== null,
     refetchInterval: (q) => (isJobOver(q.state.data ?? null) ? false : JOB_WATCH_POLL_MS),
   });

@@ -27,6 +27,8 @@ import { healthHandler } from './handlers/health';
 import { listConflictsHandler, resolveConflictHandler, scrubStatusHandler, startScrubHandler } from './handlers/replication-scrub';
 import {
   addBackupRepositoryHandler,
+  getBackupJobHandler,
+  listBackupJobsHandler,
   listBackupRepositoriesHandler,
   listBackupSnapshotsHandler,
   previewRetentionHandler,
@@ -211,6 +213,8 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'POST', path: '/api/v1/backups/repositories/:id/retention/preview', handler: previewRetentionHandler },
   { method: 'POST', path: '/api/v1/backups/repositories/:id/forget', handler: startForgetHandler },
   { method: 'POST', path: '/api/v1/backups/repositories/:id/prune', handler: startPruneHandler },
+  { method: 'GET', path: '/api/v1/backups/jobs', handler: listBackupJobsHandler },
+  { method: 'GET', path: '/api/v1/backups/jobs/:id', handler: getBackupJobHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */

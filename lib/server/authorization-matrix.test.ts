@@ -3,7 +3,8 @@
  * anonymous: allowed or denied exactly as the permission table (BUILT_IN_ROLES, plus the
  * self-service permissions every account holds) says, and audited either way. An allowed call
  * must succeed, or fail with the one domain error its row names (`expect`); each call leaves
- * exactly one audit row of its action, whose result says what happened. The list of mutations
+ * exactly one audit row of its action, whose result says what happened — except a row marked
+ * `readOnly` (a dry run sent as a POST: declared so by its wrapper), which must leave none. The list of mutations
  * is read from the code (the API route table and every actions.ts under app/), so a new
  * mutation fails this test until it gets a row below.
  */
@@ -64,7 +65,14 @@ type Caller = {
  * as 'error' with that code). `alsoNeeds`: the grant rules (nobody grants what they do not hold)
  * ask for these too; without them the call is denied.
  */
-type Row = { permission: Requirement; alsoNeeds?: Requirement[]; call: (c: Caller) => Promise<Outcome>; expect?: ErrorCode };
+type Row = {
+  permission: Requirement;
+  alsoNeeds?: Requirement[];
+  call: (c: Caller) => Promise<Outcome>;
+  expect?: ErrorCode;
+  /** Changes nothing (a dry run): its wrapper must declare it read-only, and no call may leave an audit row. */
+  readOnly?: true;
+};
 
 type Mutation = { id: string; meta: GuardMeta | undefined; fn: (...args: never[]) => unknown };
 
@@ -676,7 +684,7 @@ const missingPasswordFile = (c: Caller) => ({ type: 'file', path: path.join(engi
 const restoreDir = (c: Caller) => ({ type: 'directory', path: path.join(engine.dataDir, '..', `restore-${c.tag}-${++backupSeq}`) });
 
 // Backups: adding reads the password first (a file that does not exist: refused before the location is touched);
-// the preview opens the repository (same error); the rest change settings or queue jobs.
+// the preview opens the repository (same error) and, a dry run, is not audited; the rest change settings or queue jobs.
 Object.assign(TABLE, {
   [`POST ${BK}`]: {
     permission: 'ManageBackups',
@@ -691,6 +699,7 @@ Object.assign(TABLE, {
   [`POST ${BK}/:id/restore`]: { permission: 'ManageBackups', call: backupRoute('POST', '/restore', (c) => ({ snapshot: 'ab'.repeat(32), target: restoreDir(c) })) },
   [`POST ${BK}/:id/retention/preview`]: {
     permission: 'ManageBackups',
+    readOnly: true,
     expect: 'BACKUP_PASSWORD_UNAVAILABLE',
     call: backupRoute('POST', '/retention/preview', () => ({ policy: { keep_last: 1 } })),
   },
@@ -716,6 +725,7 @@ Object.assign(TABLE, {
   },
   [`${BA}#previewRetentionAction`]: {
     permission: 'ManageBackups',
+    readOnly: true,
     expect: 'BACKUP_PASSWORD_UNAVAILABLE',
     call: backupAction('previewRetentionAction', () => ({ policy: { keep_within: '7d' } })),
   },
@@ -772,6 +782,7 @@ type AuditRow = { result: string; error_code: string | null };
 const lastAuditId = () => engine.db.get<{ id: number | null }>(sql`SELECT max(id) AS id FROM audit_events`).id ?? 0;
 const auditRowsSince = (id: number, action: string) =>
   engine.db.all<AuditRow>(sql`SELECT result, error_code FROM audit_events WHERE id > ${id} AND action = ${action} ORDER BY id`);
+const anyAuditRowsSince = (id: number) => engine.db.all<{ action: string }>(sql`SELECT action FROM audit_events WHERE id > ${id}`);
 
 beforeAll(async () => {
   engine = await tempEngine();
@@ -819,10 +830,12 @@ afterAll(async () => {
 });
 
 describe('authorisation matrix', () => {
-  it('every mutation is built with a wrapper, audited, and has a row here (and every row a mutation)', () => {
+  it('every mutation is built with a wrapper, audited (or declared read-only where its row says so), and has a row here (and every row a mutation)', () => {
     for (const m of mutations) {
       expect(m.meta, `${m.id} is not built with route()/action()`).toBeDefined();
-      expect(m.meta!.audit, `${m.id} is not audited`).not.toBeNull();
+      expect(m.meta!.readOnly, `${m.id}: read-only exactly when its row says so`).toBe(!!TABLE[m.id]?.readOnly);
+      if (m.meta!.readOnly) expect(m.meta!.audit, `${m.id} is read-only and audited`).toBeNull();
+      else expect(m.meta!.audit, `${m.id} is not audited`).not.toBeNull();
     }
     expect(mutations.map((m) => m.id).sort()).toEqual(Object.keys(TABLE).sort());
   });
@@ -849,6 +862,10 @@ describe('authorisation matrix', () => {
         } else {
           expect(outcome, `${who} should succeed at ${id}`).toEqual({ ok: true, code: null });
           audit = { result: 'ok', error_code: null };
+        }
+        if (row.readOnly) {
+          expect(anyAuditRowsSince(before), `${id} by ${who}: a read leaves no audit row`).toEqual([]);
+          continue;
         }
         const action = mutations.find((m) => m.id === id)!.meta!.audit!;
         expect(auditRowsSince(before, action), `${id} by ${who}: one audit row saying what happened`).toEqual([audit]);

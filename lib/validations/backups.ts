@@ -2,6 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PASSWORD_ENV_RE } from '@/lib/engine/backup/server/password-source';
 import { BACKUP_REPO_ID_RE, type RetentionPolicy } from '@/lib/engine/backup/types';
+import { BACKUP_JOB_KINDS } from '@/lib/engine/backup/server/backup-job-views';
+import { ZJobsQuery } from './jobs';
 import { ZNodeBackend } from './replication';
 
 export const ZBackupRepoId = z.string().trim().regex(BACKUP_REPO_ID_RE, 'a repository id is 1–63 lowercase letters, digits and "-", starting with a letter or digit');
@@ -93,7 +95,12 @@ export type BackupRepositoryPatch = z.infer<typeof ZBackupRepositoryPatch>;
 export const ZSnapshotsQuery = z.object({
   limit: z.coerce.number().int().min(1, 'limit is 1 to 200').max(200, 'limit is 1 to 200').default(50),
   offset: z.coerce.number().int().min(0, 'offset is 0 or more').default(0),
+  /** `only`: the recovery points alone; `exclude`: every other snapshot; absent: all. */
+  recovery_points: z.enum(['only', 'exclude'], 'recovery_points is only or exclude').optional(),
 });
+
+/** GET /api/v1/backups/jobs: the jobs list's filters, with `kind` limited to the backup kinds. */
+export const ZBackupJobsQuery = ZJobsQuery.extend({ kind: z.enum(BACKUP_JOB_KINDS, `kind is one of ${BACKUP_JOB_KINDS.join(', ')}`).optional() });
 
 const ZPackageCoords = z.strictObject({ name: z.string().trim().min(1).max(214), version: z.string().trim().min(1).max(128) });
 

@@ -17,7 +17,7 @@ import {
   ZVerifyAction,
 } from '@/lib/validations/backups';
 
-// The Backups page's actions: the same engine calls, inputs and audit targets as the routes (plus `id`).
+// The Backups page's actions: the same engine calls, inputs and audit targets as the routes (plus `id`; the preview, as its route, is a read).
 
 export const addBackupRepositoryAction = action({
   permission: 'ManageBackups',
@@ -64,10 +64,11 @@ export const startRestoreAction = action({
   run: ({ id, ...i }, ctx) => startRestore(ctx.engine, ctx.actor, id, i),
 });
 
+/** The dry run the retention editor makes as a policy is typed: nothing changes, so it is not audited. */
 export const previewRetentionAction = action({
   permission: 'ManageBackups',
   input: ZRetentionPreviewAction,
-  audit: { action: 'backup.retention.preview', target: (i) => `backup repository ${i.id}` },
+  readOnly: true,
   run: (i, ctx) => previewRetention(ctx.engine, i.id, toRetentionPolicy(i.policy)),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { getBackupJobView, listBackupJobViews } from '@/lib/engine/backup/server/backup-job-views';
 import { addRepository, removeRepository, updateRepository } from '@/lib/engine/backup/server/manage-repositories';
 import { listRepositoryViews } from '@/lib/engine/backup/server/repository-rows';
 import { listSnapshotViews } from '@/lib/engine/backup/server/snapshot-cache';
@@ -7,6 +8,7 @@ import {
   backupTargets,
   toRepositoryPatch,
   toRetentionPolicy,
+  ZBackupJobsQuery,
   ZBackupRepoParams,
   ZBackupRepositoryInput,
   ZBackupRepositoryPatch,
@@ -17,6 +19,7 @@ import {
   ZSnapshotsQuery,
   ZVerifyInput,
 } from '@/lib/validations/backups';
+import { ZJobIdParams } from '@/lib/validations/jobs';
 import { route } from '../route';
 
 const NO_PARAMS = z.object({});
@@ -61,7 +64,7 @@ export const removeBackupRepositoryHandler = route({
   },
 });
 
-/** GET …/{id}/snapshots?limit=&offset=: the cached list, newest first. */
+/** GET …/{id}/snapshots?limit=&offset=&recovery_points=only|exclude: the cached list, newest first. */
 export const listBackupSnapshotsHandler = route({
   permission: 'ManageBackups',
   params: ZBackupRepoParams,
@@ -96,12 +99,15 @@ export const startRestoreHandler = route({
   run: async ({ params, json, ctx }) => noStore(await startRestore(ctx.engine, ctx.actor, params.id, json), 202),
 });
 
-/** POST …/{id}/retention/preview `{policy}`: the dry run (nothing changes; audited as every POST is). */
+/**
+ * POST …/{id}/retention/preview `{policy}`: the dry run. Nothing changes, so it is a read and not
+ * audited (the page previews as the policy is typed); a POST only because the policy is a body.
+ */
 export const previewRetentionHandler = route({
   permission: 'ManageBackups',
   params: ZBackupRepoParams,
   json: ZRetentionPreviewInput,
-  audit: { action: 'backup.retention.preview', target: (p) => `backup repository ${p.id}` },
+  readOnly: true,
   run: async ({ params, json, ctx }) => noStore(await previewRetention(ctx.engine, params.id, toRetentionPolicy(json.policy))),
 });
 
@@ -121,4 +127,22 @@ export const startPruneHandler = route({
   params: ZBackupRepoParams,
   audit: { action: 'backup.prune', target: (p) => `backup repository ${p.id}` },
   run: ({ params, ctx }) => noStore(startPrune(ctx.engine, params.id), 202),
+});
+
+/**
+ * GET /api/v1/backups/jobs?state=&kind=&page=&per_page=: the backup jobs, as GET /api/v1/jobs
+ * lists them, for ManageBackups (the Backups page follows its jobs without ManageJobs).
+ */
+export const listBackupJobsHandler = route({
+  permission: 'ManageBackups',
+  params: NO_PARAMS,
+  query: ZBackupJobsQuery,
+  run: ({ query, ctx }) => noStore(listBackupJobViews(ctx.engine, { state: query.state, kind: query.kind, page: query.page, perPage: query.per_page })),
+});
+
+/** GET /api/v1/backups/jobs/{id}: one backup job (progress, result); another kind is 404 JOB_NOT_FOUND, as a missing job. */
+export const getBackupJobHandler = route({
+  permission: 'ManageBackups',
+  params: ZJobIdParams,
+  run: ({ params, ctx }) => noStore(getBackupJobView(ctx.engine, params.id)),
 });

@@ -1,4 +1,4 @@
-import { count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { backupRepositories, backupSnapshots, type BackupSnapshotRow } from '@/db/schema';
 import type { Engine } from '../../engine';
 import type { BackupRepository, Snapshot, SnapshotKind } from '../types';
@@ -44,10 +44,21 @@ function toView(r: BackupSnapshotRow): SnapshotView {
   };
 }
 
-/** The cached snapshots of a repository, newest first. */
-export function listSnapshotViews(engine: Engine, repositoryId: string, page: { limit: number; offset: number }): { snapshots: SnapshotView[]; total: number } {
+/** `only`: named recovery points alone; `exclude`: the other snapshots; absent: all. */
+export type RecoveryPointFilter = 'only' | 'exclude';
+
+/** The cached snapshots of a repository, newest first; `total` counts those the filter keeps. */
+export function listSnapshotViews(
+  engine: Engine,
+  repositoryId: string,
+  page: { limit: number; offset: number; recovery_points?: RecoveryPointFilter },
+): { snapshots: SnapshotView[]; total: number } {
   repositoryRow(engine, repositoryId);
-  const where = eq(backupSnapshots.repositoryId, repositoryId);
+  const named = backupSnapshots.recoveryPointName;
+  const where = and(
+    eq(backupSnapshots.repositoryId, repositoryId),
+    page.recovery_points === 'only' ? isNotNull(named) : page.recovery_points === 'exclude' ? isNull(named) : undefined,
+  );
   const rows = engine.db.select().from(backupSnapshots).where(where).orderBy(desc(backupSnapshots.time), desc(backupSnapshots.id)).limit(page.limit).offset(page.offset).all();
   const total = engine.db.select({ n: count() }).from(backupSnapshots).where(where).get()?.n ?? 0;
   return { snapshots: rows.map(toView), total };
