@@ -14,6 +14,8 @@ import { openRepoBackend } from '@/lib/engine/backup/repo/open-backend';
 import { initRepository, openRepository } from '@/lib/engine/backup/repo/repository';
 import { startS3rver, type S3rverHandle } from '@/lib/engine/storage/test-support/s3rver';
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
+import { createRole } from '@/lib/engine/access/roles';
+import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import { startApiTestServer, type ApiTestServer } from '../test-support/api-test-server';
 import { parsePromText, sampleValue } from '../test-support/promtool';
 
@@ -22,6 +24,8 @@ let s3: S3rverHandle;
 let dir: string;
 let admin: string;
 let viewer: string;
+/** Holds ManageBackups and nothing else (no ManageJobs). */
+let backupOps: string;
 const stderr: string[] = [];
 const stdout: string[] = [];
 const responses: string[] = [];
@@ -61,6 +65,8 @@ beforeAll(async () => {
   t = await startApiTestServer();
   admin = (await t.user('root', ['admin'])).token;
   viewer = (await t.user('vi', ['viewer'])).token;
+  createRole(t.engine, { name: 'backup-ops', permissions: ['ManageBackups'] });
+  backupOps = (await t.user('bops', ['backup-ops'])).token;
   await publishSample(t.engine, 'resnet', '1.0.0');
   const grab = (into: string[]) => (chunk: unknown) => {
     into.push(String(chunk));
@@ -141,6 +147,8 @@ describe('repositories', () => {
       ['POST', `${R}/main/verify`],
       ['POST', `${R}/main/retention/preview`],
       ['DELETE', `${R}/main`],
+      ['GET', '/backups/jobs'],
+      ['GET', '/backups/jobs/1'],
     ]) {
       expect((await api(method, p, { token: viewer, body: method === 'POST' ? {} : undefined })).status, `${method} ${p}`).toBe(403);
       expect((await api(method, p, { token: null })).status, `${method} ${p}`).toBe(401);
@@ -151,6 +159,7 @@ describe('repositories', () => {
 
 describe('jobs', () => {
   let first: string;
+  let verifyJob: number;
 
   it('a backup job: 202 {job}; once run, the snapshot is listed with sizes and the repository with its totals', async () => {
     const res = await api('POST', `${R}/main/snapshots`, { body: { tags: ['manual'], description: 'first' } });
@@ -189,6 +198,21 @@ describe('jobs', () => {
     expect((await api('GET', `${R}/main/snapshots?limit=1&offset=1`)).json.snapshots[0].id).toBe(first);
   }, 60_000);
 
+  it('recovery_points=only lists the recovery points alone, exclude the rest; total counts what the filter keeps', async () => {
+    const only = await api('GET', `${R}/main/snapshots?recovery_points=only`);
+    expect(only.status).toBe(200);
+    expect(only.headers.get('cache-control')).toBe('no-store');
+    expect(only.json.total).toBe(1);
+    expect(only.json.snapshots.map((s: { recovery_point: { name: string } | null }) => s.recovery_point?.name)).toEqual(['before upgrade']);
+    const rest = await api('GET', `${R}/main/snapshots?recovery_points=exclude`);
+    expect(rest.json).toMatchObject({ total: 1, snapshots: [{ id: first, recovery_point: null }] });
+    expect((await api('GET', `${R}/main/snapshots?recovery_points=only&offset=1`)).json).toEqual({ snapshots: [], total: 1 });
+    expect((await api('GET', `${R}/main/snapshots`)).json.total).toBe(2);
+    const bad = await api('GET', `${R}/main/snapshots?recovery_points=some`);
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('INVALID_INPUT');
+  });
+
   it('records backup.run and the size gauges under b:<id>, and exports them on /metrics', async () => {
     t.engine.metrics.flush();
     const now = Date.now();
@@ -210,6 +234,39 @@ describe('jobs', () => {
     await drainBackupJobs(t.engine);
     expect(resultOf(res.json.job.id)).toMatchObject({ mode: 'read-data', ok: true, snapshots: 2, damaged: [] });
     expect(resultOf(res.json.job.id).chunksChecked).toBeGreaterThan(0);
+    verifyJob = res.json.job.id;
+  }, 60_000);
+
+  it('ManageBackups without ManageJobs: lists only backup jobs, reads a verify job with its report; another kind is 404 as a missing job', async () => {
+    expect((await api('GET', '/jobs', { token: backupOps })).status).toBe(403);
+    const other = createSqliteQueue(t.engine).enqueue('mirror.sync', { mirror: 'x' }, { runAt: Date.now() + 365 * 86_400_000 }).id;
+    const list = await api('GET', '/backups/jobs?per_page=100', { token: backupOps });
+    expect(list.status).toBe(200);
+    expect(list.headers.get('cache-control')).toBe('no-store');
+    const allBackup = t.engine.db.$client.prepare(`SELECT count(*) FROM jobs WHERE kind LIKE 'backup.%'`).pluck().get() as number;
+    expect(list.json).toMatchObject({ total: allBackup, page: 1, per_page: 100 });
+    expect(list.json.jobs.length).toBe(allBackup);
+    expect(list.json.jobs.every((j: { kind: string }) => j.kind.startsWith('backup.'))).toBe(true);
+    expect(list.json.jobs.map((j: { id: number }) => j.id)).not.toContain(other);
+    // Newest first, the /api/v1/jobs shape.
+    const ids = list.json.jobs.map((j: { id: number }) => j.id);
+    expect(ids).toEqual([...ids].sort((a: number, b: number) => b - a));
+    const verifies = await api('GET', '/backups/jobs?kind=backup.verify&state=succeeded&per_page=1', { token: backupOps });
+    expect(verifies.json).toMatchObject({ total: 1, per_page: 1, jobs: [{ id: verifyJob, kind: 'backup.verify', state: 'succeeded' }] });
+    expect((await api('GET', '/backups/jobs?kind=mirror.sync', { token: backupOps })).status).toBe(400);
+    expect((await api('GET', '/backups/jobs?kind=backup.*', { token: backupOps })).status).toBe(400);
+
+    const one = await api('GET', `/backups/jobs/${verifyJob}`, { token: backupOps });
+    expect(one.status).toBe(200);
+    expect(one.headers.get('cache-control')).toBe('no-store');
+    expect(one.json).toMatchObject({ id: verifyJob, kind: 'backup.verify', state: 'succeeded', result: { mode: 'read-data', ok: true, damaged: [] } });
+    const hidden = await api('GET', `/backups/jobs/${other}`, { token: backupOps });
+    const missing = await api('GET', '/backups/jobs/999999', { token: backupOps });
+    expect(hidden.status).toBe(404);
+    expect(hidden.json.error.code).toBe('JOB_NOT_FOUND');
+    expect(hidden.text).not.toContain('mirror');
+    expect(hidden.json.error.message).toBe(missing.json.error.message.replace('999999', String(other)));
+    t.engine.db.$client.prepare('DELETE FROM jobs WHERE id = ?').run(other);
   }, 60_000);
 
   it('a package snapshot, then restores: the registry into a new directory; the package into this registry is a conflict', async () => {
@@ -243,6 +300,8 @@ describe('jobs', () => {
     expect(preview.json.freed_bytes).toBeGreaterThanOrEqual(0);
     expect(preview.json).toHaveProperty('freed_chunks');
     expect((await api('POST', `${R}/main/retention/preview`, { body: { policy: { keep_within: 'soon' } } })).status).toBe(400);
+    // A dry run is a read: previews (as the page sends while a policy is typed) leave no audit row.
+    expect(t.engine.db.$client.prepare(`SELECT count(*) FROM audit_events WHERE action = 'backup.retention.preview'`).pluck().get()).toBe(0);
     const forget = await api('POST', `${R}/main/forget`, { body: { policy, prune: true } });
     expect(forget.status).toBe(202);
     await drainBackupJobs(t.engine);
