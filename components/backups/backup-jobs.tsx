@@ -92,7 +92,7 @@ export function BackupJobs() {
           ) : (
             <>
               <JobTable jobs={jobs.data.jobs} retrying={null} />
-              <p className="text-xs text-slate-500">Retrying or cancelling a job needs ManageJobs (the Jobs page).</p>
+              {me.data && <p className="text-xs text-slate-500">Retrying or cancelling a job needs ManageJobs (the Jobs page).</p>}
             </>
           )}
           <Pagination page={page} perPage={PER_PAGE} total={jobs.data.total} shown={jobs.data.jobs.length} onPageChange={setPage} />
