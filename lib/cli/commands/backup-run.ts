@@ -4,6 +4,7 @@ import { createRegistrySnapshot } from '@/lib/engine/backup/create-snapshot';
 import { applyRetention, planForget } from '@/lib/engine/backup/forget';
 import { pruneRepository } from '@/lib/engine/backup/prune';
 import { initRepository } from '@/lib/engine/backup/repo/repository';
+import { findRecoveryPoint } from '@/lib/engine/backup/recovery-points';
 import { restoreRegistry } from '@/lib/engine/backup/restore-registry';
 import type { RecoveryPoint, Snapshot } from '@/lib/engine/backup/types';
 import { verifyRepository } from '@/lib/engine/backup/verify';
@@ -105,11 +106,15 @@ export async function runVerify(flags: RepoFlags & Json & { readData?: boolean }
   }
 }
 
-export async function runRestore(flags: RepoFlags & Json & { snapshot: string; to: string }): Promise<void> {
+export async function runRestore(flags: RepoFlags & Json & { snapshot?: string; recoveryPoint?: string; to: string }): Promise<void> {
+  if (Boolean(flags.snapshot) === Boolean(flags.recoveryPoint)) {
+    throw new CliError(EXIT.USAGE, 'give either --snapshot ID or --recovery-point NAME');
+  }
   const repo = await openRepo(flags);
   const to = path.resolve(flags.to);
+  const snapshot = flags.snapshot ?? (await findRecoveryPoint(repo, flags.recoveryPoint!));
   const status = statusLine('restore', 'bytes');
-  const result = await interruptible((signal) => restoreRegistry(repo, flags.snapshot, to, { onProgress: status.onProgress, signal })).finally(
+  const result = await interruptible((signal) => restoreRegistry(repo, snapshot, to, { onProgress: status.onProgress, signal })).finally(
     status.clear,
   );
   if (flags.json) {

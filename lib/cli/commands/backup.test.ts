@@ -201,6 +201,26 @@ describe('torsh backup', () => {
     expect(unknown.code).toBe(EXIT.NOT_FOUND);
   });
 
+  it('restore --recovery-point NAME restores the newest snapshot of that recovery point; an unknown name lists those that exist', async () => {
+    const rp = (await list()).find((s) => s.recovery_point?.name === 'before-upgrade')!;
+    const to = path.join(tmp, 'restored-rp');
+    const result = await torsh(['backup', 'restore', '--repo', repo, '--recovery-point', 'before-upgrade', '--to', to, '--json']);
+    expect(result.code, result.stderr).toBe(EXIT.OK);
+    expect(JSON.parse(result.stdout)).toMatchObject({ snapshot: rp.id, to });
+    const restored = createEngine({ dataDir: to });
+    try {
+      expect(getVersion(restored, 'beta', '1.0.0').digest).toBe(getVersion(registryB, 'beta', '1.0.0').digest);
+    } finally {
+      restored.close();
+    }
+    const unknown = await torsh(['backup', 'restore', '--repo', repo, '--recovery-point', 'nope', '--to', path.join(tmp, 'rp-x')]);
+    expect(unknown.code).toBe(EXIT.NOT_FOUND);
+    expect(unknown.stderr).toContain('no recovery point named "nope" (recovery points: before-upgrade)');
+    const both = await torsh(['backup', 'restore', '--repo', repo, '--snapshot', rp.short_id, '--recovery-point', 'before-upgrade', '--to', path.join(tmp, 'rp-y')]);
+    expect(both.code).toBe(EXIT.USAGE);
+    expect(both.stderr).toContain('either --snapshot ID or --recovery-point NAME');
+  });
+
   it('forget --dry-run lists the plan and deletes nothing; forget --prune frees what it said', async () => {
     const before = await list();
     const noPolicy = await torsh(['backup', 'forget', '--repo', repo, '--dry-run']);

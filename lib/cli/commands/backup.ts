@@ -54,7 +54,8 @@ export function registerBackup(program: Command): void {
     .action(async (flags) => (await run()).runVerify(flags));
 
   repoCommand(backup, 'restore', 'restore a registry snapshot into a new, empty data directory (blobs into DIR/blobs)')
-    .requiredOption('--snapshot <id>', 'the snapshot id or a unique prefix (at least 8 characters)')
+    .option('--snapshot <id>', 'the snapshot id or a unique prefix (at least 8 characters)')
+    .option('--recovery-point <name>', 'instead of --snapshot: the newest snapshot of this recovery point')
     .requiredOption('--to <dir>', 'the new data directory (absent or empty)')
     .option('--json', 'print the result as JSON')
     .action(async (flags) => (await run()).runRestore(flags));
