@@ -36,7 +36,7 @@ const STALE_COPY_MS = 6 * 60 * 60 * 1000;
  * state, without that version), so a snapshot is always one real state of the registry with
  * all of its blobs.
  */
-export async function copyRegistryDb(dataDir: string, now: () => number): Promise<DbCopy> {
+export async function copyRegistryDb(dataDir: string, now: () => number, hooks: { afterCopy?: (attempt: number) => Promise<void> } = {}): Promise<DbCopy> {
   const liveFile = path.join(dataDir, 'torsh.db');
   await stat(liveFile).catch(() => {
     throw new AppError('NOT_A_REGISTRY', `no registry database at ${liveFile}`);
@@ -72,8 +72,11 @@ export async function copyRegistryDb(dataDir: string, now: () => number): Promis
     for (let attempt = 1; ; attempt++) {
       await dropFile();
       file = path.join(tmpDir, `${COPY_PREFIX}${randomBytes(8).toString('hex')}.db`);
-      await live.backup(file);
+      // All pages in one step (one read transaction): stepped copies restart whenever another
+      // connection writes, and a serving registry writes every second (metrics, jobs).
+      await live.backup(file, { progress: () => 0x7fffffff });
       const blobs = settle(file);
+      await hooks.afterCopy?.(attempt);
       dropHolds();
       const gone = holdReferenced(live, blobs, now(), holdIds);
       if (gone === 0 || attempt === MAX_ATTEMPTS) {

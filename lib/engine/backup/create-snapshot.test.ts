@@ -115,6 +115,21 @@ describe('registry snapshots', () => {
     expect(second.stats.newBytes).toBeLessThan(1 << 20);
   });
 
+  it('a damaged earlier snapshot file does not stop the next backup', async () => {
+    await publish(engine, alice, 'resnet', '1.0.0');
+    const first = await createRegistrySnapshot(repo.repo, { dataDir: engine.dataDir, blobs: engine.blobs }, {});
+    const file = path.join(repo.dir, 'snapshots', first.id);
+    const bytes = await readFile(file);
+    bytes[bytes.length - 5] ^= 0xff;
+    await writeFile(file, bytes);
+    const second = await createRegistrySnapshot(repo.repo, { dataDir: engine.dataDir, blobs: engine.blobs }, {});
+    // Only the database is new (the first backup's holds came and went); the blob dedups against the index.
+    expect(second.stats.newChunks).toBe(1);
+    const to = path.join(scratch, 'restored');
+    await restoreRegistry(repo.repo, second.id, to);
+    expect(await blobFiles(path.join(to, 'blobs'))).toEqual(await blobFiles(path.join(engine.dataDir, 'blobs')));
+  });
+
   it('holds every blob of the copy: a version deleted and collected mid-backup is still in the snapshot', async () => {
     await publish(engine, alice, 'resnet', '1.0.0');
     await publish(engine, alice, 'resnet', '2.0.0');
@@ -138,6 +153,18 @@ describe('registry snapshots', () => {
     expect(restored.tombstones).toHaveLength(0);
     // Once the holds are gone, collection takes the deleted version's blob as usual.
     expect(await collectGarbage(engine)).toMatchObject({ blobsRemoved: 1 });
+  });
+
+  it('an aborted backup writes no snapshot, drops its holds and copy, and releases the lock', async () => {
+    await publish(engine, alice, 'resnet', '1.0.0', randomFillSync(Buffer.alloc(3 << 20)));
+    const ac = new AbortController();
+    const run = createRegistrySnapshot(repo.repo, { dataDir: engine.dataDir, blobs: engine.blobs }, { signal: ac.signal, onProgress: () => ac.abort() });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await repo.repo.listSnapshots()).toEqual([]);
+    expect(engine.db.$client.prepare('SELECT count(*) FROM blob_holds').pluck().get()).toBe(0);
+    expect((await readdir(path.join(engine.dataDir, 'tmp'))).filter((n) => n.startsWith('backup-'))).toEqual([]);
+    const next = await createRegistrySnapshot(repo.repo, { dataDir: engine.dataDir, blobs: engine.blobs }, {});
+    expect((await repo.repo.listSnapshots()).map((s) => s.id)).toEqual([next.id]);
   });
 
   it('refuses a target that is not empty, writing nothing', async () => {

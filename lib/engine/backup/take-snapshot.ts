@@ -38,7 +38,9 @@ export async function takeSnapshot(
   const started = performance.now();
   const lock = await repo.lock('shared', `backup ${meta.kind}`);
   try {
-    const [index, earlier] = await Promise.all([repo.loadIndex(), repo.listSnapshots()]);
+    // A snapshot file that does not decrypt must not stop new backups (verify reports it): then
+    // nothing is reused by content, and chunks still dedup against the index.
+    const [index, earlier] = await Promise.all([repo.loadIndex(), repo.listSnapshots().catch(() => [])]);
     const known = new Map<string, SnapshotFile>();
     for (const s of earlier) {
       for (const f of s.files) {
