@@ -52,7 +52,7 @@ function draftOf(rule: AlertRule | null): Draft {
   };
 }
 
-const UNIT_HINT = { ms: 'in milliseconds', bytes: 'in bytes', count: 'a number of events', percent: 'a percentage, 0–100' } as const;
+const UNIT_HINT = { ms: 'in milliseconds', bytes: 'in bytes', count: 'a number of events', percent: 'a percentage, 0–100', ratio: 'a ratio (×)' } as const;
 
 type RuleEditorProps = { open: boolean; rule: AlertRule | null; onClose: () => void; onSaved: () => Promise<unknown> };
 

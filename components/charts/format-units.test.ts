@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeRatio, formatMs, formatPercent, formatTick, formatUnit } from './format-units';
+import { changeRatio, formatMs, formatPercent, formatRatio, formatTick, formatUnit } from './format-units';
 
 describe('chart units', () => {
   it.each([
@@ -28,6 +28,13 @@ describe('chart units', () => {
     expect(formatTick(12_500, 'count')).toBe('12.5K');
     expect(formatTick(3 * 1024 * 1024, 'bytes')).toBe('3.0 MiB');
   });
+
+  it.each([
+    [1, '1.00×'],
+    [3.256, '3.26×'],
+    [12.34, '12.3×'],
+    [420.4, '420×'],
+  ])('formatRatio(%d) → %s', (r, expected) => expect(formatRatio(r)).toBe(expected));
 
   it('computes the change against the period before', () => {
     expect(changeRatio(15, 10)).toBeCloseTo(0.5);

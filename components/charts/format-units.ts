@@ -2,7 +2,7 @@ import { formatBytes } from '@/lib/ui/format-bytes';
 import { formatCount } from '@/lib/ui/format-count';
 
 /** What a chart's values measure; every axis and table cell is formatted by its unit. */
-export type ChartUnit = 'bytes' | 'ms' | 'count' | 'percent';
+export type ChartUnit = 'bytes' | 'ms' | 'count' | 'percent' | 'ratio';
 
 const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
@@ -21,6 +21,11 @@ export function formatPercent(ratio: number): string {
   return `${pct.toFixed(pct < 0.1 ? 2 : 1)} %`;
 }
 
+/** A ratio of two sizes (deduplication): "1.00×", "3.25×", "42×". */
+export function formatRatio(ratio: number): string {
+  return `${ratio >= 100 ? Math.round(ratio) : ratio.toFixed(ratio >= 10 ? 1 : 2)}×`;
+}
+
 /** A value in full, as tables and tooltips show it. */
 export function formatUnit(value: number | null | undefined, unit: ChartUnit): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
@@ -33,6 +38,8 @@ export function formatUnit(value: number | null | undefined, unit: ChartUnit): s
       return formatPercent(value);
     case 'count':
       return formatCount(Math.round(value * 100) / 100);
+    case 'ratio':
+      return formatRatio(value);
   }
 }
 

@@ -23,6 +23,8 @@ export type TimeSeriesChartProps = {
   note?: ReactNode;
   /** When set, shown in place of the chart (no data yet, and how it will appear). */
   empty?: ReactNode;
+  /** Mark each reading (sparse series: a few readings a day). */
+  dots?: boolean;
   actions?: ReactNode;
 };
 
@@ -42,7 +44,7 @@ export function describeSeries(title: string, data: TimePoint[], series: ChartSe
 }
 
 /** The one time-series chart of the dashboard: lines or areas over time, units on the value axis, a table view. */
-export function TimeSeriesChart({ title, data, series, unit, kind = 'line', stacked = false, threshold, height = 240, note, empty, actions }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ title, data, series, unit, kind = 'line', stacked = false, threshold, height = 240, note, empty, actions, dots = false }: TimeSeriesChartProps) {
   const span = data.length > 1 ? data[data.length - 1]!.t - data[0]!.t : 0;
   const colorOf = (i: number, s: ChartSeries) => s.color ?? CHART_COLORS[i % CHART_COLORS.length];
   const axes = (
@@ -103,7 +105,7 @@ export function TimeSeriesChart({ title, data, series, unit, kind = 'line', stac
         <LineChart data={data} accessibilityLayer={false} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           {axes}
           {series.map((s, i) => (
-            <Line key={s.key} dataKey={s.key} name={s.label} type="monotone" stroke={colorOf(i, s)} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
+            <Line key={s.key} dataKey={s.key} name={s.label} type="monotone" stroke={colorOf(i, s)} strokeWidth={2} dot={dots ? { r: 3 } : false} isAnimationActive={false} connectNulls />
           ))}
         </LineChart>
       )}

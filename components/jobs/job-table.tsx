@@ -14,8 +14,9 @@ type Props = {
   jobs: JobView[];
   /** The job whose retry is being sent, if any. */
   retrying: number | null;
-  onRetry: (job: JobView) => void;
-  onCancel: (job: JobView) => void;
+  /** Without both handlers (a reader without ManageJobs) the table has no actions column. */
+  onRetry?: (job: JobView) => void;
+  onCancel?: (job: JobView) => void;
 };
 
 function When({ job }: { job: JobView }) {
@@ -46,8 +47,11 @@ function When({ job }: { job: JobView }) {
 
 /** Jobs with their state, attempts, timing, progress or last error, and retry / cancel. */
 export function JobTable({ jobs, retrying, onRetry, onCancel }: Props) {
+  const actions = onRetry !== undefined || onCancel !== undefined;
   return (
-    <DataTable columns={['Job', 'Kind', 'State', { label: 'Attempts', align: 'right' }, 'When', 'Progress or last error', { label: 'Actions', srOnly: true }]}>
+    <DataTable
+      columns={['Job', 'Kind', 'State', { label: 'Attempts', align: 'right' }, 'When', 'Progress or last error', ...(actions ? [{ label: 'Actions', srOnly: true }] : [])]}
+    >
       {jobs.map((job) => (
         <tr key={job.id} className="align-top hover:bg-slate-50">
           <td className={`${TD} font-mono text-xs whitespace-nowrap`}>#{job.id}</td>
@@ -78,20 +82,22 @@ export function JobTable({ jobs, retrying, onRetry, onCancel }: Props) {
               <span className="text-slate-400">—</span>
             )}
           </td>
-          <td className={`${TD} whitespace-nowrap text-right`}>
-            <div className="flex justify-end gap-2">
-              {canRetry(job) && (
-                <Button size="sm" onClick={() => onRetry(job)} disabled={retrying === job.id} aria-busy={retrying === job.id} aria-label={`Retry job #${job.id}`}>
-                  Retry
-                </Button>
-              )}
-              {canCancel(job) && (
-                <Button size="sm" variant="danger-outline" onClick={() => onCancel(job)} aria-label={`Cancel job #${job.id}`}>
-                  Cancel
-                </Button>
-              )}
-            </div>
-          </td>
+          {actions && (
+            <td className={`${TD} whitespace-nowrap text-right`}>
+              <div className="flex justify-end gap-2">
+                {onRetry && canRetry(job) && (
+                  <Button size="sm" onClick={() => onRetry(job)} disabled={retrying === job.id} aria-busy={retrying === job.id} aria-label={`Retry job #${job.id}`}>
+                    Retry
+                  </Button>
+                )}
+                {onCancel && canCancel(job) && (
+                  <Button size="sm" variant="danger-outline" onClick={() => onCancel(job)} aria-label={`Cancel job #${job.id}`}>
+                    Cancel
+                  </Button>
+                )}
+              </div>
+            </td>
+          )}
         </tr>
       ))}
     </DataTable>

@@ -37,6 +37,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { href: '/cdn', label: 'CDN', icon: 'download', permission: 'ManageCdn' },
       { href: '/mirrors', label: 'Mirrors', icon: 'globe', permission: 'ManageMirrors' },
       { href: '/replication', label: 'Replication', icon: 'layers', permission: 'ManageReplication' },
+      { href: '/backups', label: 'Backups', icon: 'archive', permission: 'ManageBackups' },
     ],
   },
 ];

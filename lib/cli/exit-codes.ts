@@ -15,12 +15,14 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = `Exit codes:
   0  ok
   1  usage error (bad arguments, missing file, an unconfirmed delete)
-  2  network error or server unavailable (after retries), 5xx, 429
-  3  authentication or permission (401/403)
-  4  not found (404)
-  5  conflict (409, e.g. the version is already published or was deleted)
+  2  network error or server unavailable (after retries), 5xx, 429; a backup repository that cannot be reached
+  3  authentication or permission (401/403); a wrong backup repository password
+  4  not found (404); no backup repository or snapshot there
+  5  conflict (409, e.g. the version is already published or was deleted); a backup repository that
+     exists (init) or is locked, a restore target that is not empty
   6  validation (400/413/422, or a local package check)
   7  integrity or verification failure (digest or signature mismatch, untrusted key, decryption failure,
+     damaged backup data found by torsh backup verify,
      a registry answer that fails a check, e.g. a version that is not semver)`;
 
 /** An error with the exit code it maps to; `code` is the server's (or engine's) error code, if any. */
@@ -66,6 +68,19 @@ export function exitCodeForStatus(status: number): ExitCode {
 // Engine (AppError) codes raised locally: format checks are validation, digests and decryption integrity.
 const INTEGRITY_CODES = new Set(['CHECKSUM_MISMATCH', 'DIGEST_MISMATCH', 'DECRYPT_FAILED', 'ENCRYPTED_FORMAT_INVALID']);
 const USAGE_CODES = new Set(['INVALID_INPUT']);
+// Backup repository codes (torsh backup) with an exit code of their own.
+const BACKUP_CODE_EXITS: Record<string, ExitCode> = {
+  BACKUP_WRONG_PASSWORD: EXIT.AUTH,
+  BACKUP_REPO_NOT_FOUND: EXIT.NOT_FOUND,
+  BACKUP_SNAPSHOT_NOT_FOUND: EXIT.NOT_FOUND,
+  BACKUP_REPO_EXISTS: EXIT.CONFLICT,
+  BACKUP_REPO_LOCKED: EXIT.CONFLICT,
+  BACKUP_RESTORE_TARGET_NOT_EMPTY: EXIT.CONFLICT,
+  BACKUP_REPO_UNAVAILABLE: EXIT.UNAVAILABLE,
+  BACKUP_CHUNK_MISSING: EXIT.INTEGRITY,
+  BACKUP_CHUNK_DAMAGED: EXIT.INTEGRITY,
+  BACKUP_PASSWORD_UNAVAILABLE: EXIT.USAGE,
+};
 
 function fsErrorMessage(err: NodeJS.ErrnoException): string | null {
   const where = err.path ? `: ${err.path}` : '';
@@ -95,7 +110,7 @@ export function describeError(err: unknown): { exitCode: ExitCode; message: stri
   }
   if (err instanceof Error && err.name === 'AppError') {
     const code = (err as Error & { code: string }).code;
-    const exitCode = INTEGRITY_CODES.has(code) ? EXIT.INTEGRITY : USAGE_CODES.has(code) ? EXIT.USAGE : EXIT.VALIDATION;
+    const exitCode = BACKUP_CODE_EXITS[code] ?? (INTEGRITY_CODES.has(code) ? EXIT.INTEGRITY : USAGE_CODES.has(code) ? EXIT.USAGE : EXIT.VALIDATION);
     return { exitCode, message: `${err.message} (${code})` };
   }
   if (err instanceof Error && 'code' in err && typeof err.code === 'string') {

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { registerBackup } from './commands/backup';
 import { registerCache } from './commands/cache';
 import { registerChannel } from './commands/channel';
 import { registerCrypt } from './commands/crypt';
@@ -79,9 +80,13 @@ export function buildProgram(): Command {
   registerCrypt(program);
   registerCache(program);
   registerServe(program);
+  registerBackup(program);
 
   for (const cmd of leaves(program)) {
-    for (const option of globalOptions()) cmd.addOption(option);
+    // `torsh backup` works on a data directory and a repository, never on a registry over HTTP.
+    if (cmd.parent?.name() !== 'backup' && cmd.parent?.parent?.name() !== 'backup') {
+      for (const option of globalOptions()) cmd.addOption(option);
+    }
     cmd.addHelpText('after', `\n${EXIT_CODES_HELP}\n`);
   }
   for (const cmd of all(program)) {

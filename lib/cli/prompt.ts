@@ -7,6 +7,9 @@ export async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
+// What arrived after the end of the last line read (pasted or typed ahead): the next prompt's start.
+let typedAhead = '';
+
 /** Reads a line from the terminal; `hidden` does not echo (passwords). Needs stdin to be a TTY. */
 export function promptLine(question: string, hidden = false): Promise<string> {
   const stdin = process.stdin;
@@ -26,8 +29,12 @@ export function promptLine(question: string, hidden = false): Promise<string> {
       else resolve(value);
     };
     const onData = (data: string) => {
-      for (const ch of data) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
+      const chars = [...data];
+      for (const [i, ch] of chars.entries()) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          typedAhead = chars.slice(i + 1).join('').replace(/^\n/, '');
+          return done();
+        }
         if (ch === '\u0003') return done(new CliError(EXIT.USAGE, 'interrupted'));
         if (ch === '\u007f' || ch === '\b') {
           if (value.length > 0) {
@@ -41,6 +48,11 @@ export function promptLine(question: string, hidden = false): Promise<string> {
       }
     };
     stdin.on('data', onData);
+    if (typedAhead) {
+      const ahead = typedAhead;
+      typedAhead = '';
+      onData(ahead);
+    }
   });
 }
 

@@ -12,9 +12,12 @@ type ActionOptions<S extends z.ZodType, T> = {
   input: S;
   /** Check the permission on this package instead of globally. */
   package?: (input: z.infer<S>) => string;
-  audit: { action: string; target: (input: z.infer<S>) => string };
   run: (input: z.infer<S>, ctx: RequestContext) => Promise<T> | T;
-};
+} & (
+  | { audit: { action: string; target: (input: z.infer<S>) => string }; readOnly?: never }
+  /** An action that changes nothing (a dry run): declared so, it is not audited. */
+  | { readOnly: true; audit?: never }
+);
 
 export type ServerAction<T> = ((raw: unknown) => Promise<ActionResult<T>>) & {
   meta: GuardMeta;
@@ -36,5 +39,5 @@ export function action<S extends z.ZodType, T>(opts: ActionOptions<S, T>): Serve
   const runWith = (req: { headers: Headers; cookies: CookieJar | null }, raw: unknown) =>
     guarded(spec, { ...req, raw: () => fromFormData(raw) }, opts.run);
   const fn = async (raw: unknown) => runWith({ headers: await headers(), cookies: await cookies() }, raw);
-  return Object.assign(fn, { meta: metaOf(spec), runWith });
+  return Object.assign(fn, { meta: metaOf(spec, !!opts.readOnly), runWith });
 }

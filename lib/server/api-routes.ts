@@ -25,6 +25,21 @@ import { cdnTrafficHandler, listEdgesHandler, purgeEdgeHandler, registerEdgeHand
 import { downloadHandler } from './handlers/download';
 import { healthHandler } from './handlers/health';
 import { listConflictsHandler, resolveConflictHandler, scrubStatusHandler, startScrubHandler } from './handlers/replication-scrub';
+import {
+  addBackupRepositoryHandler,
+  getBackupJobHandler,
+  listBackupJobsHandler,
+  listBackupRepositoriesHandler,
+  listBackupSnapshotsHandler,
+  previewRetentionHandler,
+  removeBackupRepositoryHandler,
+  startBackupHandler,
+  startForgetHandler,
+  startPruneHandler,
+  startRestoreHandler,
+  startVerifyHandler,
+  updateBackupRepositoryHandler,
+} from './handlers/backups';
 import { cancelJobHandler, jobSummaryHandler, listJobsHandler, retryJobHandler } from './handlers/jobs';
 import { keyChallengeHandler, listKeysHandler, registerKeyHandler, revokeKeyHandler, trustedKeysHandler } from './handlers/keys';
 import { getAccessHandler, setGrantHandler, updateAccessHandler } from './handlers/package-access';
@@ -187,6 +202,19 @@ export const API_ROUTES: ApiRoute[] = [
   { method: 'POST', path: '/api/v1/replication/scrub', handler: startScrubHandler },
   { method: 'GET', path: '/api/v1/replication/conflicts', handler: listConflictsHandler },
   { method: 'POST', path: '/api/v1/replication/conflicts/:id/resolve', handler: resolveConflictHandler },
+  { method: 'GET', path: '/api/v1/backups/repositories', handler: listBackupRepositoriesHandler },
+  { method: 'POST', path: '/api/v1/backups/repositories', handler: addBackupRepositoryHandler },
+  { method: 'PATCH', path: '/api/v1/backups/repositories/:id', handler: updateBackupRepositoryHandler },
+  { method: 'DELETE', path: '/api/v1/backups/repositories/:id', handler: removeBackupRepositoryHandler },
+  { method: 'GET', path: '/api/v1/backups/repositories/:id/snapshots', handler: listBackupSnapshotsHandler },
+  { method: 'POST', path: '/api/v1/backups/repositories/:id/snapshots', handler: startBackupHandler },
+  { method: 'POST', path: '/api/v1/backups/repositories/:id/verify', handler: startVerifyHandler },
+  { method: 'POST', path: '/api/v1/backups/repositories/:id/restore', handler: startRestoreHandler },
+  { method: 'POST', path: '/api/v1/backups/repositories/:id/retention/preview', handler: previewRetentionHandler },
+  { method: 'POST', path: '/api/v1/backups/repositories/:id/forget', handler: startForgetHandler },
+  { method: 'POST', path: '/api/v1/backups/repositories/:id/prune', handler: startPruneHandler },
+  { method: 'GET', path: '/api/v1/backups/jobs', handler: listBackupJobsHandler },
+  { method: 'GET', path: '/api/v1/backups/jobs/:id', handler: getBackupJobHandler },
 ];
 
 /** How a route is named in tests and logs: `PUT /api/v1/packages/:name/:version`. */

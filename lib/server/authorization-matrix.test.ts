@@ -3,7 +3,8 @@
  * anonymous: allowed or denied exactly as the permission table (BUILT_IN_ROLES, plus the
  * self-service permissions every account holds) says, and audited either way. An allowed call
  * must succeed, or fail with the one domain error its row names (`expect`); each call leaves
- * exactly one audit row of its action, whose result says what happened. The list of mutations
+ * exactly one audit row of its action, whose result says what happened — except a row marked
+ * `readOnly` (a dry run sent as a POST: declared so by its wrapper), which must leave none. The list of mutations
  * is read from the code (the API route table and every actions.ts under app/), so a new
  * mutation fails this test until it gets a row below.
  */
@@ -35,6 +36,7 @@ import { createWebhook } from '@/lib/engine/alerts/webhooks';
 import { seedNode } from '@/lib/engine/replication/test-support/seed-node';
 import { alertStates, edges, mirrors, replicationConflicts } from '@/db/schema';
 import { seedNode as seedReplicaNode } from '@/lib/engine/replication/test-support/replica-fixtures';
+import { seedRepositoryRow } from '@/lib/engine/backup/server/test-support/seed-repository';
 import { installEngine } from './engine';
 import { runAsUploader, uploadServer } from './uploads/upload-server';
 import type { GuardMeta, Requirement } from './guard';
@@ -63,7 +65,14 @@ type Caller = {
  * as 'error' with that code). `alsoNeeds`: the grant rules (nobody grants what they do not hold)
  * ask for these too; without them the call is denied.
  */
-type Row = { permission: Requirement; alsoNeeds?: Requirement[]; call: (c: Caller) => Promise<Outcome>; expect?: ErrorCode };
+type Row = {
+  permission: Requirement;
+  alsoNeeds?: Requirement[];
+  call: (c: Caller) => Promise<Outcome>;
+  expect?: ErrorCode;
+  /** Changes nothing (a dry run): its wrapper must declare it read-only, and no call may leave an audit row. */
+  readOnly?: true;
+};
 
 type Mutation = { id: string; meta: GuardMeta | undefined; fn: (...args: never[]) => unknown };
 
@@ -654,6 +663,76 @@ Object.assign(TABLE, {
   },
 } satisfies Record<string, Row>);
 
+const BK = '/api/v1/backups/repositories';
+const BA = 'app/(dashboard)/backups/actions.ts';
+let backupSeq = 0;
+
+/** A configured repository row to act on (seeded: changing settings and queueing jobs do not open it; its password file does not exist). */
+function seedBackupRepo(c: Caller): string {
+  const id = `${c.tag}-b${++backupSeq}`;
+  seedRepositoryRow(engine, id);
+  return id;
+}
+
+const backupRoute = (method: string, suffix: string, body?: (c: Caller) => unknown) => (c: Caller) => {
+  const id = seedBackupRepo(c);
+  return routeCall(`${method} ${BK}/:id${suffix}`, method, `${BK}/${id}${suffix}`, { id }, body ? JSON.stringify(body(c)) : undefined)(c);
+};
+const backupAction = (name: string, input: (c: Caller) => Record<string, unknown> = () => ({})) => (c: Caller) =>
+  actionCall(`${BA}#${name}`, () => ({ id: seedBackupRepo(c), ...input(c) }))(c);
+const missingPasswordFile = (c: Caller) => ({ type: 'file', path: path.join(engine.dataDir, '..', `no-such-password-${c.tag}`) });
+const restoreDir = (c: Caller) => ({ type: 'directory', path: path.join(engine.dataDir, '..', `restore-${c.tag}-${++backupSeq}`) });
+
+// Backups: adding reads the password first (a file that does not exist: refused before the location is touched);
+// the preview opens the repository (same error) and, a dry run, is not audited; the rest change settings or queue jobs.
+Object.assign(TABLE, {
+  [`POST ${BK}`]: {
+    permission: 'ManageBackups',
+    expect: 'BACKUP_PASSWORD_UNAVAILABLE',
+    call: (c) =>
+      routeCall(`POST ${BK}`, 'POST', BK, {}, JSON.stringify({ id: `${c.tag}-add`, backend: { type: 'local', path: `/tmp/torsh-matrix-${c.tag}` }, password_source: missingPasswordFile(c), init: true }))(c),
+  },
+  [`PATCH ${BK}/:id`]: { permission: 'ManageBackups', call: backupRoute('PATCH', '', () => ({ schedule_cron: '0 2 * * *', retention: { keep_last: 3 } })) },
+  [`DELETE ${BK}/:id`]: { permission: 'ManageBackups', call: backupRoute('DELETE', '') },
+  [`POST ${BK}/:id/snapshots`]: { permission: 'ManageBackups', call: backupRoute('POST', '/snapshots', () => ({ tags: ['matrix'] })) },
+  [`POST ${BK}/:id/verify`]: { permission: 'ManageBackups', call: backupRoute('POST', '/verify', () => ({ read_data: true })) },
+  [`POST ${BK}/:id/restore`]: { permission: 'ManageBackups', call: backupRoute('POST', '/restore', (c) => ({ snapshot: 'ab'.repeat(32), target: restoreDir(c) })) },
+  [`POST ${BK}/:id/retention/preview`]: {
+    permission: 'ManageBackups',
+    readOnly: true,
+    expect: 'BACKUP_PASSWORD_UNAVAILABLE',
+    call: backupRoute('POST', '/retention/preview', () => ({ policy: { keep_last: 1 } })),
+  },
+  [`POST ${BK}/:id/forget`]: { permission: 'ManageBackups', call: backupRoute('POST', '/forget', () => ({ policy: { keep_daily: 7 }, prune: true })) },
+  [`POST ${BK}/:id/prune`]: { permission: 'ManageBackups', call: backupRoute('POST', '/prune') },
+  [`${BA}#addBackupRepositoryAction`]: {
+    permission: 'ManageBackups',
+    expect: 'BACKUP_PASSWORD_UNAVAILABLE',
+    call: actionCall(`${BA}#addBackupRepositoryAction`, (c) => ({
+      id: `${c.tag}-aa`,
+      backend: { type: 'local', path: `/tmp/torsh-matrix-a-${c.tag}` },
+      password_source: missingPasswordFile(c),
+      init: false,
+    })),
+  },
+  [`${BA}#updateBackupRepositoryAction`]: { permission: 'ManageBackups', call: backupAction('updateBackupRepositoryAction', () => ({ description: 'nightly' })) },
+  [`${BA}#removeBackupRepositoryAction`]: { permission: 'ManageBackups', call: backupAction('removeBackupRepositoryAction') },
+  [`${BA}#startBackupAction`]: { permission: 'ManageBackups', call: backupAction('startBackupAction', () => ({ recovery_point: { name: 'before upgrade' } })) },
+  [`${BA}#startVerifyAction`]: { permission: 'ManageBackups', call: backupAction('startVerifyAction', () => ({ read_data: false })) },
+  [`${BA}#startRestoreAction`]: {
+    permission: 'ManageBackups',
+    call: backupAction('startRestoreAction', () => ({ snapshot: 'cd'.repeat(32), target: { type: 'package', name: 'shared', version: '1.0.0' } })),
+  },
+  [`${BA}#previewRetentionAction`]: {
+    permission: 'ManageBackups',
+    readOnly: true,
+    expect: 'BACKUP_PASSWORD_UNAVAILABLE',
+    call: backupAction('previewRetentionAction', () => ({ policy: { keep_within: '7d' } })),
+  },
+  [`${BA}#startForgetAction`]: { permission: 'ManageBackups', call: backupAction('startForgetAction', () => ({ snapshots: ['ef'.repeat(32)], prune: false })) },
+  [`${BA}#startPruneAction`]: { permission: 'ManageBackups', call: backupAction('startPruneAction') },
+} satisfies Record<string, Row>);
+
 const ruleInput = (c: Caller) => ({
   name: `rule-${c.tag}`,
   series: 'download',
@@ -703,6 +782,7 @@ type AuditRow = { result: string; error_code: string | null };
 const lastAuditId = () => engine.db.get<{ id: number | null }>(sql`SELECT max(id) AS id FROM audit_events`).id ?? 0;
 const auditRowsSince = (id: number, action: string) =>
   engine.db.all<AuditRow>(sql`SELECT result, error_code FROM audit_events WHERE id > ${id} AND action = ${action} ORDER BY id`);
+const anyAuditRowsSince = (id: number) => engine.db.all<{ action: string }>(sql`SELECT action FROM audit_events WHERE id > ${id}`);
 
 beforeAll(async () => {
   engine = await tempEngine();
@@ -750,10 +830,12 @@ afterAll(async () => {
 });
 
 describe('authorisation matrix', () => {
-  it('every mutation is built with a wrapper, audited, and has a row here (and every row a mutation)', () => {
+  it('every mutation is built with a wrapper, audited (or declared read-only where its row says so), and has a row here (and every row a mutation)', () => {
     for (const m of mutations) {
       expect(m.meta, `${m.id} is not built with route()/action()`).toBeDefined();
-      expect(m.meta!.audit, `${m.id} is not audited`).not.toBeNull();
+      expect(m.meta!.readOnly, `${m.id}: read-only exactly when its row says so`).toBe(!!TABLE[m.id]?.readOnly);
+      if (m.meta!.readOnly) expect(m.meta!.audit, `${m.id} is read-only and audited`).toBeNull();
+      else expect(m.meta!.audit, `${m.id} is not audited`).not.toBeNull();
     }
     expect(mutations.map((m) => m.id).sort()).toEqual(Object.keys(TABLE).sort());
   });
@@ -780,6 +862,10 @@ describe('authorisation matrix', () => {
         } else {
           expect(outcome, `${who} should succeed at ${id}`).toEqual({ ok: true, code: null });
           audit = { result: 'ok', error_code: null };
+        }
+        if (row.readOnly) {
+          expect(anyAuditRowsSince(before), `${id} by ${who}: a read leaves no audit row`).toEqual([]);
+          continue;
         }
         const action = mutations.find((m) => m.id === id)!.meta!.audit!;
         expect(auditRowsSince(before, action), `${id} by ${who}: one audit row saying what happened`).toEqual([audit]);

@@ -29,7 +29,13 @@ export type GuardSpec<I> = {
 };
 
 /** What the wrappers expose about each handler, so tests can enumerate every mutation. */
-export type GuardMeta = { permission: Requirement; package: boolean; audit: string | null };
+export type GuardMeta = {
+  permission: Requirement;
+  package: boolean;
+  audit: string | null;
+  /** A POST (or action) that changes nothing, e.g. a dry run: declared so, it is not audited. */
+  readOnly: boolean;
+};
 
 const DENIALS: ReadonlySet<string> = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'INVALID_CREDENTIALS', 'RATE_LIMITED', 'CROSS_SITE_REQUEST']);
 
@@ -101,6 +107,6 @@ function audit<I>(ctx: RequestContext, spec: AuditSpec<I>, input: I | undefined,
   recordAudit(ctx.engine, { actor: ctx.actor, action: spec.action, target, result, errorCode, clientAddr: ctx.clientAddr });
 }
 
-export function metaOf(spec: { permission: Requirement; package?: unknown; audit?: { action: string } }): GuardMeta {
-  return { permission: spec.permission, package: !!spec.package, audit: spec.audit?.action ?? null };
+export function metaOf(spec: { permission: Requirement; package?: unknown; audit?: { action: string } }, readOnly = false): GuardMeta {
+  return { permission: spec.permission, package: !!spec.package, audit: spec.audit?.action ?? null, readOnly };
 }

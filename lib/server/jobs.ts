@@ -1,4 +1,6 @@
 import { ALERT_SCHEDULES, alertJobHandlers } from '@/lib/engine/alerts/alert-jobs';
+import { BACKUP_JOB_HANDLERS } from '@/lib/engine/backup/server/backup-jobs';
+import { syncBackupSchedules } from '@/lib/engine/backup/server/backup-schedules';
 import { cdnJobHandlers, cdnSchedules } from '@/lib/engine/cdn/cdn-jobs';
 import type { Engine } from '@/lib/engine/engine';
 import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
@@ -10,7 +12,7 @@ import { HOUSEKEEPING_HANDLERS, HOUSEKEEPING_SCHEDULES } from './housekeeping-jo
 import { log } from './log';
 
 /** Every job kind this process can run. Areas add their handlers here (alerts, mirrors, backups…). */
-export const JOB_HANDLERS: JobHandler[] = [...HOUSEKEEPING_HANDLERS, ...alertJobHandlers(jobQueue), ...cdnJobHandlers(jobQueue), ...MIRROR_JOB_HANDLERS, ...REPLICATION_JOB_HANDLERS];
+export const JOB_HANDLERS: JobHandler[] = [...HOUSEKEEPING_HANDLERS, ...alertJobHandlers(jobQueue), ...cdnJobHandlers(jobQueue), ...MIRROR_JOB_HANDLERS, ...REPLICATION_JOB_HANDLERS, ...BACKUP_JOB_HANDLERS];
 
 /** Recurring jobs, created or updated when the worker starts. */
 export const JOB_SCHEDULES: JobScheduleSpec[] = [...HOUSEKEEPING_SCHEDULES, ...ALERT_SCHEDULES, ...cdnSchedules(), ...mirrorSchedules(), ...replicationSchedules()];
@@ -37,6 +39,12 @@ export function jobWorkerEnabled(env: Record<string, string | undefined> = proce
 export function startJobWorker(engine: Engine): Worker | null {
   if (holder.__torshJobWorker) return holder.__torshJobWorker;
   if (!jobWorkerEnabled()) return null;
+  // Each backup repository's schedule lives with its row (saved by the repository's routes); this catches up rows changed elsewhere.
+  try {
+    syncBackupSchedules(engine);
+  } catch (err) {
+    log('error', 'backup schedules could not be synced', err);
+  }
   holder.__torshJobWorker = startWorker(engine, JOB_HANDLERS, {
     schedules: JOB_SCHEDULES,
     concurrency: Number(process.env.TORSH_JOBS_CONCURRENCY) || 2,

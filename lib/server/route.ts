@@ -17,6 +17,8 @@ type RouteOptions<P extends z.ZodType, Q extends z.ZodType, J extends z.ZodType>
   package?: (params: z.infer<P>) => string;
   /** Present on every mutating route. */
   audit?: { action: string; target: (params: z.infer<P>, json: z.infer<J>) => string };
+  /** A non-GET route that changes nothing (a dry run whose input is a body): not audited, like a GET. */
+  readOnly?: true;
   run: (args: { req: Request; params: z.infer<P>; query: z.infer<Q>; json: z.infer<J>; ctx: RequestContext }) => Promise<Response> | Response;
 };
 
@@ -86,5 +88,6 @@ export function route<P extends z.ZodType, Q extends z.ZodType = z.ZodObject<{}>
     if (outcome.ok) return privateByDefault(response!);
     return privateByDefault(Response.json({ error: outcome.error }, { status: httpStatusOf(outcome.error.code) }));
   };
-  return Object.assign(handler, { meta: metaOf(spec) });
+  if (opts.readOnly && opts.audit) throw new Error('a read-only route is not audited: give readOnly or audit, not both');
+  return Object.assign(handler, { meta: metaOf(spec, !!opts.readOnly) });
 }

@@ -16,13 +16,13 @@ export const ZMetricsRange = z
 export const METRIC_SERIES = Object.values(SERIES) as [string, ...string[]];
 
 /** '' (the whole series) or one dim the recorders write. */
-export const DIM_RE = /^(|[pvuem]:\d{1,12}|r:[A-Za-z0-9._-]{1,64}|n:[a-z0-9][a-z0-9-]{0,62}|kind:[A-Za-z0-9._:-]{1,64}|via:[A-Za-z0-9._-]{1,32}|route:[A-Z]{3,7} \/[A-Za-z0-9/:._-]{0,200})$/;
+export const DIM_RE = /^(|[pvuem]:\d{1,12}|r:[A-Za-z0-9._-]{1,64}|[nb]:[a-z0-9][a-z0-9-]{0,62}|kind:[A-Za-z0-9._:-]{1,64}|via:[A-Za-z0-9._-]{1,32}|route:[A-Z]{3,7} \/[A-Za-z0-9/:._-]{0,200})$/;
 
 export const ZSeriesQuery = z.intersection(
   ZMetricsRange,
   z.object({
     series: z.enum(METRIC_SERIES, { error: `series is one of ${METRIC_SERIES.join(', ')}` }),
-    dim: z.string().regex(DIM_RE, "dim is '', p:<id>, v:<id>, u:<id>, e:<edge id>, m:<mirror id>, n:<replication node id>, r:<region>, kind:<job kind>, via:<how> or route:<METHOD /api/v1/path>").default(''),
+    dim: z.string().regex(DIM_RE, "dim is '', p:<id>, v:<id>, u:<id>, e:<edge id>, m:<mirror id>, n:<replication node id>, b:<backup repository id>, r:<region>, kind:<job kind>, via:<how> or route:<METHOD /api/v1/path>").default(''),
     step: z.coerce.number().int().positive().optional(),
   }),
 );

@@ -53,7 +53,7 @@ export type RepoLocation =
 /** Content-defined chunking parameters (bytes). */
 export type ChunkerParams = { minSize: number; avgSize: number; maxSize: number };
 
-export const DEFAULT_CHUNKER: ChunkerParams = { minSize: 256 * 1024, avgSize: 1024 * 1024, maxSize: 4 * 1024 * 1024 };
+export const DEFAULT_CHUNKER: ChunkerParams = { minSize: 128 * 1024, avgSize: 1024 * 1024, maxSize: 4 * 1024 * 1024 };
 
 /** The plaintext `config` object at the repository root. */
 export type RepoConfig = {

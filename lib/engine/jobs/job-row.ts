@@ -45,6 +45,7 @@ export function toJob(r: RawJobRow): Job {
     workerId: r.worker_id,
     progress: parseJson(r.progress) as JobProgress | null,
     lastError: r.last_error,
+    result: parseJson(r.result),
     idempotencyKey: r.idempotency_key,
     scheduleName: r.schedule_name,
     createdAt: r.created_at,

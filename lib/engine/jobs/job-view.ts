@@ -14,6 +14,8 @@ export type JobView = {
   worker_id: string | null;
   progress: JobProgress | null;
   last_error: string | null;
+  /** What the job returned when it succeeded (e.g. a backup verify's report); null otherwise. */
+  result: unknown;
   idempotency_key: string | null;
   schedule_name: string | null;
   created_at: number;
@@ -36,6 +38,7 @@ export function toJobView(j: Job): JobView {
     worker_id: j.workerId,
     progress: j.progress,
     last_error: j.lastError,
+    result: j.result ?? null,
     idempotency_key: j.idempotencyKey,
     schedule_name: j.scheduleName,
     created_at: j.createdAt,

@@ -14,6 +14,8 @@ export type Job = {
   workerId: string | null;
   progress: JobProgress | null;
   lastError: string | null;
+  /** What the handler returned (a verify report, a prune report…); null until it succeeds. */
+  result?: unknown;
   idempotencyKey: string | null;
   scheduleName: string | null;
   createdAt: number;

@@ -32,6 +32,16 @@ export const SERIES = {
   replicationBacklogOps: 'replication.backlog_ops',
   replicationBacklogBytes: 'replication.backlog_bytes',
   replicationOp: 'replication.op',
+  /**
+   * Per backup repository (dim `b:<repository id>`, lib/engine/backup/types.ts BACKUP_SERIES):
+   * run, one event per registry backup run (value 1 and ok when it succeeded, 0 and error when
+   * it failed: an alert "minimum of ok over 26 h < 1" says no backup succeeded); gauges after
+   * every backup, forget and prune: repo_bytes (stored), logical_bytes (all snapshots), dedup_ratio.
+   */
+  backupRun: 'backup.run',
+  backupRepoBytes: 'backup.repo_bytes',
+  backupLogicalBytes: 'backup.logical_bytes',
+  backupDedupRatio: 'backup.dedup_ratio',
 } as const;
 
 /**

@@ -26,6 +26,9 @@ export function assertDimVisible(engine: Engine, actor: Actor, dim: string): voi
   if (dim.startsWith('n:') && !actor.permissions.has('ManageReplication')) {
     throw new AppError('FORBIDDEN', `${actor.name} may not see one replication node's figures (ManageReplication)`);
   }
+  if (dim.startsWith('b:') && !actor.permissions.has('ManageBackups')) {
+    throw new AppError('FORBIDDEN', `${actor.name} may not see one backup repository's figures (ManageBackups)`);
+  }
   const m = /^([pv]):(\d+)$/.exec(dim);
   if (!m) return;
   const sql =

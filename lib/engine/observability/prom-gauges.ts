@@ -1,4 +1,5 @@
 import { countFiringAlerts } from '../alerts/list-alerts';
+import { lastSuccessSamples, repositoryBytesSamples } from '../backup/server/backup-metrics';
 import { edgeHitRatios } from '../cdn/edge-hit-ratio';
 import type { Engine } from '../engine';
 import { nodeBacklogBytesSamples, nodeBacklogOpsSamples, nodeLagSamples, nodeUpSamples } from '../replication/node-gauges';
@@ -75,4 +76,11 @@ export const DB_GAUGES: DbGauge[] = [
   { name: 'torsh_replication_lag_seconds', help: 'Age of the oldest replication operation a node has not applied yet (0 when caught up)', labelNames: ['node'], read: nodeLagSamples },
   { name: 'torsh_replication_backlog_operations', help: 'Replication operations (writes and deletes) a node has not applied yet', labelNames: ['node'], read: nodeBacklogOpsSamples },
   { name: 'torsh_replication_backlog_bytes', help: 'Bytes of replica writes a node has not applied yet', labelNames: ['node'], read: nodeBacklogBytesSamples },
+  {
+    name: 'torsh_backup_last_success_timestamp_seconds',
+    help: 'When the last registry backup into each backup repository succeeded (seconds since the epoch; 0: never)',
+    labelNames: ['repository'],
+    read: lastSuccessSamples,
+  },
+  { name: 'torsh_backup_repository_bytes', help: 'Bytes a backup repository takes in its storage, measured after its last job', labelNames: ['repository'], read: repositoryBytesSamples },
 ];

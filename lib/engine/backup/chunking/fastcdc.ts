@@ -8,8 +8,9 @@ import { createGearScanner, GEAR_BYTES } from './gear-wasm';
  * derived from the repository's chunker key, so chunk boundaries reveal nothing of the content
  * to someone without the key. Cut points depend only on the last 32 bytes, so data shifted by an
  * insertion re-synchronises within a chunk or two. Level 1 with the earlier switch was chosen on
- * figures: a 256 MiB model with 5 % changed in four places (two shifting inserts) adds 6–9 % of
- * its size where level 2 switching at avgSize added 8–13 % (bench/RESULTS.md, Backups notes).
+ * figures: a 256 MiB model with 5 % changed in four places (two shifting inserts) adds ~7 % of
+ * its size with the 128 KiB minimum, where level 2 switching at avgSize added 8–13 %
+ * (bench/RESULTS.md, Backups notes; docs/ARCHITECTURE.md).
  */
 export function gearTable(chunkerKey: Buffer): Int32Array {
   const table = new Int32Array(256);

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { normalizePrefix } from '../../storage/s3-blob-store';
+import type { NodeBackendPublic, NodeBackendSecret } from '../../replication/types';
+import type { RepoLocation } from '../types';
+
+/** RepoLocation prefixes carry no trailing slash (`backups`, `a/b`); replication keeps them with one. */
+const repoPrefix = (p: string) => normalizePrefix(p).replace(/\/+$/, '');
+
+/** A configured repository's place (public part and secrets, as replication nodes keep them) as the repository layer takes it. */
+export function toRepoLocation(backend: NodeBackendPublic, secret: NodeBackendSecret | null): RepoLocation {
+  switch (backend.type) {
+    case 'local':
+      return { type: 'local', path: path.resolve(backend.path) };
+    case 's3':
+      return {
+        type: 's3',
+        bucket: backend.bucket,
+        prefix: repoPrefix(backend.prefix),
+        endpoint: backend.endpoint,
+        region: backend.region,
+        forcePathStyle: backend.force_path_style,
+        accessKeyId: backend.access_key_id,
+        secretAccessKey: secret?.secret_access_key ?? null,
+      };
+    case 'azure':
+      return { type: 'azure', container: backend.container, prefix: repoPrefix(backend.prefix), connectionString: secret?.connection_string ?? '' };
+  }
+}
+
+/** Where the bytes live, to refuse two repositories (or the data directory) in one place. */
+export function locationKey(b: NodeBackendPublic): string {
+  switch (b.type) {
+    case 'local':
+      return `local:${path.resolve(b.path)}/`;
+    case 's3':
+      return `s3:${b.endpoint ?? 'aws'}:${b.bucket}/${normalizePrefix(b.prefix)}`;
+    case 'azure':
+      return `azure:${b.blob_endpoint ?? b.account ?? '?'}:${b.container}/${normalizePrefix(b.prefix)}`;
+  }
+}
+
+/** Folders overlap when one holds the other; object-store places only when equal or one prefix holds the other. */
+export function locationsOverlap(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
+}
