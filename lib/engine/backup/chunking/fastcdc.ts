@@ -3,10 +3,14 @@ import type { ChunkerParams } from '../types';
 import { createGearScanner, GEAR_BYTES } from './gear-wasm';
 
 /**
- * FastCDC-style content-defined chunking (gear hash, normalised chunking level 1) with a gear
- * table derived from the repository's chunker key, so chunk boundaries reveal nothing of the
- * content to someone without the key. Cut points depend only on the bytes, so data shifted by
- * an insertion re-synchronises within a chunk or two.
+ * FastCDC-style content-defined chunking (gear hash, normalised chunking level 1: a mask one bit
+ * stricter than log2(avgSize) until 3/4 of avgSize, one bit looser after) with a gear table
+ * derived from the repository's chunker key, so chunk boundaries reveal nothing of the content
+ * to someone without the key. Cut points depend only on the last 32 bytes, so data shifted by an
+ * insertion re-synchronises within a chunk or two. Level 1 with the earlier switch was chosen on
+ * figures: a 256 MiB model with 5 % changed in four places (two shifting inserts) adds ~7 % of
+ * its size with the 128 KiB minimum, where level 2 switching at avgSize added 8–13 %
+ * (bench/RESULTS.md, Backups notes; docs/ARCHITECTURE.md).
  */
 export function gearTable(chunkerKey: Buffer): Int32Array {
   const table = new Int32Array(256);
@@ -65,7 +69,8 @@ export async function* chunkStream(
   gear: Int32Array,
   impl: ChunkerImpl = 'wasm',
 ): AsyncGenerator<Buffer> {
-  const { minSize, avgSize, maxSize } = params;
+  const { minSize, maxSize } = params;
+  const normalSize = Math.max(minSize, params.avgSize - (params.avgSize >> 2));
   const size = Math.max(16 * 1024 * 1024, 4 * maxSize);
   const win = openWindow(params, gear, size, impl);
   const { bytes, base } = win;
@@ -75,7 +80,7 @@ export async function* chunkStream(
     const n = len - off;
     if (n <= minSize) return n;
     const start = base + off;
-    return win.scan(start + minSize, start + Math.min(avgSize, n), start + Math.min(maxSize, n)) - start;
+    return win.scan(start + minSize, start + Math.min(normalSize, n), start + Math.min(maxSize, n)) - start;
   };
   const take = (off: number, n: number) => Buffer.from(bytes.subarray(base + off, base + off + n));
   for await (const piece of source) {
