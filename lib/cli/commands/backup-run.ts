@@ -8,7 +8,7 @@ import { findRecoveryPoint } from '@/lib/engine/backup/recovery-points';
 import { restoreRegistry } from '@/lib/engine/backup/restore-registry';
 import type { RecoveryPoint, Snapshot } from '@/lib/engine/backup/types';
 import { verifyRepository } from '@/lib/engine/backup/verify';
-import { blobStoreFromEnv } from '@/lib/engine/storage/store-from-config';
+import { loadBlobStoreFromEnv } from '@/lib/engine/storage/load-store-from-config';
 import { CliError, EXIT } from '../exit-codes';
 import { note, printJson, say } from '../output';
 import {
@@ -76,7 +76,7 @@ export async function runCreate(flags: CreateFlags): Promise<void> {
   const tags = (flags.tag ?? []).map((t) => nonEmpty(t, '--tag'));
   await requireRegistry(dataDir);
   const repo = await openRepo(flags);
-  const blobs = blobStoreFromEnv(process.env, dataDir);
+  const blobs = await loadBlobStoreFromEnv(process.env, dataDir);
   const status = statusLine('backup', 'bytes');
   const snapshot = await interruptible((signal) =>
     createRegistrySnapshot(repo, { dataDir, blobs }, { tags, description: flags.description ?? null, recoveryPoint, onProgress: status.onProgress, signal }),

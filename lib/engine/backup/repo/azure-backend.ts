@@ -1,5 +1,6 @@
 import { azureContainerClient, azureStorageFailure } from '../../storage/azure-blob-store';
 import type { RepoBackend, RepoLocation } from '../types';
+import { azureRepoLocationString } from './location-strings';
 import { repoUnavailable } from './repo-errors';
 
 type AzureLocation = Extract<RepoLocation, { type: 'azure' }>;
@@ -10,10 +11,6 @@ function statusOf(err: unknown): number | undefined {
 
 function accountOf(connectionString: string): string {
   return /(?:^|;)AccountName=([^;]+)/i.exec(connectionString)?.[1] ?? '?';
-}
-
-export function azureRepoLocationString(loc: Pick<AzureLocation, 'container' | 'prefix'>): string {
-  return `azure://${loc.container}${loc.prefix ? `/${loc.prefix}` : ''}`;
 }
 
 /**

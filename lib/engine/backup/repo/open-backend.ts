@@ -1,18 +1,19 @@
 import path from 'node:path';
 import { AppError } from '../../errors';
 import type { RepoBackend, RepoLocation } from '../types';
-import { createAzureRepoBackend } from './azure-backend';
+import { lazyBackend } from './lazy-backend';
+import { azureRepoLocationString, s3RepoLocationString } from './location-strings';
 import { createLocalRepoBackend } from './local-backend';
-import { createS3RepoBackend } from './s3-backend';
 
 export function openRepoBackend(location: RepoLocation): RepoBackend {
   switch (location.type) {
     case 'local':
       return createLocalRepoBackend(location.path);
+    // The SDKs load on first use (lazy-backend.ts).
     case 's3':
-      return createS3RepoBackend(location);
+      return lazyBackend('s3', s3RepoLocationString(location), async () => (await import('./s3-backend')).createS3RepoBackend(location));
     case 'azure':
-      return createAzureRepoBackend(location);
+      return lazyBackend('azure', azureRepoLocationString(location), async () => (await import('./azure-backend')).createAzureRepoBackend(location));
   }
 }
 

@@ -1,6 +1,7 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client, s3StorageFailure } from '../../storage/s3-blob-store';
 import type { RepoBackend, RepoLocation } from '../types';
+import { s3RepoLocationString } from './location-strings';
 import { repoUnavailable } from './repo-errors';
 
 type S3Location = Extract<RepoLocation, { type: 's3' }>;
@@ -18,10 +19,6 @@ function isNotFound(err: unknown): boolean {
 function isPreconditionFailed(err: unknown): boolean {
   const name = (err as { name?: string })?.name;
   return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || statusOf(err) === 412 || statusOf(err) === 409;
-}
-
-export function s3RepoLocationString(loc: S3Location): string {
-  return `s3://${loc.bucket}${loc.prefix ? `/${loc.prefix}` : ''}${loc.endpoint ? ` at ${loc.endpoint}` : ''}`;
 }
 
 /**
