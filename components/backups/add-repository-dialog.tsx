@@ -10,6 +10,7 @@ import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import type { NodeBackendInput } from '@/lib/engine/replication/types';
 import type { PasswordSourceView } from '@/lib/queries/use-backups';
+import { formText } from '@/lib/ui/form-text';
 import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
 
 export type RepositoryInput = { id: string; description?: string; backend: NodeBackendInput; password_source: PasswordSourceView; init: boolean };
@@ -33,8 +34,6 @@ const ERROR_TITLES: Record<string, string> = {
   BACKUP_REPO_NOT_FOUND: 'No backup repository there: initialise a new one instead',
   BACKUP_FORMAT_UNSUPPORTED: 'The repository there has a newer format than this server reads',
 };
-
-const text = (f: FormData, key: string) => String(f.get(key) ?? '').trim();
 
 /**
  * Add a backup repository: where it lives (the replication backends), where the server reads its
@@ -67,12 +66,12 @@ export function AddRepositoryDialog({ open, onClose, onSaved }: Props) {
         onSubmit={(event) => {
           event.preventDefault();
           const f = new FormData(event.currentTarget);
-          const description = text(f, 'description');
+          const description = formText(f, 'description');
           save.mutate({
-            id: text(f, 'id').toLowerCase(),
+            id: formText(f, 'id').toLowerCase(),
             ...(description ? { description } : {}),
             backend: backendFromForm(type, f),
-            password_source: source === 'file' ? { type: 'file', path: text(f, 'password_file') } : { type: 'env', name: text(f, 'password_env') },
+            password_source: source === 'file' ? { type: 'file', path: formText(f, 'password_file') } : { type: 'env', name: formText(f, 'password_env') },
             init,
           });
         }}

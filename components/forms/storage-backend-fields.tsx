@@ -3,6 +3,7 @@
 import { useId } from 'react';
 import { INPUT_CLASSES, TextField } from '@/components/forms/text-field';
 import type { NodeBackendInput } from '@/lib/engine/replication/types';
+import { formText } from '@/lib/ui/form-text';
 
 export type StorageBackendType = NodeBackendInput['type'];
 
@@ -28,19 +29,18 @@ type Props = {
   errors: (field: string) => string[] | undefined;
 };
 
-const text = (f: FormData, key: string) => String(f.get(key) ?? '').trim();
-const optional = (f: FormData, key: string) => text(f, key) || undefined;
+const optional = (f: FormData, key: string) => formText(f, key) || undefined;
 
 /** The posted backend from the form: only the chosen type's fields, empty optional fields left out. */
 export function backendFromForm(type: StorageBackendType, f: FormData): NodeBackendInput {
   switch (type) {
     case 'local':
-      return { type, path: text(f, 'path') };
+      return { type, path: formText(f, 'path') };
     case 's3':
       return {
         type,
         endpoint: optional(f, 'endpoint'),
-        bucket: text(f, 'bucket'),
+        bucket: formText(f, 'bucket'),
         region: optional(f, 's3_region'),
         access_key_id: optional(f, 'access_key_id'),
         secret_access_key: optional(f, 'secret_access_key'),
@@ -48,7 +48,7 @@ export function backendFromForm(type: StorageBackendType, f: FormData): NodeBack
         prefix: optional(f, 'prefix'),
       };
     case 'azure':
-      return { type, connection_string: text(f, 'connection_string'), container: text(f, 'container'), prefix: optional(f, 'prefix') };
+      return { type, connection_string: formText(f, 'connection_string'), container: formText(f, 'container'), prefix: optional(f, 'prefix') };
   }
 }
 

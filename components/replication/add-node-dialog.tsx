@@ -9,6 +9,7 @@ import { TextField } from '@/components/forms/text-field';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import type { NodeBackendInput } from '@/lib/engine/replication/types';
+import { formText } from '@/lib/ui/form-text';
 import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
 
 type NodeInput = { id: string; region: string; priority: number; capacity_bytes: number | null; backend: NodeBackendInput };
@@ -24,8 +25,6 @@ const BACKEND_COPY: StorageBackendCopy = {
   endpointHint: 'Empty for AWS; the URL of MinIO, SeaweedFS or storage.googleapis.com otherwise.',
   s3PrefixHint: 'Optional: every object of this node goes under it.',
 };
-
-const text = (f: FormData, key: string) => String(f.get(key) ?? '').trim();
 
 /**
  * Add a node. The origin probes it first (writes, reads back and deletes a probe object): wrong
@@ -58,10 +57,10 @@ export function AddNodeDialog({ open, onClose, onSaved }: AddNodeDialogProps) {
         onSubmit={(event) => {
           event.preventDefault();
           const f = new FormData(event.currentTarget);
-          const capacityGiB = text(f, 'capacity_gib');
+          const capacityGiB = formText(f, 'capacity_gib');
           save.mutate({
-            id: text(f, 'id').toLowerCase(),
-            region: text(f, 'region').toLowerCase(),
+            id: formText(f, 'id').toLowerCase(),
+            region: formText(f, 'region').toLowerCase(),
             priority: Number(f.get('priority')),
             capacity_bytes: capacityGiB ? Math.round(Number(capacityGiB) * GIB) : null,
             backend: backendFromForm(type, f),
