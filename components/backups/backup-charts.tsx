@@ -2,12 +2,12 @@
 
 import { useState } from 'react';
 import { ChartRangePicker } from '@/components/charts/chart-range-picker';
-import { TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
+import { hasReading, hasValues, TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
 import { BACKUP_SERIES } from '@/lib/engine/backup/types';
 import type { SeriesPoint } from '@/lib/engine/metrics/query-rollups';
 import { ApiError } from '@/lib/queries/api-error';
 import { useRepositorySeries } from '@/lib/queries/use-backups';
-import { RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
+import { chartStep, RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
 
 /** Gauges as one row per step with a reading, a column per series: the step's highest reading. */
 export function mergeGauges(results: Record<string, { points: SeriesPoint[] } | undefined>): TimePoint[] {
@@ -20,16 +20,14 @@ export function mergeGauges(results: Record<string, { points: SeriesPoint[] } | 
     }
   }
   // Gauges are read at each run: steps without a reading are left out rather than drawn as gaps.
-  return [...byT.values()].filter((row) => Object.entries(row).some(([k, v]) => k !== 't' && typeof v === 'number')).sort((a, b) => a.t - b.t);
+  return [...byT.values()].filter(hasReading).sort((a, b) => a.t - b.t);
 }
-
-const hasValues = (data: TimePoint[]) => data.some((p) => Object.entries(p).some(([k, v]) => k !== 't' && typeof v === 'number'));
 
 /** Repository size (stored and logical) and the deduplication ratio over time, from the gauges each run and prune record. */
 export function BackupCharts({ repositoryId }: { repositoryId: string }) {
   const [range, setRange] = useState<RangePreset>('7d');
   const preset = RANGE_PRESETS.find((p) => p.id === range)!;
-  const step = Math.max(60_000, Math.ceil(preset.ms / 120 / 60_000) * 60_000);
+  const step = chartStep(preset.ms);
   const to = Date.now();
   const bounds = { from: to - preset.ms, to, step };
   const stored = useRepositorySeries(BACKUP_SERIES.repoBytes, repositoryId, bounds, range);

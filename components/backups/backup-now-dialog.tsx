@@ -8,6 +8,7 @@ import { TextField } from '@/components/forms/text-field';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import type { JobView } from '@/lib/queries/use-jobs';
+import { formText } from '@/lib/ui/form-text';
 import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
 import { parseTags } from './backup-format';
 
@@ -21,16 +22,14 @@ export type BackupInput = {
 
 type Props = { repositoryId: string; open: boolean; onClose: () => void; onStarted: (job: JobView) => void };
 
-const text = (f: FormData, key: string) => String(f.get(key) ?? '').trim();
-
 /** The input of startBackupAction from the form: empty fields left out; a recovery point only with a name. */
 export function backupInputFromForm(id: string, scope: 'registry' | 'package', f: FormData): BackupInput {
   const input: BackupInput = { id };
-  const tags = parseTags(text(f, 'tags'));
+  const tags = parseTags(formText(f, 'tags'));
   if (tags.length > 0) input.tags = tags;
-  if (text(f, 'description')) input.description = text(f, 'description');
-  if (text(f, 'rp_name')) input.recovery_point = { name: text(f, 'rp_name'), ...(text(f, 'rp_description') ? { description: text(f, 'rp_description') } : {}) };
-  if (scope === 'package') input.package = { name: text(f, 'package_name'), version: text(f, 'package_version') };
+  if (formText(f, 'description')) input.description = formText(f, 'description');
+  if (formText(f, 'rp_name')) input.recovery_point = { name: formText(f, 'rp_name'), ...(formText(f, 'rp_description') ? { description: formText(f, 'rp_description') } : {}) };
+  if (scope === 'package') input.package = { name: formText(f, 'package_name'), version: formText(f, 'package_version') };
   return input;
 }
 

@@ -10,14 +10,13 @@ import { ErrorState } from '@/components/ui/error-state';
 import type { SnapshotView } from '@/lib/queries/use-backups';
 import type { JobView } from '@/lib/queries/use-jobs';
 import { formatDateTime } from '@/lib/ui/format-time';
+import { formText } from '@/lib/ui/form-text';
 import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
 import { snapshotContent } from './backup-format';
 
 export type RestoreTarget = { type: 'package'; name?: string; version?: string } | { type: 'directory'; path: string };
 type RestoreInput = { id: string; snapshot: string; target: RestoreTarget };
 type Props = { repositoryId: string; snapshot: SnapshotView | null; onClose: () => void; onStarted: (job: JobView) => void };
-
-const text = (f: FormData, key: string) => String(f.get(key) ?? '').trim();
 
 /**
  * Restore a snapshot: one package version into the live registry (refused when that version
@@ -51,10 +50,10 @@ export function RestoreDialog({ repositoryId, snapshot, onClose, onStarted }: Pr
             const f = new FormData(event.currentTarget);
             const t: RestoreTarget =
               target === 'directory'
-                ? { type: 'directory', path: text(f, 'path') }
+                ? { type: 'directory', path: formText(f, 'path') }
                 : isPackage
                   ? { type: 'package' }
-                  : { type: 'package', name: text(f, 'name'), version: text(f, 'version') };
+                  : { type: 'package', name: formText(f, 'name'), version: formText(f, 'version') };
             restore.mutate({ id: repositoryId, snapshot: snapshot.id, target: t });
           }}
         >

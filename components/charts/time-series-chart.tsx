@@ -7,6 +7,12 @@ import { formatTick, formatTimeFull, formatTimeTick, formatUnit, type ChartUnit 
 
 export type TimePoint = { t: number } & Record<string, number | null>;
 
+/** The row holds at least one reading, not only its time. */
+export const hasReading = (row: TimePoint) => Object.entries(row).some(([k, v]) => k !== 't' && typeof v === 'number');
+
+/** Some row holds a reading: otherwise a chart shows its empty state. */
+export const hasValues = (data: TimePoint[]) => data.some(hasReading);
+
 export type ChartSeries = { key: string; label: string; color?: string };
 
 export type TimeSeriesChartProps = {

@@ -2,10 +2,9 @@
 
 import { useState } from 'react';
 import { ChartRangePicker } from '@/components/charts/chart-range-picker';
-import { TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
-import { RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
+import { hasValues, TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
+import { chartStep, RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
 import { useMirrorSeries, type Mirror } from '@/lib/queries/use-mirrors';
-
 
 /** One point per step, a column per mirror (`m<id>`): the mean of its readings in that step. */
 function merge(mirrors: Mirror[], results: { data?: { points: { t: number; mean: number | null; count: number }[] } }[]): TimePoint[] {
@@ -20,13 +19,11 @@ function merge(mirrors: Mirror[], results: { data?: { points: { t: number; mean:
   return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
-const hasValues = (data: TimePoint[]) => data.some((p) => Object.entries(p).some(([k, v]) => k !== 't' && typeof v === 'number'));
-
 /** Health state timeline, latency and lag per mirror, from the metrics store's rollups (recorded at every check). */
 export function MirrorCharts({ mirrors, intervalS }: { mirrors: Mirror[]; intervalS: number }) {
   const [range, setRange] = useState<RangePreset>('1h');
   const span = RANGE_PRESETS.find((p) => p.id === range)!.ms;
-  const step = Math.max(60_000, Math.ceil(span / 120 / 60_000) * 60_000);
+  const step = chartStep(span);
   const to = Date.now();
   const bounds = { from: to - span, to, step };
   const ids = mirrors.map((m) => m.id);

@@ -2,12 +2,11 @@
 
 import { useState } from 'react';
 import { ChartRangePicker } from '@/components/charts/chart-range-picker';
-import { TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
+import { hasValues, TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
 import type { SeriesPoint } from '@/lib/engine/metrics/query-rollups';
 import { SERIES } from '@/lib/engine/metrics/metric-event';
 import { useNodeSeries, type NodeView } from '@/lib/queries/use-replication';
-import { RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
-
+import { chartStep, RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
 
 /** One row per step, a column per node (`n<index>`): the highest reading in that step. */
 export function mergeNodeSeries(nodes: { id: string }[], results: { data?: { points: SeriesPoint[] } }[], pick: (p: SeriesPoint) => number | null = (p) => p.max): TimePoint[] {
@@ -22,13 +21,11 @@ export function mergeNodeSeries(nodes: { id: string }[], results: { data?: { poi
   return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
-const hasValues = (data: TimePoint[]) => data.some((p) => Object.entries(p).some(([k, v]) => k !== 't' && typeof v === 'number'));
-
 /** Lag and backlog per node over time, from the metrics store's rollups of the check job's readings. */
 export function ReplicationCharts({ nodes }: { nodes: NodeView[] }) {
   const [range, setRange] = useState<RangePreset>('1h');
   const preset = RANGE_PRESETS.find((p) => p.id === range)!;
-  const step = Math.max(60_000, Math.ceil(preset.ms / 120 / 60_000) * 60_000);
+  const step = chartStep(preset.ms);
   const to = Date.now();
   const bounds = { from: to - preset.ms, to, step };
   const ids = nodes.map((n) => n.id);

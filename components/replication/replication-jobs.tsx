@@ -1,20 +1,9 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { cancelJobAction, retryJobAction } from '@/app/(dashboard)/admin/jobs/actions';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
-import { JobTable } from '@/components/jobs/job-table';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorState } from '@/components/ui/error-state';
-import { Pagination } from '@/components/ui/pagination';
-import { ApiError } from '@/lib/queries/api-error';
-import { jobsKey, useJobs, type JobView } from '@/lib/queries/use-jobs';
+import { AreaJobs } from '@/components/jobs/area-jobs';
 import { REPLICATION_JOBS } from '@/lib/engine/replication/types';
-import { INPUT_CLASSES } from '@/components/forms/text-field';
-import { unwrapAction } from '@/lib/ui/unwrap-action';
+import { jobsKey, useJobs, type JobsParams } from '@/lib/queries/use-jobs';
 
-const PER_PAGE = 10;
 export const REPLICATION_KINDS = `replication.*`;
 const KIND_HELP: Record<string, string> = {
   [REPLICATION_JOBS.apply]: 'apply: write or delete one version on one node',
@@ -22,91 +11,25 @@ const KIND_HELP: Record<string, string> = {
   [REPLICATION_JOBS.check]: 'check: probe every node, record lag and backlog',
   [REPLICATION_JOBS.scrub]: 'scrub: compare inventories, repair, record conflicts',
 };
+const INVALIDATE = [jobsKey];
+const useReplicationJobs = (params: JobsParams) => useJobs(params);
 
 /** The job table of the Jobs page, filtered to the replication kinds (ManageJobs). */
 export function ReplicationJobs() {
-  const [kind, setKind] = useState(REPLICATION_KINDS);
-  const [page, setPage] = useState(1);
-  const jobs = useJobs({ state: '', kind, page, perPage: PER_PAGE });
-  const queryClient = useQueryClient();
-  const retry = useMutation({
-    mutationFn: (job: JobView) => unwrapAction(retryJobAction({ jobId: job.id })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: jobsKey }),
-  });
-  const [cancelling, setCancelling] = useState<JobView | null>(null);
-  const cancel = useMutation({
-    mutationFn: (job: JobView) => unwrapAction(cancelJobAction({ jobId: job.id })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: jobsKey });
-      setCancelling(null);
-    },
-  });
-  const forbidden = jobs.error instanceof ApiError && jobs.error.status === 403;
   return (
-    <section aria-labelledby="replication-jobs-heading" className="space-y-3">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <div>
-          <h2 id="replication-jobs-heading" className="text-lg font-semibold text-slate-900">
-            Replication jobs
-          </h2>
-          <p className="text-sm text-slate-600">{KIND_HELP[kind] ?? 'Applies, syncs, checks and scrubs, newest first.'}</p>
-        </div>
-        <label className="flex items-center gap-2 text-sm text-slate-700">
-          Kind
-          <select
-            value={kind}
-            onChange={(e) => {
-              setKind(e.target.value);
-              setPage(1);
-            }}
-            className={`w-44 ${INPUT_CLASSES}`}
-          >
-            <option value={REPLICATION_KINDS}>all replication</option>
-            {Object.values(REPLICATION_JOBS).map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
-      {forbidden ? (
-        <p className="text-sm text-slate-600">Replication jobs are listed for holders of ManageJobs.</p>
-      ) : jobs.error && !jobs.data ? (
-        <ErrorState title="Could not load the replication jobs" error={jobs.error} />
-      ) : !jobs.data ? (
-        <p className="text-sm text-slate-600">Loading jobs…</p>
-      ) : jobs.data.total === 0 ? (
-        <EmptyState title="No replication jobs yet">Checks run on a schedule once nodes exist; applies follow each publish, delete and yank; a scrub runs on its schedule or with Scrub now.</EmptyState>
-      ) : (
-        <>
-          {retry.error && <ErrorState title="Could not retry the job" error={retry.error} />}
-          <JobTable jobs={jobs.data.jobs} retrying={retry.isPending ? (retry.variables?.id ?? null) : null} onRetry={(j) => retry.mutate(j)} onCancel={setCancelling} />
-          <Pagination page={page} perPage={PER_PAGE} total={jobs.data.total} shown={jobs.data.jobs.length} onPageChange={setPage} />
-        </>
-      )}
-      <ConfirmDialog
-        open={cancelling !== null}
-        title={`Cancel job #${cancelling?.id ?? ''}?`}
-        confirmLabel="Cancel job"
-        pending={cancel.isPending}
-        error={cancel.error}
-        errorTitle="Could not cancel the job"
-        onConfirm={() => cancelling && cancel.mutate(cancelling)}
-        onClose={() => {
-          cancel.reset();
-          setCancelling(null);
-        }}
-      >
-        {cancelling && (
-          <>
-            <p>
-              The <code className="font-mono text-xs">{cancelling.kind}</code> job will not run again unless retried; the sync job re-plans what it leaves behind.
-            </p>
-            {cancelling.state === 'running' && <p>It is running now: its worker stops it at its next heartbeat, and whatever it did so far stays done.</p>}
-          </>
-        )}
-      </ConfirmDialog>
-    </section>
+    <AreaJobs
+      title="Replication jobs"
+      headingId="replication-jobs-heading"
+      allKinds={{ value: REPLICATION_KINDS, label: 'all replication' }}
+      kinds={Object.values(REPLICATION_JOBS)}
+      kindHelp={KIND_HELP}
+      summary="Applies, syncs, checks and scrubs, newest first."
+      useList={useReplicationJobs}
+      invalidate={INVALIDATE}
+      canManage
+      forbiddenNote="Replication jobs are listed for holders of ManageJobs."
+      empty="Checks run on a schedule once nodes exist; applies follow each publish, delete and yank; a scrub runs on its schedule or with Scrub now."
+      cancelNote="; the sync job re-plans what it leaves behind."
+    />
   );
 }

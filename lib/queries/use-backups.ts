@@ -3,7 +3,7 @@ import type { DamagedChunk, VerifyReport } from '@/lib/engine/backup/types';
 import type { SeriesView } from '@/lib/engine/metrics/metric-series';
 import type { RepositoryView, RetentionPolicyView } from '@/lib/engine/backup/server/repository-rows';
 import type { PasswordSource as PasswordSourceView } from '@/lib/engine/backup/server/password-source';
-import type { SnapshotView } from '@/lib/engine/backup/server/snapshot-cache';
+import type { SnapshotView } from '@/lib/engine/backup/snapshot-view';
 import type { ForgetPlanView } from '@/lib/engine/backup/server/start-jobs';
 import { fetchJson } from './api-error';
 import type { JobList, JobState, JobView } from './use-jobs';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange, rangeBounds, rangeSearch } from './time-range';
+import { chartStep, parseRange, rangeBounds, rangeSearch } from './time-range';
 
 const params = (s: string) => new URLSearchParams(s);
 
@@ -18,5 +18,14 @@ describe('dashboard time range in the URL', () => {
     expect(rangeSearch({ kind: 'preset', id: '1h' })).toBe('?range=1h');
     expect(parseRange(params(rangeSearch({ kind: 'custom', from: 1, to: 2 }).slice(1)))).toEqual({ kind: 'custom', from: 1, to: 2 });
     expect(rangeBounds({ kind: 'preset', id: '1h' }, 10_000_000)).toEqual({ from: 10_000_000 - 3_600_000, to: 10_000_000 });
+  });
+});
+
+describe('chartStep', () => {
+  it('gives about 120 points in whole minutes, never under a minute', () => {
+    expect(chartStep(3_600_000)).toBe(60_000);
+    expect(chartStep(86_400_000)).toBe(720_000);
+    expect(chartStep(7 * 86_400_000)).toBe(84 * 60_000);
+    expect(chartStep(1_000)).toBe(60_000);
   });
 });

@@ -9,6 +9,9 @@ export const RANGE_PRESETS: { id: RangePreset; label: string; ms: number }[] = [
   { id: '30d', label: '30 d', ms: 30 * 86_400_000 },
 ];
 
+/** A chart's step for a range: about 120 points, in whole minutes, at least one. */
+export const chartStep = (rangeMs: number) => Math.max(60_000, Math.ceil(rangeMs / 120 / 60_000) * 60_000);
+
 export const DEFAULT_RANGE: TimeRangeChoice = { kind: 'preset', id: '24h' };
 
 /** `?range=7d` or `?from=&to=` (custom); anything else is the default (24 h). */

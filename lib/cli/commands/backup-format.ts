@@ -1,54 +1,18 @@
 import type { ForgetPlan, PruneReport, RepoKeyInfo, Snapshot, VerifyReport } from '@/lib/engine/backup/types';
+import { dedupRatio, shortId, snapshotView, type SnapshotView } from '@/lib/engine/backup/snapshot-view';
 import { table } from '../output';
 
-/** `torsh backup list --json` entries (the server's SnapshotView, with an ISO time). */
-export type SnapshotJson = {
-  id: string;
-  short_id: string;
+/** `torsh backup list --json` entries: the server's SnapshotView with an ISO time, the source and the new chunk count. */
+export type SnapshotJson = Omit<SnapshotView, 'time'> & {
   time: string;
-  kind: Snapshot['kind'];
-  host: string;
   source: string;
-  tags: string[];
-  description: string | null;
-  recovery_point: { name: string; description: string | null } | null;
-  package: { name: string; version: string } | null;
-  logical_bytes: number;
-  new_bytes: number;
-  /** logical_bytes / new_bytes; null when the snapshot stored nothing new. */
-  dedup_ratio: number | null;
-  file_count: number;
-  unique_chunks: number;
   new_chunks: number;
-  duration_ms: number;
 };
 
-export const shortId = (id: string) => id.slice(0, 8);
-
-export function dedupRatio(logicalBytes: number, newBytes: number): number | null {
-  return newBytes > 0 ? logicalBytes / newBytes : null;
-}
+export { dedupRatio, shortId };
 
 export function snapshotJson(s: Snapshot): SnapshotJson {
-  return {
-    id: s.id,
-    short_id: shortId(s.id),
-    time: new Date(s.time).toISOString(),
-    kind: s.kind,
-    host: s.host,
-    source: s.source,
-    tags: s.tags,
-    description: s.description,
-    recovery_point: s.recoveryPoint ? { name: s.recoveryPoint.name, description: s.recoveryPoint.description } : null,
-    package: s.package,
-    logical_bytes: s.stats.logicalBytes,
-    new_bytes: s.stats.newBytes,
-    dedup_ratio: dedupRatio(s.stats.logicalBytes, s.stats.newBytes),
-    file_count: s.stats.fileCount,
-    unique_chunks: s.stats.uniqueChunks,
-    new_chunks: s.stats.newChunks,
-    duration_ms: s.stats.durationMs,
-  };
+  return { ...snapshotView(s), time: new Date(s.time).toISOString(), source: s.source, new_chunks: s.stats.newChunks };
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

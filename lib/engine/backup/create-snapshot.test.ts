@@ -1,29 +1,23 @@
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bootstrapAccounts } from '../access/bootstrap';
-import { actorForUser } from '../access/actor-for-user';
 import { createToken, resolveToken } from '../access/tokens';
-import { createUser, getUser } from '../access/users';
 import { SYSTEM, type Actor } from '../actor';
 import { writeSamplePackage } from '../format/test-support/sample-package';
 import { collectGarbage, deleteVersion, publishVersion, setChannel, setYanked } from '../registry';
-import { registryKey } from '../security/registry-key';
 import { createLocalBlobStore } from '../storage/local-blob-store';
 import { tempEngine } from '../test-support/temp-engine';
 import { createPackageSnapshot } from './backup-package';
 import { createRegistrySnapshot } from './create-snapshot';
 import { restorePackage } from './restore-package';
 import { restoreRegistry } from './restore-registry';
-import { dumpTables, tempBackupRepo } from './test-support/snapshot-repo';
+import { registryBackupFixture, type RegistryBackupFixture, type TestEngine, type TestRepo } from './test-support/registry-fixture';
+import { dumpTables } from './test-support/snapshot-repo';
 import type { BackupProgress } from './types';
 
-type TestEngine = Awaited<ReturnType<typeof tempEngine>>;
-type TestRepo = Awaited<ReturnType<typeof tempBackupRepo>>;
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -49,20 +43,12 @@ describe('registry snapshots', () => {
   let repo: TestRepo;
   let alice: Actor;
   let scratch: string;
+  let fixture: RegistryBackupFixture;
   beforeEach(async () => {
-    engine = await tempEngine();
-    await bootstrapAccounts(engine, undefined);
-    repo = await tempBackupRepo();
-    scratch = await mkdtemp(path.join(os.tmpdir(), 'torsh-restore-'));
-    const { id } = await createUser(engine, { username: 'alice', email: 'alice@x.test', password: 'alice-password-1', roles: ['maintainer'] });
-    alice = actorForUser(engine, getUser(engine, id), { sessionId: 'test' });
-    await registryKey(engine);
+    fixture = await registryBackupFixture('torsh-restore-');
+    ({ engine, repo, alice, scratch } = fixture);
   });
-  afterEach(async () => {
-    await engine.cleanup();
-    await repo.cleanup();
-    await rm(scratch, { recursive: true, force: true });
-  });
+  afterEach(() => fixture.cleanup());
 
   it('round trip: byte-identical blobs, equal tables, the key (0600) and the non-secret settings', async () => {
     await publish(engine, alice, 'resnet', '1.0.0');

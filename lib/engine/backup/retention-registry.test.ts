@@ -1,50 +1,35 @@
 /** Retention on real registry snapshots: forget + prune free a deleted model's bytes; what is kept still restores. */
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { actorForUser } from '../access/actor-for-user';
-import { bootstrapAccounts } from '../access/bootstrap';
-import { createUser, getUser } from '../access/users';
 import { SYSTEM, type Actor } from '../actor';
 import { writeSamplePackage } from '../format/test-support/sample-package';
 import { collectGarbage, deleteVersion, publishVersion } from '../registry';
-import { registryKey } from '../security/registry-key';
-import { tempEngine } from '../test-support/temp-engine';
 import { createRegistrySnapshot } from './create-snapshot';
 import { applyRetention, planForget } from './forget';
 import { pruneRepository } from './prune';
 import { restoreRegistry } from './restore-registry';
 import { dataUsage } from './test-support/retention-fixtures';
-import { tempBackupRepo } from './test-support/snapshot-repo';
+import { registryBackupFixture, type RegistryBackupFixture, type TestEngine, type TestRepo } from './test-support/registry-fixture';
 import { verifyRepository } from './verify';
 
-type TestEngine = Awaited<ReturnType<typeof tempEngine>>;
 const MODEL = 2 << 20;
 const T0 = Date.parse('2026-11-01T02:00:00Z');
 const DAY = 86_400_000;
 
 let engine: TestEngine;
-let repo: Awaited<ReturnType<typeof tempBackupRepo>>;
+let repo: TestRepo;
 let alice: Actor;
 let scratch: string;
+let fixture: RegistryBackupFixture;
 
 beforeEach(async () => {
-  engine = await tempEngine();
-  await bootstrapAccounts(engine, undefined);
-  repo = await tempBackupRepo();
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'torsh-retention-'));
-  const { id } = await createUser(engine, { username: 'alice', email: 'alice@x.test', password: 'alice-password-1', roles: ['maintainer'] });
-  alice = actorForUser(engine, getUser(engine, id), { sessionId: 'test' });
-  await registryKey(engine);
+  fixture = await registryBackupFixture('torsh-retention-');
+  ({ engine, repo, alice, scratch } = fixture);
 });
-afterEach(async () => {
-  await engine.cleanup();
-  await repo.cleanup();
-  await rm(scratch, { recursive: true, force: true });
-});
+afterEach(() => fixture.cleanup());
 
 async function publish(version: string, body: Buffer): Promise<void> {
   const file = await writeSamplePackage({ name: 'resnet', version, files: [{ path: 'models/model.bin', source: body }] });

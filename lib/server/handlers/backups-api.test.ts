@@ -17,6 +17,7 @@ import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { createRole } from '@/lib/engine/access/roles';
 import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import { startApiTestServer, type ApiTestServer } from '../test-support/api-test-server';
+import { collectOutput } from '../test-support/collect-output';
 import { parsePromText, sampleValue } from '../test-support/promtool';
 
 let t: ApiTestServer;
@@ -68,12 +69,7 @@ beforeAll(async () => {
   createRole(t.engine, { name: 'backup-ops', permissions: ['ManageBackups'] });
   backupOps = (await t.user('bops', ['backup-ops'])).token;
   await publishSample(t.engine, 'resnet', '1.0.0');
-  const grab = (into: string[]) => (chunk: unknown) => {
-    into.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stderr, 'write').mockImplementation(grab(stderr) as never);
-  vi.spyOn(process.stdout, 'write').mockImplementation(grab(stdout) as never);
+  collectOutput(stderr, stdout);
 }, 60_000);
 afterAll(async () => {
   vi.restoreAllMocks();

@@ -11,6 +11,7 @@ import { azuriteConnectionString, startAzurite, type Azurite } from '@/lib/engin
 import { startS3rver, type S3rverHandle } from '@/lib/engine/storage/test-support/s3rver';
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { startApiTestServer, type ApiTestServer } from '../test-support/api-test-server';
+import { collectOutput } from '../test-support/collect-output';
 import { parsePromText, promtool, sampleValue } from '../test-support/promtool';
 
 let t: ApiTestServer;
@@ -46,12 +47,7 @@ beforeAll(async () => {
   viewer = (await t.user('vi', ['viewer'])).token;
   maintainer = (await t.user('maint', ['maintainer'])).token;
   await publishSample(t.engine, 'resnet', '1.0.0');
-  const grab = (into: string[]) => (chunk: unknown) => {
-    into.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stderr, 'write').mockImplementation(grab(stderr) as never);
-  vi.spyOn(process.stdout, 'write').mockImplementation(grab(stdout) as never);
+  collectOutput(stderr, stdout);
 }, 60_000);
 afterAll(async () => {
   vi.restoreAllMocks();

@@ -1,47 +1,23 @@
 import { and, count, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { backupRepositories, backupSnapshots, type BackupSnapshotRow } from '@/db/schema';
 import type { Engine } from '../../engine';
-import type { BackupRepository, Snapshot, SnapshotKind } from '../types';
+import { snapshotView, type SnapshotView } from '../snapshot-view';
+import type { BackupRepository, Snapshot } from '../types';
 import { repositoryRow } from './repository-rows';
 
-export type SnapshotView = {
-  id: string;
-  short_id: string;
-  time: number;
-  kind: SnapshotKind;
-  host: string;
-  tags: string[];
-  description: string | null;
-  recovery_point: { name: string; description: string | null } | null;
-  package: { name: string; version: string } | null;
-  logical_bytes: number;
-  /** Stored (sealed) bytes this snapshot added to the repository. */
-  new_bytes: number;
-  /** logical_bytes / new_bytes; null when it added nothing (everything was already stored). */
-  dedup_ratio: number | null;
-  file_count: number;
-  unique_chunks: number;
-  duration_ms: number;
-};
-
+/** A cached row as the view's source (the cache keeps no `source` or new chunk count). */
 function toView(r: BackupSnapshotRow): SnapshotView {
-  return {
+  return snapshotView({
     id: r.id,
-    short_id: r.id.slice(0, 8),
     time: r.time,
     kind: r.kind,
     host: r.host,
     tags: JSON.parse(r.tags) as string[],
     description: r.description,
-    recovery_point: r.recoveryPointName === null ? null : { name: r.recoveryPointName, description: r.recoveryPointDescription },
+    recoveryPoint: r.recoveryPointName === null ? null : { name: r.recoveryPointName, description: r.recoveryPointDescription },
     package: r.packageName === null || r.packageVersion === null ? null : { name: r.packageName, version: r.packageVersion },
-    logical_bytes: r.logicalBytes,
-    new_bytes: r.newBytes,
-    dedup_ratio: r.newBytes > 0 ? r.logicalBytes / r.newBytes : null,
-    file_count: r.fileCount,
-    unique_chunks: r.uniqueChunks,
-    duration_ms: r.durationMs,
-  };
+    stats: { logicalBytes: r.logicalBytes, newBytes: r.newBytes, fileCount: r.fileCount, uniqueChunks: r.uniqueChunks, durationMs: r.durationMs },
+  });
 }
 
 /** `only`: named recovery points alone; `exclude`: the other snapshots; absent: all. */
