@@ -153,6 +153,21 @@ describe('registry snapshots', () => {
     expect((await repo.repo.listSnapshots()).map((s) => s.id)).toEqual([next.id]);
   });
 
+  it('a damaged chunk in one blob fails the restore while others run: no database, no temp file left, finished blobs intact', async () => {
+    for (const v of ['1.0.0', '1.0.1', '1.0.2', '1.0.3', '1.0.4']) await publish(engine, alice, 'resnet', v, randomFillSync(Buffer.alloc(2 << 20)));
+    const snap = await createRegistrySnapshot(repo.repo, { dataDir: engine.dataDir, blobs: engine.blobs }, {});
+    const blobs = snap.files.filter((f) => f.path.startsWith('blobs/')).sort((a, b) => b.size - a.size);
+    const victim = blobs[0].chunks.at(-1)!;
+    await writeFile(path.join(repo.dir, 'data', victim.slice(0, 2), victim), randomFillSync(Buffer.alloc(4096)));
+    const to = path.join(scratch, 'restored');
+    await expect(restoreRegistry(repo.repo, snap.id, to)).rejects.toMatchObject({ code: 'BACKUP_CHUNK_DAMAGED' });
+    const left = await readdir(to, { recursive: true });
+    expect(left.filter((n) => n.includes('.restore-') || n.endsWith('torsh.db'))).toEqual([]);
+    const restored = await blobFiles(path.join(to, 'blobs'));
+    expect(restored.has(blobs[0].path.slice('blobs/'.length))).toBe(false);
+    for (const [name, digest] of restored) expect(digest).toBe(name);
+  });
+
   it('refuses a target that is not empty, writing nothing', async () => {
     await publish(engine, alice, 'resnet', '1.0.0');
     const snap = await createRegistrySnapshot(repo.repo, { dataDir: engine.dataDir, blobs: engine.blobs }, {});

@@ -5,8 +5,13 @@ import { AppError } from '../errors';
 import { fsyncDir, makeDurableDir } from '../storage/local-blob-store';
 import type { BackupRepository, SnapshotFile } from './types';
 
-/** Chunks read and decrypted ahead of the one being written. */
-const READ_AHEAD = 4;
+/**
+ * Bytes (in average-size chunks) read, decrypted and checked ahead of the one being written:
+ * with RESTORE_FILES_AT_ONCE files restoring together, about 64 MiB in flight.
+ */
+const READ_AHEAD_BYTES = 16 * 1024 * 1024;
+/** Files a registry restore writes at once: their reads, unpacking and fsyncs overlap. */
+export const RESTORE_FILES_AT_ONCE = 4;
 
 export type ReadFileOptions = { signal?: AbortSignal; onBytes?: (n: number) => void };
 
@@ -19,9 +24,10 @@ export async function* readSnapshotFile(repo: BackupRepository, file: SnapshotFi
   const hash = createHash('sha256');
   let size = 0;
   const ahead: Promise<Buffer>[] = [];
+  const depth = Math.max(4, Math.floor(READ_AHEAD_BYTES / repo.config.chunker.avgSize));
   let next = 0;
   const fill = () => {
-    while (ahead.length < READ_AHEAD && next < file.chunks.length) {
+    while (ahead.length < depth && next < file.chunks.length) {
       const p = repo.readChunk(file.chunks[next++]);
       // Rejections are observed when awaited; do not let a prefetched one go unhandled meanwhile.
       p.catch(() => {});
@@ -54,7 +60,11 @@ export async function restoreFileTo(repo: BackupRepository, file: SnapshotFile, 
   const fh = await open(tmp, 'wx', opts.mode ?? 0o644);
   let done = false;
   try {
-    for await (const data of readSnapshotFile(repo, file, opts)) await fh.write(data);
+    let position = 0;
+    for await (const data of readSnapshotFile(repo, file, opts)) {
+      await fh.write(data, 0, data.length, position);
+      position += data.length;
+    }
     await fh.sync();
     await fh.close();
     await rename(tmp, dest);

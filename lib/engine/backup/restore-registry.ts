@@ -1,10 +1,9 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { AppError } from '../errors';
 import { createLocalBlobStore } from '../storage/local-blob-store';
 import { REGISTRY_FILES } from './create-snapshot';
-import { readSnapshotFile, restoreFileTo } from './restore-file';
+import { RESTORE_FILES_AT_ONCE, restoreFileTo } from './restore-file';
 import type { BackupRepository, OnProgress, Snapshot } from './types';
 
 const BLOB_PREFIX = 'blobs/';
@@ -30,8 +29,8 @@ export async function readRegistrySnapshot(repo: BackupRepository, idOrPrefix: s
 
 /**
  * Restore a registry snapshot into a new, empty data directory that `torsh serve` can start on:
- * blobs into `<to>/blobs` (the local store: each one hashed while written and committed durably
- * only when it matches its digest), the registry key (0600), the settings the snapshot kept
+ * blobs into `<to>/blobs` (the local store's layout; RESTORE_FILES_AT_ONCE at a time, each one
+ * hashed while written and renamed into place, fsynced, only when it matches its digest), the registry key (0600), the settings the snapshot kept
  * (`<to>/config/settings.json`, for reference: secrets were never backed up), and the database
  * last, so a directory left by an interrupted restore has no database and does not pass for a
  * registry. Every file is checked against the sha256 the snapshot recorded.
@@ -61,11 +60,22 @@ export async function restoreRegistry(
     const read = { signal: opts.signal, onBytes };
     const blobs = createLocalBlobStore(path.join(to, 'blobs'));
     const rest = snapshot.files.filter((f) => !f.path.startsWith(BLOB_PREFIX));
-    for (const f of snapshot.files) {
-      if (!f.path.startsWith(BLOB_PREFIX)) continue;
-      const digest = f.path.slice(BLOB_PREFIX.length);
-      await blobs.put(Readable.from(readSnapshotFile(repo, f, read)), { expectedDigest: digest, expectedSize: f.size });
-    }
+    // Straight to each blob's path: restoreFileTo checks size and sha256 (the blob's digest) before the rename.
+    const queue = snapshot.files.filter((f) => f.path.startsWith(BLOB_PREFIX));
+    const worker = async () => {
+      try {
+        for (let f = queue.shift(); f; f = queue.shift()) {
+          await restoreFileTo(repo, f, blobs.localPath!(f.path.slice(BLOB_PREFIX.length)), read);
+        }
+      } catch (err) {
+        queue.length = 0;
+        throw err;
+      }
+    };
+    // A failure stops the others taking new files; every worker settles (its temp file removed) before it surfaces.
+    const settled = await Promise.allSettled(Array.from({ length: RESTORE_FILES_AT_ONCE }, worker));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
     const db = rest.find((f) => f.path === REGISTRY_FILES.db);
     if (!db) throw new AppError('BACKUP_CHUNK_DAMAGED', `snapshot ${snapshot.id.slice(0, 8)} has no ${REGISTRY_FILES.db}`);
     for (const f of rest) {

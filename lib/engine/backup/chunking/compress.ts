@@ -25,7 +25,7 @@ import { joinPlanes, planeBytes, planeEntropies, PLANES, splitPlanes } from './b
  *
  * Chosen on figures (bench/RESULTS.md, "Backups" notes): on float32 / bfloat16 weights planes
  * store ~85 % / ~65 % where brotli stores ~93 % / ~77 % (restic's zstd: 100 % / 70 %), at several
- * times brotli's speed to pack and to unpack; brotli q1 matches deflate's ratios on JSON and
+ * times brotli's speed to pack and to unpack; float32 is stored raw all the same (PLANES_BELOW); brotli q1 matches deflate's ratios on JSON and
  * SQLite at 4–7× its speed. A 64 KiB sample decides; incompressible bytes stay raw.
  * The async forms compress on libuv's thread pool, so it runs on the other core while this
  * thread reads, hashes and cuts the next chunks.
@@ -36,6 +36,12 @@ const BYTE_PLANES = 3;
 const SAMPLE = 64 * 1024;
 /** Compress only when the sample shrinks below this fraction. */
 export const COMPRESS_BELOW = 0.97;
+/**
+ * Weights go to byte planes only when the sample's estimate is below this: bfloat16 (~66 %) yes,
+ * float32 (~84 %) no. Unpacking planes costs ~4 ms/MiB on restore, more than the 16 % float32
+ * saves is worth; restic stores float32 raw too (bench/RESULTS.md, Backups notes).
+ */
+export const PLANES_BELOW = 0.8;
 /** A plane is entropy-coded when its sample has fewer bits per byte than this. */
 const PLANE_BITS = 7;
 const HEADER = 6;
@@ -58,7 +64,10 @@ function choose(data: Buffer): { encoding: ChunkEncoding; coded: boolean[] } {
   // Huffman codes land within ~2 % of the order-0 entropy.
   const planesRatio = bits.reduce((r, b, j) => r + (coded[j] ? Math.min(1, (b / 8) * 1.02) : 1), 0) / PLANES;
   const brotliRatio = brotliCompressSync(sample, brotliParams(sample.length)).length / sample.length;
-  if (LITTLE_ENDIAN && data.length >= 64 && planesRatio < COMPRESS_BELOW && planesRatio <= brotliRatio) return { encoding: 'planes', coded };
+  if (LITTLE_ENDIAN && data.length >= 64 && planesRatio <= brotliRatio) {
+    // Weights: brotli does no better than planes here, so neither is worth its time unless planes save a fifth.
+    return planesRatio < PLANES_BELOW ? { encoding: 'planes', coded } : none;
+  }
   if (brotliRatio < COMPRESS_BELOW) return { encoding: 'brotli', coded: [] };
   return none;
 }
