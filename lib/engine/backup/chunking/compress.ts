@@ -54,22 +54,41 @@ const huffman = { level: 1, strategy: constants.Z_HUFFMAN_ONLY };
 
 export type ChunkEncoding = 'raw' | 'brotli' | 'planes';
 
-/** Which encoding packChunk uses for this chunk, and for planes which ones are coded. */
-function choose(data: Buffer): { encoding: ChunkEncoding; coded: boolean[] } {
-  const none = { encoding: 'raw' as const, coded: [] };
-  if (data.length < 512) return none;
-  const sample = data.length <= SAMPLE ? data : data.subarray(0, SAMPLE);
+type Choice = { encoding: ChunkEncoding; coded: boolean[] };
+const NONE: Choice = { encoding: 'raw', coded: [] };
+
+function sampleOf(data: Buffer): Buffer | null {
+  if (data.length < 512) return null;
+  return data.length <= SAMPLE ? data : data.subarray(0, SAMPLE);
+}
+
+/** The decision, given the sample's brotli size (computed on this thread or off it). */
+function decide(data: Buffer, sample: Buffer, brotliBytes: number): Choice {
   const bits = planeEntropies(sample);
   const coded = bits.map((b) => b < PLANE_BITS);
   // Huffman codes land within ~2 % of the order-0 entropy.
   const planesRatio = bits.reduce((r, b, j) => r + (coded[j] ? Math.min(1, (b / 8) * 1.02) : 1), 0) / PLANES;
-  const brotliRatio = brotliCompressSync(sample, brotliParams(sample.length)).length / sample.length;
+  const brotliRatio = brotliBytes / sample.length;
   if (LITTLE_ENDIAN && data.length >= 64 && planesRatio <= brotliRatio) {
     // Weights: brotli does no better than planes here, so neither is worth its time unless planes save a fifth.
-    return planesRatio < PLANES_BELOW ? { encoding: 'planes', coded } : none;
+    return planesRatio < PLANES_BELOW ? { encoding: 'planes', coded } : NONE;
   }
   if (brotliRatio < COMPRESS_BELOW) return { encoding: 'brotli', coded: [] };
-  return none;
+  return NONE;
+}
+
+/** Which encoding packChunk uses for this chunk, and for planes which ones are coded. */
+function choose(data: Buffer): Choice {
+  const sample = sampleOf(data);
+  return sample ? decide(data, sample, brotliCompressSync(sample, brotliParams(sample.length)).length) : NONE;
+}
+
+/** choose() with the sample's brotli trial on the thread pool: the main thread only cuts and hashes. */
+async function chooseAsync(data: Buffer): Promise<Choice> {
+  const sample = sampleOf(data);
+  if (!sample) return NONE;
+  const trial = await brotliAsync(sample, { ...brotliParams(sample.length), chunkSize: sample.length + 1024 });
+  return decide(data, sample, trial.length);
 }
 
 export function chooseEncoding(data: Buffer): ChunkEncoding {
@@ -121,7 +140,7 @@ const inflateAsync = promisify(inflateRaw) as (data: Buffer, opts: object) => Pr
 
 /** packChunk with the compression off this thread (same bytes out). */
 export async function packChunkAsync(data: Buffer): Promise<Buffer> {
-  const { encoding, coded } = choose(data);
+  const { encoding, coded } = await chooseAsync(data);
   if (encoding === 'planes') {
     const planes = splitPlanes(data);
     // One output buffer each: zlib's async form hops to the pool once per chunkSize of output.
