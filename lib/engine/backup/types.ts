@@ -62,8 +62,8 @@ export type RepoConfig = {
   id: string;
   createdAt: number;
   chunker: ChunkerParams & { algorithm: 'fastcdc-gear-v1' };
-  /** `brotli-auto`: chunking/compress.ts (brotli quality 1 where a sample shrinks, else raw). `deflate-raw-auto` was never written (readers refuse it). */
-  compression: 'brotli-auto' | 'deflate-raw-auto';
+  /** chunking/compress.ts: per chunk raw, brotli quality 1 or byte planes, chosen on a sample (docs/BACKUP-FORMAT.md). */
+  compression: 'brotli-auto';
 };
 
 /** The secret keys of a repository, wrapped by each password in `keys/<id>`. */
