@@ -142,6 +142,11 @@ export const ZForgetInput = z
   .refine((f) => f.policy === undefined || f.snapshots === undefined, { message: 'give a policy or snapshots, not both', path: ['snapshots'] });
 export type ForgetInput = z.infer<typeof ZForgetInput>;
 
+/** The engine's forget request from the API's body (route and server action alike). */
+export function toForgetRequest(i: ForgetInput): { policy: RetentionPolicy | undefined; snapshots: string[] | undefined; prune: boolean } {
+  return { policy: i.policy ? toRetentionPolicy(i.policy) : undefined, snapshots: i.snapshots, prune: i.prune };
+}
+
 /** Server actions take the route's body plus the repository id. */
 const withId = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ id: ZBackupRepoId, ...shape });
 export const ZBackupRepositoryPatchAction = withId(ZBackupRepositoryPatch.shape);

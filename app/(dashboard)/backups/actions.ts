@@ -6,6 +6,7 @@ import { action } from '@/lib/server/action';
 import {
   backupTargets,
   toRepositoryPatch,
+  toForgetRequest,
   toRetentionPolicy,
   ZBackupRepoParams,
   ZBackupRepositoryInput,
@@ -76,7 +77,7 @@ export const startForgetAction = action({
   permission: 'ManageBackups',
   input: ZForgetAction,
   audit: { action: 'backup.forget', target: ({ id, ...i }) => backupTargets.forget(id, i) },
-  run: ({ id, ...i }, ctx) => startForget(ctx.engine, id, { policy: i.policy ? toRetentionPolicy(i.policy) : undefined, snapshots: i.snapshots, prune: i.prune }),
+  run: ({ id, ...i }, ctx) => startForget(ctx.engine, id, toForgetRequest(i)),
 });
 
 export const startPruneAction = action({

@@ -6,6 +6,7 @@ import { listSnapshotViews } from '@/lib/engine/backup/server/snapshot-cache';
 import { previewRetention, startBackup, startForget, startPrune, startRestore, startVerify } from '@/lib/engine/backup/server/start-jobs';
 import {
   backupTargets,
+  toForgetRequest,
   toRepositoryPatch,
   toRetentionPolicy,
   ZBackupJobsQuery,
@@ -117,8 +118,7 @@ export const startForgetHandler = route({
   params: ZBackupRepoParams,
   json: ZForgetInput,
   audit: { action: 'backup.forget', target: (p, json) => backupTargets.forget(p.id, json) },
-  run: ({ params, json, ctx }) =>
-    noStore(startForget(ctx.engine, params.id, { policy: json.policy ? toRetentionPolicy(json.policy) : undefined, snapshots: json.snapshots, prune: json.prune }), 202),
+  run: ({ params, json, ctx }) => noStore(startForget(ctx.engine, params.id, toForgetRequest(json)), 202),
 });
 
 /** POST …/{id}/prune: 202 `{job}`. */
