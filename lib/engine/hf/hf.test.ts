@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setVisibility } from '../access/manage-package-access';
+import { ANONYMOUS, SYSTEM } from '../actor';
+import type { Engine } from '../engine';
+import { setChannel } from '../registry';
+import { publishSample } from '../test-support/registry-fixtures';
+import { tempEngine } from '../test-support/temp-engine';
+import { checkHubPath, commitOf, findHubEntry, hubEntries, hubErrorName, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, resolveHubRevision, treeView } from '.';
+
+const weights = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251));
+const config = Buffer.from(JSON.stringify({ layers: Array.from({ length: 2000 }, (_, i) => i) }));
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+async function read(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of stream) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('did not throw');
+}
+
+describe('Hugging Face Hub engine', () => {
+  let engine: Engine & { cleanup(): Promise<void> };
+  beforeEach(async () => {
+    engine = await tempEngine();
+    const files = [
+      { path: 'models/model.bin', source: weights, metadata: { framework: 'torsh' } },
+      { path: 'config/config.json', source: config, compress: true },
+    ];
+    await publishSample(engine, 'resnet', '1.0.0', { files });
+    await publishSample(engine, 'resnet', '1.1.0', { files });
+    setChannel(engine, SYSTEM, { name: 'resnet', channel: 'production', version: '1.0.0' });
+  });
+  afterEach(() => engine.cleanup());
+
+  it('maps torsh/<name> and the bare name; other namespaces, unknown and invisible packages are RepoNotFound', () => {
+    expect(hubRepoFor(engine, ANONYMOUS, 'torsh', 'resnet').id).toBe('torsh/resnet');
+    expect(hubRepoFor(engine, ANONYMOUS, null, 'resnet').id).toBe('torsh/resnet');
+    for (const [ns, name] of [['other', 'resnet'], ['torsh', 'nope'], ['torsh', 'Bad Name!']] as const) {
+      expect(hubErrorName(caught(() => hubRepoFor(engine, ANONYMOUS, ns, name)))).toBe('RepoNotFound');
+    }
+    setVisibility(engine, { name: 'resnet', visibility: 'private' });
+    expect(hubErrorName(caught(() => hubRepoFor(engine, ANONYMOUS, 'torsh', 'resnet')))).toBe('RepoNotFound');
+    expect(hubRepoFor(engine, SYSTEM, 'torsh', 'resnet').pkg.visibility).toBe('private');
+  });
+
+  it('resolves versions, channels, latest, main and commit ids; anything else is RevisionNotFound', () => {
+    const repo = hubRepoFor(engine, ANONYMOUS, 'torsh', 'resnet');
+    const v100 = resolveHubRevision(engine, repo, '1.0.0');
+    expect(v100.commit).toBe(v100.row.digest.slice(0, 40));
+    expect(resolveHubRevision(engine, repo, 'production').row.version).toBe('1.0.0');
+    expect(resolveHubRevision(engine, repo, 'main').row.version).toBe('1.1.0');
+    expect(resolveHubRevision(engine, repo, 'latest').row.version).toBe('1.1.0');
+    expect(resolveHubRevision(engine, repo, commitOf(v100.row)).row.version).toBe('1.0.0');
+    for (const rev of ['2.0.0', 'staging', 'a'.repeat(40), '../x']) {
+      expect(hubErrorName(caught(() => resolveHubRevision(engine, repo, rev)))).toBe('RevisionNotFound');
+    }
+  });
+
+  it('lists every entry with size, sha256 and where it lies; serves stored and deflated bytes, whole and by range', async () => {
+    const repo = hubRepoFor(engine, ANONYMOUS, 'torsh', 'resnet');
+    const rev = resolveHubRevision(engine, repo, 'main');
+    const entries = await hubEntries(engine, rev.row);
+    expect(entries.map((e) => e.path)).toEqual(['MANIFEST.json', 'config/config.json', 'models/model.bin', 'models/model.bin.metadata']);
+    const model = findHubEntry(repo, entries, 'models/model.bin');
+    expect(model).toMatchObject({ size: weights.length, sha256: sha(weights), method: 'stored', lfs: { oid: sha(weights), size: weights.length } });
+    const cfg = findHubEntry(repo, entries, 'config/config.json');
+    expect(cfg).toMatchObject({ size: config.length, sha256: sha(config), method: 'deflate', lfs: null });
+    expect(cfg.compressedSize).toBeLessThan(config.length);
+    expect(cfg.gitOid).toBe(createHash('sha1').update(`blob ${config.length}\0`).update(config).digest('hex'));
+    for (const e of entries) expect(sha(await read(await openHubFile(engine, rev.row, e)))).toBe(e.sha256);
+
+    expect(await read(await openHubFile(engine, rev.row, model))).toEqual(weights);
+    expect(await read(await openHubFile(engine, rev.row, cfg))).toEqual(config);
+    expect(await read(await openHubFile(engine, rev.row, model, { start: 0, end: 0 }))).toEqual(weights.subarray(0, 1));
+    expect(await read(await openHubFile(engine, rev.row, model, { start: 1000, end: 150_000 }))).toEqual(weights.subarray(1000, 150_001));
+    expect(await read(await openHubFile(engine, rev.row, cfg, { start: 5000, end: 8000 }))).toEqual(config.subarray(5000, 8001));
+    await expect(openHubFile(engine, rev.row, cfg, { start: 0, end: config.length })).rejects.toMatchObject({ code: 'RANGE_NOT_SATISFIABLE' });
+    expect(await hubEntries(engine, rev.row)).toBe(entries); // cached by digest
+  });
+
+  it('answers tree, paths-info and model info in the Hub shapes', async () => {
+    const repo = hubRepoFor(engine, ANONYMOUS, 'torsh', 'resnet');
+    const rev = resolveHubRevision(engine, repo, 'production');
+    const entries = await hubEntries(engine, rev.row);
+    const top = treeView(repo, rev, entries, '');
+    expect(top.map((e) => [e.type, e.path])).toEqual([
+      ['file', 'MANIFEST.json'],
+      ['directory', 'config'],
+      ['directory', 'models'],
+    ]);
+    const all = treeView(repo, rev, entries, '', { recursive: true });
+    expect(all.filter((e) => e.type === 'file').map((e) => [e.path, e.size])).toEqual(entries.map((e) => [e.path, e.size]));
+    const models = treeView(repo, rev, entries, 'models', { expand: true });
+    expect(models.map((e) => e.path)).toEqual(['models/model.bin', 'models/model.bin.metadata']);
+    expect(models[0]).toMatchObject({ type: 'file', lfs: { oid: sha(weights), size: weights.length }, lastCommit: { id: rev.commit } });
+    expect(models[0].lfs!.pointerSize).toBeGreaterThan(100);
+    expect(hubErrorName(caught(() => treeView(repo, rev, entries, 'weights')))).toBe('EntryNotFound');
+
+    const info = pathsInfoView(repo, rev, entries, ['config/config.json', 'models', 'missing.txt']);
+    expect(info.map((e) => [e.type, e.path])).toEqual([
+      ['file', 'config/config.json'],
+      ['directory', 'models'],
+    ]);
+
+    const model = modelInfoView(engine, ANONYMOUS, repo, rev, entries);
+    expect(model).toMatchObject({ id: 'torsh/resnet', sha: rev.commit, private: false, siblings: entries.map((e) => ({ rfilename: e.path, size: e.size })) });
+    expect(new Date(model.lastModified as string).getTime()).toBe(rev.row.publishedAt);
+    expect(modelInfoView(engine, ANONYMOUS, repo, rev, entries, { expand: ['sha', 'private', 'nonsense'] })).toEqual({
+      _id: expect.any(String),
+      id: 'torsh/resnet',
+      sha: rev.commit,
+      private: false,
+    });
+  });
+
+  it('refuses paths with .. or a leading /', async () => {
+    const repo = hubRepoFor(engine, ANONYMOUS, 'torsh', 'resnet');
+    const rev = resolveHubRevision(engine, repo, 'main');
+    const entries = await hubEntries(engine, rev.row);
+    for (const p of ['../etc/passwd', '/models/model.bin', 'models/../MANIFEST.json', 'models//model.bin']) {
+      expect(caught(() => checkHubPath(p))).toMatchObject({ code: 'INVALID_INPUT' });
+      expect(caught(() => findHubEntry(repo, entries, p))).toMatchObject({ code: 'INVALID_INPUT' });
+    }
+    expect(hubErrorName(caught(() => findHubEntry(repo, entries, 'models/nope.bin')))).toBe('EntryNotFound');
+  });
+});
