@@ -27,3 +27,10 @@ describe('hub errors', () => {
     expect(JSON.stringify(await internal.json())).not.toContain('/secret');
   });
 });
+
+describe('hub errors named by the engine', () => {
+  it('takes details.hub_error over the registry code', () => {
+    const res = hubErrorOf(new AppError('VERSION_NOT_FOUND', 'entry "x" not found', { hub_error: 'EntryNotFound' }));
+    expect([res.status, res.headers.get('x-error-code')]).toEqual([404, 'EntryNotFound']);
+  });
+});

@@ -1,3 +1,4 @@
+import { AppError } from '@/lib/engine/errors';
 import { httpStatusOf } from '../http-status';
 import { toErrorBody } from '../to-error-body';
 
@@ -9,6 +10,8 @@ export function hubError(status: number, code: HubErrorCode | null, message: str
   if (code) headers['x-error-code'] = code;
   return Response.json({ error: message }, { status, headers });
 }
+
+const NAMED: Record<string, HubErrorCode> = { RepoNotFound: 'RepoNotFound', RevisionNotFound: 'RevisionNotFound', EntryNotFound: 'EntryNotFound' };
 
 const HUB_CODES: Record<string, HubErrorCode> = {
   PACKAGE_NOT_FOUND: 'RepoNotFound',
@@ -28,7 +31,9 @@ const HUB_CODES: Record<string, HubErrorCode> = {
  */
 export function hubErrorOf(err: unknown): Response {
   const body = toErrorBody(err);
-  const code = HUB_CODES[body.code];
+  // The Hub engine (lib/engine/hf) names its 404s in details.hub_error.
+  const named = err instanceof AppError ? err.details?.hub_error : undefined;
+  const code = typeof named === 'string' && named in NAMED ? NAMED[named] : HUB_CODES[body.code];
   if (code === 'RepoNotFound' || code === 'RevisionNotFound' || code === 'EntryNotFound') {
     const message = code === 'RepoNotFound' ? 'Repository not found' : code === 'RevisionNotFound' ? `Invalid rev id: ${body.message}` : 'Entry not found';
     return hubError(404, code, message);
