@@ -2,8 +2,13 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { writeFile } from 'node:fs/promises';
+import { encryptFile } from '@/lib/engine/security/encryption/files';
+import { publishVersion } from '@/lib/engine/registry';
+import { ANONYMOUS } from '@/lib/engine/actor';
 import { downloadFile, fileDownloadInfo, listFiles, modelInfo, snapshotDownload } from '@huggingface/hub';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setVisibility } from '@/lib/engine/access/manage-package-access';
 import { setChannel } from '@/lib/engine/registry/move-channel';
 import { SYSTEM } from '@/lib/engine/actor';
@@ -22,6 +27,7 @@ const files = () => [
   { path: 'config/config.json', source: config, compress: true },
 ];
 let commit1: string;
+let encrypted: Buffer;
 
 beforeAll(async () => {
   t = await startApiTestServer();
@@ -33,6 +39,11 @@ beforeAll(async () => {
   setVisibility(t.engine, { name: 'secret', visibility: 'private' });
   token = (await t.user('alice', ['admin'])).token;
   cacheDir = await mkdtemp(path.join(os.tmpdir(), 'hf-cache-'));
+  const plain = path.join(cacheDir, 'plain.bin');
+  await writeFile(plain, 'secret weights');
+  await encryptFile(plain, `${plain}.enc`, 'hunter2-hunter2', { log2N: 12 });
+  encrypted = await readFile(`${plain}.enc`);
+  await publishVersion(t.engine, ANONYMOUS, { name: 'sealed', version: '1.0.0', source: { kind: 'stream', body: Readable.from([encrypted]), contentLength: encrypted.length }, encrypted: {} });
 }, 60_000);
 
 afterAll(async () => {
@@ -149,5 +160,35 @@ describe('@huggingface/hub against the registry', () => {
     expect(head.headers.get('content-length')).toBe(String(weights.length));
     const again = await fetch(`${t.url}/torsh/resnet/resolve/1.0.0/models/model.bin`, { headers: { 'if-none-match': head.headers.get('etag')! } });
     expect(again.status).toBe(304);
+  });
+
+  it('an encrypted package is one opaque file: the encrypted package itself', async () => {
+    const sealed = { type: 'model' as const, name: 'torsh/sealed' };
+    const entries = [];
+    for await (const e of listFiles({ repo: sealed, recursive: true, hubUrl: t.url })) entries.push(e);
+    expect(entries.map((e) => [e.path, e.size])).toEqual([['sealed-1.0.0.torshpkg', encrypted.length]]);
+    const blob = await downloadFile({ repo: sealed, path: 'sealed-1.0.0.torshpkg', hubUrl: t.url });
+    expect(Buffer.from(await blob!.arrayBuffer()).equals(encrypted)).toBe(true);
+  });
+
+  it('records one download event of the version per file answer, not for the size probe', async () => {
+    const events = () => {
+      t.engine.metrics.flush();
+      return t.engine.db.$client
+        .prepare("SELECT dims, json_extract(detail, '$.file') AS file, bytes FROM metric_events WHERE series = 'download' AND json_extract(detail, '$.file') = 'config/config.json'")
+        .all() as { dims: string; file: string; bytes: number }[];
+    };
+    const before = events().length;
+    await fileDownloadInfo({ repo, path: 'config/config.json', revision: '1.0.0', hubUrl: t.url });
+    expect(events().length).toBe(before);
+    const res = await fetch(`${t.url}/torsh/resnet/resolve/1.0.0/config/config.json`);
+    await res.arrayBuffer();
+    // The event is written when the server's side of the stream finishes, just after the client has every byte.
+    const after = await vi.waitFor(() => {
+      const now = events();
+      expect(now.length).toBe(before + 1);
+      return now;
+    });
+    expect(after.at(-1)!.bytes).toBe(config.length);
   });
 });
