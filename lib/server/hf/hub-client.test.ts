@@ -115,6 +115,7 @@ describe('@huggingface/hub against the registry', () => {
     const blob = await downloadFile({ repo: secret, path: 'models/model.bin', hubUrl: t.url, accessToken: `hf_${token}` });
     expect(Buffer.from(await blob!.arrayBuffer()).equals(weights)).toBe(true);
     expect((await modelInfo({ name: 'torsh/secret', hubUrl: t.url, accessToken: `hf_${token}` })).private).toBe(true);
+    await expect(modelInfo({ name: 'torsh/secret', hubUrl: t.url, accessToken: 'hf_torsh_000000000000_bad' })).rejects.toMatchObject({ statusCode: 401 });
   });
 
   it('unknown repo, revision and path give the Hub 404 with its X-Error-Code', async () => {

@@ -125,7 +125,7 @@ async function answer(engine: Engine, actor: Actor, req: IncomingMessage, r: Hub
   const flag = (name: string) => query.get(name) === 'true' || query.get(name) === '1';
   if (r.kind === 'model-info') {
     const expand = [...query.getAll('expand'), ...query.getAll('expand[]')];
-    return json(modelInfoView(engine, actor, repo, rev, entries, { expand: expand.length > 0 ? expand : undefined }));
+    return json(modelInfoView(engine, actor, repo, rev, entries, { expand: expand.length > 0 ? expand : undefined, blobs: flag('blobs') }));
   }
   if (r.kind === 'tree') return json(treeView(repo, rev, entries, r.path, { recursive: flag('recursive'), expand: flag('expand') }));
   let input: unknown;
