@@ -76,13 +76,15 @@ async function serveResolve(engine: Engine, actor: Actor, req: IncomingMessage, 
     { path: entry.path, size: entry.size, etag: entry.lfs ? entry.sha256 : entry.gitOid, commit: rev.commit },
     { range: headers.get('range'), ifNoneMatch: headers.get('if-none-match'), noContentDisposition: query.has('noContentDisposition') },
   );
+  const bodiless = req.method === 'HEAD' || plan.status === 304 || plan.status === 416;
+  // Opened before any header is set: a failure here still answers the Hub's error shape, clean.
+  const source = bodiless ? null : await openHubFile(engine, rev.row, entry, plan.range ?? undefined);
   res.statusCode = plan.status;
   for (const [k, v] of Object.entries(plan.headers)) res.setHeader(k, v);
-  if (req.method === 'HEAD' || plan.status === 304 || plan.status === 416) {
+  if (!source) {
     res.end();
     return;
   }
-  const source = await openHubFile(engine, rev.row, entry, plan.range ?? undefined);
   // The 1-byte probe clients send before a download is not a download.
   const probe = plan.range !== null && plan.range.start === 0 && plan.range.end === 0 && entry.size > 1;
   await pipeBytes(engine, source, res, probe ? null : { repo, rev, entry, actor, isRange: plan.range !== null, status: plan.status, clientAddr: clientAddrFrom(headers) });
