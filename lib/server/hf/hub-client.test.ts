@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { encryptFile } from '@/lib/engine/security/encryption/files';
 import { publishVersion } from '@/lib/engine/registry';
 import { ANONYMOUS } from '@/lib/engine/actor';
-import { downloadFile, fileDownloadInfo, listFiles, modelInfo, snapshotDownload } from '@huggingface/hub';
+import { downloadFile, fileDownloadInfo, listFiles, modelInfo, pathsInfo, snapshotDownload } from '@huggingface/hub';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setVisibility } from '@/lib/engine/access/manage-package-access';
 import { setChannel } from '@/lib/engine/registry/move-channel';
@@ -129,6 +129,14 @@ describe('@huggingface/hub against the registry', () => {
     expect(await codeOf('/torsh/resnet/resolve/main/nope.json')).toEqual([404, 'EntryNotFound', 'string']);
     expect(await codeOf('/api/models/torsh/resnet/tree/main/nope')).toEqual([404, 'EntryNotFound', 'string']);
     await expect(modelInfo({ name: 'torsh/nope', hubUrl: t.url })).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('pathsInfo answers exactly the listed paths that exist, with lastCommit when expanded', async () => {
+    const info = await pathsInfo({ repo, paths: ['config/config.json', 'models', 'nope.txt'], revision: 'production', expand: true, hubUrl: t.url });
+    expect(info.map((i) => [i.path, i.type])).toEqual([['config/config.json', 'file'], ['models', 'directory']]);
+    expect(info[0]).toMatchObject({ size: config.length, lastCommit: { id: commit1 } });
+    const bad = await fetch(`${t.url}/api/models/torsh/resnet/paths-info/main`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"paths": "x"}' });
+    expect([bad.status, bad.headers.get('x-error-code')]).toEqual([400, 'BadRequest']);
   });
 
   it('refuses .. and a leading / in a file path', async () => {
