@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/engine/errors';
+import { captureStderr } from '../test-support/capture-stderr';
 import { hubError, hubErrorOf } from './hub-errors';
 
 describe('hub errors', () => {
@@ -22,7 +23,14 @@ describe('hub errors', () => {
     const unauth = hubErrorOf(new AppError('UNAUTHENTICATED', 'the bearer token is not valid'));
     expect(unauth.status).toBe(401);
     expect(await unauth.json()).toEqual({ error: 'the bearer token is not valid' });
-    const internal = hubErrorOf(new Error('disk path /secret'));
+    const stderr = captureStderr();
+    let internal: Response;
+    try {
+      internal = hubErrorOf(new Error('disk path /secret'));
+      expect(stderr.lines().join('\n')).toContain('handler.unexpected');
+    } finally {
+      stderr.restore();
+    }
     expect(internal.status).toBe(500);
     expect(JSON.stringify(await internal.json())).not.toContain('/secret');
   });
