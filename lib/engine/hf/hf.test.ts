@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setVisibility } from '../access/manage-package-access';
 import { ANONYMOUS, SYSTEM } from '../actor';
 import type { Engine } from '../engine';
-import { setChannel } from '../registry';
+import { publishVersion, setChannel } from '../registry';
+import { encryptFile } from '../security/encryption/files';
 import { publishSample } from '../test-support/registry-fixtures';
 import { tempEngine } from '../test-support/temp-engine';
+import { writeSamplePackage } from '../format/test-support/sample-package';
 import { checkHubPath, commitOf, findHubEntry, hubEntries, hubErrorName, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, resolveHubRevision, treeView } from '.';
 
 const weights = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251));
@@ -131,5 +137,24 @@ describe('Hugging Face Hub engine', () => {
       expect(caught(() => findHubEntry(repo, entries, p))).toMatchObject({ code: 'INVALID_INPUT' });
     }
     expect(hubErrorName(caught(() => findHubEntry(repo, entries, 'models/nope.bin')))).toBe('EntryNotFound');
+  });
+
+  it('serves an encrypted package as one opaque file: the package itself', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'torsh-hf-enc-'));
+    const plain = await writeSamplePackage({ name: 'secret', version: '1.0.0', dir });
+    const sealed = path.join(dir, 'secret.enc');
+    await encryptFile(plain, sealed, 'a long test password', { log2N: 10, segmentSize: 1024 });
+    await publishVersion(engine, SYSTEM, {
+      name: 'secret',
+      version: '1.0.0',
+      encrypted: {},
+      source: { kind: 'stream', body: createReadStream(sealed), contentLength: (await stat(sealed)).size },
+    });
+    const repo = hubRepoFor(engine, ANONYMOUS, 'torsh', 'secret');
+    const rev = resolveHubRevision(engine, repo, 'main');
+    const entries = await hubEntries(engine, rev.row);
+    expect(entries.map((e) => [e.path, e.size, e.sha256])).toEqual([['secret-1.0.0.torshpkg', rev.row.size, rev.row.digest]]);
+    const bytes = await read(await openHubFile(engine, rev.row, entries[0]));
+    expect(sha(bytes)).toBe(rev.row.digest);
   });
 });
