@@ -12,7 +12,7 @@ import { encryptFile } from '../security/encryption/files';
 import { publishSample } from '../test-support/registry-fixtures';
 import { tempEngine } from '../test-support/temp-engine';
 import { writeSamplePackage } from '../format/test-support/sample-package';
-import { checkHubPath, commitOf, findHubEntry, hubEntries, hubErrorName, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, resolveHubRevision, treeView } from '.';
+import { checkHubPath, commitOf, findHubEntry, hubEntries, hubEtag, hubErrorName, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, resolveHubRevision, treeView } from '.';
 
 const weights = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251));
 const config = Buffer.from(JSON.stringify({ layers: Array.from({ length: 2000 }, (_, i) => i) }));
@@ -81,6 +81,7 @@ describe('Hugging Face Hub engine', () => {
     const cfg = findHubEntry(repo, entries, 'config/config.json');
     expect(cfg).toMatchObject({ size: config.length, sha256: sha(config), method: 'deflate', lfs: null });
     expect(cfg.compressedSize).toBeLessThan(config.length);
+    expect([hubEtag(model), hubEtag(cfg)]).toEqual([sha(weights), cfg.gitOid]);
     expect(cfg.gitOid).toBe(createHash('sha1').update(`blob ${config.length}\0`).update(config).digest('hex'));
     for (const e of entries) expect(sha(await read(await openHubFile(engine, rev.row, e)))).toBe(e.sha256);
 
@@ -156,5 +157,30 @@ describe('Hugging Face Hub engine', () => {
     expect(entries.map((e) => [e.path, e.size, e.sha256])).toEqual([['secret-1.0.0.torshpkg', rev.row.size, rev.row.digest]]);
     const bytes = await read(await openHubFile(engine, rev.row, entries[0]));
     expect(sha(bytes)).toBe(rev.row.digest);
+  });
+
+  it('reads an early range of a large deflated file (the stream ends once the range is out) and a range at its very end', async () => {
+    const big = Buffer.from(Array.from({ length: 400_000 }, (_, i) => `line ${i}\n`).join(''));
+    await publishSample(engine, 'big', '1.0.0', { files: [{ path: 'config/big.txt', source: big, compress: true }] });
+    const repo = hubRepoFor(engine, ANONYMOUS, 'torsh', 'big');
+    const rev = resolveHubRevision(engine, repo, 'main');
+    const entry = findHubEntry(repo, await hubEntries(engine, rev.row), 'config/big.txt');
+    expect(entry).toMatchObject({ method: 'deflate', size: big.length, sha256: sha(big), lfs: null });
+    const head = await openHubFile(engine, rev.row, entry, { start: 10, end: 29 });
+    expect((await read(head)).toString()).toBe(big.subarray(10, 30).toString());
+    const end = big.length - 1;
+    expect((await read(await openHubFile(engine, rev.row, entry, { start: end - 5, end }))).toString()).toBe(big.subarray(end - 5).toString());
+  });
+
+  it('answers under TORSH_HF_NAMESPACE when it is set', () => {
+    const before = process.env.TORSH_HF_NAMESPACE;
+    process.env.TORSH_HF_NAMESPACE = 'acme';
+    try {
+      expect(hubRepoFor(engine, ANONYMOUS, 'acme', 'resnet').id).toBe('acme/resnet');
+      expect(hubErrorName(caught(() => hubRepoFor(engine, ANONYMOUS, 'torsh', 'resnet')))).toBe('RepoNotFound');
+    } finally {
+      if (before === undefined) delete process.env.TORSH_HF_NAMESPACE;
+      else process.env.TORSH_HF_NAMESPACE = before;
+    }
   });
 });
