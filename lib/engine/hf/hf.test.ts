@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { metricEvents } from '@/db/schema';
+import { downloadTotals } from '../metrics/download-counts';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,7 +15,7 @@ import { encryptFile } from '../security/encryption/files';
 import { publishSample } from '../test-support/registry-fixtures';
 import { tempEngine } from '../test-support/temp-engine';
 import { writeSamplePackage } from '../format/test-support/sample-package';
-import { checkHubPath, commitOf, findHubEntry, hubEntries, hubEtag, hubErrorName, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, resolveHubRevision, treeView } from '.';
+import { checkHubPath, commitOf, findHubEntry, hubEntries, hubEtag, recordHubDownload, hubErrorName, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, resolveHubRevision, treeView } from '.';
 
 const weights = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251));
 const config = Buffer.from(JSON.stringify({ layers: Array.from({ length: 2000 }, (_, i) => i) }));
@@ -182,5 +185,17 @@ describe('Hugging Face Hub engine', () => {
       if (before === undefined) delete process.env.TORSH_HF_NAMESPACE;
       else process.env.TORSH_HF_NAMESPACE = before;
     }
+  });
+
+  it('records a file download as a download event of the version, with the file', () => {
+    const repo = hubRepoFor(engine, ANONYMOUS, 'torsh', 'resnet');
+    const rev = resolveHubRevision(engine, repo, 'production');
+    const ev = { status: 200, bytesSent: 10, durationMs: 3, isRange: false, completed: true, clientAddr: '127.0.0.1' };
+    recordHubDownload(engine, repo, rev, 'models/model.bin', ev);
+    recordHubDownload(engine, repo, rev, 'config/config.json', ev);
+    engine.metrics.flush();
+    expect(downloadTotals(engine, [`v:${rev.row.id}`]).get(`v:${rev.row.id}`)!.downloads).toBe(2);
+    const details = engine.db.select({ detail: metricEvents.detail }).from(metricEvents).where(eq(metricEvents.series, 'download')).all();
+    expect(details.map((d) => JSON.parse(d.detail!).file).sort()).toEqual(['config/config.json', 'models/model.bin']);
   });
 });
