@@ -68,6 +68,7 @@ describe('Hugging Face Hub engine', () => {
     expect(resolveHubRevision(engine, repo, 'production').row.version).toBe('1.0.0');
     expect(resolveHubRevision(engine, repo, 'main').row.version).toBe('1.1.0');
     expect(resolveHubRevision(engine, repo, 'latest').row.version).toBe('1.1.0');
+    for (const alias of ['HEAD', 'refs/heads/main']) expect(resolveHubRevision(engine, repo, alias).row.version).toBe('1.1.0');
     expect(resolveHubRevision(engine, repo, commitOf(v100.row)).row.version).toBe('1.0.0');
     for (const rev of ['2.0.0', 'staging', 'a'.repeat(40), '../x']) {
       expect(hubErrorName(caught(() => resolveHubRevision(engine, repo, rev)))).toBe('RevisionNotFound');
