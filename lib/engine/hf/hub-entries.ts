@@ -45,6 +45,9 @@ function lfsFields(sha256: string, size: number): { gitOid: string; lfs: HubLfs 
   return { gitOid: gitBlobId(pointer), lfs: { oid: sha256, size, pointerSize: pointer.length } };
 }
 
+/** The ETag the Hub sends for a file: the sha256 of an LFS file, else its git blob id. */
+export const hubEtag = (e: Pick<HubEntry, 'lfs' | 'gitOid'>) => (e.lfs ? e.lfs.oid : e.gitOid);
+
 export function encryptedFileName(name: string, version: string): string {
   return `${name}-${version}.torshpkg`;
 }

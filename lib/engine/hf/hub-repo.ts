@@ -44,8 +44,12 @@ export function hubRepoFor(engine: Engine, viewer: Actor, ns: string | null, nam
 export const commitOf = (row: Pick<VersionRow, 'digest'>) => row.digest.slice(0, 40);
 
 const COMMIT_RE = /^[0-9a-f]{40}$/;
+const LATEST_ALIASES = new Set(['main', 'HEAD', 'refs/heads/main']);
 
-/** `rev`: a version, a channel, `latest`, `main` (= latest) or a commit id. Anything else is RevisionNotFound. */
+/**
+ * `rev`: a version, a channel, `latest`, `main` (= latest; also `HEAD`, modelInfo's default in
+ * @huggingface/hub, and `refs/heads/main`) or a commit id. Anything else is RevisionNotFound.
+ */
 export function resolveHubRevision(engine: Engine, repo: HubRepo, rev: string): HubRevision {
   if (COMMIT_RE.test(rev)) {
     const row = engine.db
@@ -55,7 +59,7 @@ export function resolveHubRevision(engine: Engine, repo: HubRepo, rev: string): 
       .get();
     if (row) return { row, commit: commitOf(row) };
   }
-  const ref = rev === 'main' ? 'latest' : rev;
+  const ref = LATEST_ALIASES.has(rev) ? 'latest' : rev;
   try {
     const { row } = resolveVersionRow(engine, repo.name, ref);
     return { row, commit: commitOf(row) };

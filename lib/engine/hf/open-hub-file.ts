@@ -7,15 +7,22 @@ import { getWithFailover } from '../replication/failover-download';
 import type { ByteRange } from '../storage/blob-store';
 import type { HubEntry } from './hub-entries';
 
-/** Passes on only bytes [start, end] (inclusive) of the stream it is fed. */
-function sliceBytes(start: number, end: number): Transform {
+/** Passes on only bytes [start, end] (inclusive) of the stream it is fed, and ends as soon as they are out. */
+function sliceBytes(start: number, end: number, onDone: () => void): Transform {
   let pos = 0;
+  let done = false;
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
+      if (done) return cb();
       const from = Math.max(start - pos, 0);
       const to = Math.min(end + 1 - pos, chunk.length);
       pos += chunk.length;
       if (to > from) this.push(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to));
+      if (pos > end) {
+        done = true;
+        this.push(null);
+        onDone();
+      }
       cb();
     },
   });
@@ -41,7 +48,12 @@ export async function openHubFile(engine: Engine, row: Pick<VersionRow, 'digest'
   raw.on('error', (err) => inflate.destroy(err));
   raw.pipe(inflate);
   if (!range) return inflate;
-  const slice = sliceBytes(range.start, range.end);
+  // Once the range is out, stop reading and inflating the rest of the entry.
+  const slice = sliceBytes(range.start, range.end, () => {
+    inflate.unpipe(slice);
+    raw.destroy();
+    inflate.destroy();
+  });
   inflate.on('error', (err) => slice.destroy(err));
   return inflate.pipe(slice);
 }

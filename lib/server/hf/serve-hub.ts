@@ -3,8 +3,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Actor } from '@/lib/engine/actor';
 import type { Engine } from '@/lib/engine/engine';
-import { findHubEntry, hubEntries, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, resolveHubRevision, treeView, type HubEntry, type HubRepo, type HubRevision } from '@/lib/engine/hf';
-import { SERIES } from '@/lib/engine/metrics/metric-event';
+import { findHubEntry, hubEntries, hubEtag, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, recordHubDownload, resolveHubRevision, treeView, type HubEntry, type HubRepo, type HubRevision } from '@/lib/engine/hf';
 import { reportError } from '@/lib/engine/observability/error-counter';
 import { getReadyEngine } from '../engine';
 import { headersFromNode } from '../node-headers';
@@ -48,24 +47,6 @@ function repoOf(engine: Engine, actor: Actor, repo: string[]): HubRepo {
   return repo.length === 1 ? hubRepoFor(engine, actor, null, repo[0]) : hubRepoFor(engine, actor, repo[0], repo[1]);
 }
 
-/** One download event of the version per file answer that carried bytes, with the file named. */
-function recordFileDownload(engine: Engine, m: { repo: HubRepo; rev: HubRevision; file: string; actor: Actor; status: number; bytes: number; ms: number; isRange: boolean; completed: boolean; clientAddr: string | null }) {
-  const dims = [`p:${m.repo.pkg.id}`, `v:${m.rev.row.id}`];
-  if (m.actor.userId !== null) dims.push(`u:${m.actor.userId}`);
-  engine.metrics.add({
-    series: SERIES.download,
-    at: engine.now(),
-    value: m.ms,
-    bytes: m.bytes,
-    status: m.status,
-    ok: m.status === 200,
-    error: m.status >= 500,
-    dims,
-    client: m.clientAddr,
-    detail: { file: m.file, via: 'hf', range: m.isRange, completed: m.completed },
-  });
-}
-
 async function serveResolve(engine: Engine, actor: Actor, req: IncomingMessage, res: ServerResponse, r: Extract<HubRequest, { kind: 'resolve' }>, headers: Headers): Promise<void> {
   const repo = repoOf(engine, actor, r.repo);
   const rev = revisionOf(engine, repo, r.rev);
@@ -73,7 +54,7 @@ async function serveResolve(engine: Engine, actor: Actor, req: IncomingMessage, 
   const entry = findHubEntry(repo, entries, r.path);
   const query = new URLSearchParams((req.url ?? '').includes('?') ? req.url!.slice(req.url!.indexOf('?') + 1) : '');
   const plan = planResolve(
-    { path: entry.path, size: entry.size, etag: entry.lfs ? entry.sha256 : entry.gitOid, commit: rev.commit },
+    { path: entry.path, size: entry.size, etag: hubEtag(entry), commit: rev.commit },
     { range: headers.get('range'), ifNoneMatch: headers.get('if-none-match'), noContentDisposition: query.has('noContentDisposition') },
   );
   const bodiless = req.method === 'HEAD' || plan.status === 304 || plan.status === 416;
@@ -114,7 +95,15 @@ async function pipeBytes(
     res.destroy();
   } finally {
     if (event) {
-      recordFileDownload(engine, { repo: event.repo, rev: event.rev, file: event.entry.path, actor: event.actor, status: event.status, bytes: sent, ms: Date.now() - started, isRange: event.isRange, completed, clientAddr: event.clientAddr });
+      recordHubDownload(engine, event.repo, event.rev, event.entry.path, {
+        status: event.status,
+        bytesSent: sent,
+        durationMs: Date.now() - started,
+        isRange: event.isRange,
+        completed,
+        clientAddr: event.clientAddr,
+        userId: event.actor.userId,
+      });
     }
   }
 }
