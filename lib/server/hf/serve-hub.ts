@@ -5,6 +5,7 @@ import type { Actor } from '@/lib/engine/actor';
 import type { Engine } from '@/lib/engine/engine';
 import { findHubEntry, hubEntries, hubEtag, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, recordHubDownload, resolveHubRevision, treeView, type HubEntry, type HubRepo, type HubRevision } from '@/lib/engine/hf';
 import { reportError } from '@/lib/engine/observability/error-counter';
+import { clientRegionOf } from '../client-region';
 import { getReadyEngine } from '../engine';
 import { headersFromNode } from '../node-headers';
 import { clientAddrFrom } from '../request-context';
@@ -68,14 +69,14 @@ async function serveResolve(engine: Engine, actor: Actor, req: IncomingMessage, 
   }
   // The 1-byte probe clients send before a download is not a download.
   const probe = plan.range !== null && plan.range.start === 0 && plan.range.end === 0 && entry.size > 1;
-  await pipeBytes(engine, source, res, probe ? null : { repo, rev, entry, actor, isRange: plan.range !== null, status: plan.status, clientAddr: clientAddrFrom(headers) });
+  await pipeBytes(engine, source, res, probe ? null : { repo, rev, entry, actor, isRange: plan.range !== null, status: plan.status, clientAddr: clientAddrFrom(headers), region: clientRegionOf(headers) });
 }
 
 async function pipeBytes(
   engine: Engine,
   source: NodeJS.ReadableStream,
   res: ServerResponse,
-  event: { repo: HubRepo; rev: HubRevision; entry: HubEntry; actor: Actor; isRange: boolean; status: number; clientAddr: string | null } | null,
+  event: { repo: HubRepo; rev: HubRevision; entry: HubEntry; actor: Actor; isRange: boolean; status: number; clientAddr: string | null; region: string | null } | null,
 ): Promise<void> {
   const started = Date.now();
   let sent = 0;
@@ -103,6 +104,7 @@ async function pipeBytes(
         completed,
         clientAddr: event.clientAddr,
         userId: event.actor.userId,
+        region: event.region,
       });
     }
   }
