@@ -15,10 +15,15 @@ import { SYSTEM } from '@/lib/engine/actor';
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { startApiTestServer, type ApiTestServer } from '../test-support/api-test-server';
 import { rawRequest } from '../test-support/raw-request';
+import { SESSION_COOKIE } from '../session-cookie';
+import { createApiMatcher } from '../api-router';
+import { createHttpServer } from '../http-server';
+import type { AddressInfo } from 'node:net';
 
 // The Hub client does the talking: every call below is @huggingface/hub against a started origin.
 let t: ApiTestServer;
 let token: string;
+let session: string;
 let cacheDir: string;
 const weights = randomBytes(200_000);
 const config = Buffer.from(JSON.stringify({ layers: Array.from({ length: 500 }, (_, i) => i) }));
@@ -37,7 +42,7 @@ beforeAll(async () => {
   setChannel(t.engine, SYSTEM, { name: 'resnet', channel: 'production', version: '1.0.0' });
   await publishSample(t.engine, 'secret', '1.0.0', { files: files() });
   setVisibility(t.engine, { name: 'secret', visibility: 'private' });
-  token = (await t.user('alice', ['admin'])).token;
+  ({ token, session } = await t.user('alice', ['admin']));
   cacheDir = await mkdtemp(path.join(os.tmpdir(), 'hf-cache-'));
   const plain = path.join(cacheDir, 'plain.bin');
   await writeFile(plain, 'secret weights');
@@ -116,6 +121,25 @@ describe('@huggingface/hub against the registry', () => {
     expect(Buffer.from(await blob!.arrayBuffer()).equals(weights)).toBe(true);
     expect((await modelInfo({ name: 'torsh/secret', hubUrl: t.url, accessToken: `hf_${token}` })).private).toBe(true);
     await expect(modelInfo({ name: 'torsh/secret', hubUrl: t.url, accessToken: 'hf_torsh_000000000000_bad' })).rejects.toMatchObject({ statusCode: 401 });
+  });
+
+  it('a signed-in dashboard session reads a private repo too', async () => {
+    const res = await fetch(`${t.url}/torsh/secret/resolve/main/models/model.bin`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(weights)).toBe(true);
+  });
+
+  it('a server with a reduced route table (a mirror) leaves the Hub paths to its fallback', async () => {
+    const server = createHttpServer({ match: createApiMatcher([]), fallback: async (_req, res) => void res.writeHead(418).end() });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      expect((await fetch(`http://127.0.0.1:${port}/torsh/resnet/resolve/main/MANIFEST.json`)).status).toBe(418);
+      expect((await fetch(`http://127.0.0.1:${port}/api/models/torsh/resnet`)).status).toBe(418);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('unknown repo, revision and path give the Hub 404 with its X-Error-Code', async () => {
