@@ -39,18 +39,13 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(parts).toString('utf8') || '{}');
 }
 
-/** `HEAD` is the Hub's name for the default branch, as `main` is; both are the latest version. */
-function revisionOf(engine: Engine, repo: HubRepo, rev: string): HubRevision {
-  return resolveHubRevision(engine, repo, rev === 'HEAD' ? 'main' : rev);
-}
-
 function repoOf(engine: Engine, actor: Actor, repo: string[]): HubRepo {
   return repo.length === 1 ? hubRepoFor(engine, actor, null, repo[0]) : hubRepoFor(engine, actor, repo[0], repo[1]);
 }
 
 async function serveResolve(engine: Engine, actor: Actor, req: IncomingMessage, res: ServerResponse, r: Extract<HubRequest, { kind: 'resolve' }>, headers: Headers): Promise<void> {
   const repo = repoOf(engine, actor, r.repo);
-  const rev = revisionOf(engine, repo, r.rev);
+  const rev = resolveHubRevision(engine, repo, r.rev);
   const entries = await hubEntries(engine, rev.row);
   const entry = findHubEntry(repo, entries, r.path);
   const query = new URLSearchParams((req.url ?? '').includes('?') ? req.url!.slice(req.url!.indexOf('?') + 1) : '');
@@ -112,7 +107,7 @@ async function pipeBytes(
 
 async function answer(engine: Engine, actor: Actor, req: IncomingMessage, r: HubRequest): Promise<Response> {
   const repo = repoOf(engine, actor, r.repo);
-  const rev = revisionOf(engine, repo, r.rev);
+  const rev = resolveHubRevision(engine, repo, r.rev);
   const entries = await hubEntries(engine, rev.row);
   const query = new URLSearchParams((req.url ?? '').includes('?') ? req.url!.slice(req.url!.indexOf('?') + 1) : '');
   const flag = (name: string) => query.get(name) === 'true' || query.get(name) === '1';
