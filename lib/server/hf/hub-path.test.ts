@@ -12,6 +12,7 @@ describe('matchHubPath', () => {
   it('matches the tree with and without a path, and paths-info by POST only', () => {
     expect(matchHubPath('GET', '/api/models/torsh/resnet/tree/main')).toEqual({ ok: true, request: { kind: 'tree', repo: ['torsh', 'resnet'], rev: 'main', path: '' } });
     expect(matchHubPath('GET', '/api/models/torsh/resnet/tree/main/models/sub')).toEqual({ ok: true, request: { kind: 'tree', repo: ['torsh', 'resnet'], rev: 'main', path: 'models/sub' } });
+    expect(matchHubPath('GET', '/api/models/torsh/resnet/tree/refs/heads/main/config')).toEqual({ ok: true, request: { kind: 'tree', repo: ['torsh', 'resnet'], rev: 'refs/heads/main', path: 'config' } });
     expect(matchHubPath('POST', '/api/models/torsh/resnet/paths-info/1.0.0')).toEqual({ ok: true, request: { kind: 'paths-info', repo: ['torsh', 'resnet'], rev: '1.0.0' } });
     expect(matchHubPath('GET', '/api/models/torsh/resnet/paths-info/1.0.0')).toBeNull();
     expect(matchHubPath('DELETE', '/api/models/torsh/resnet')).toBeNull();

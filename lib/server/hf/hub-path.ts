@@ -49,12 +49,15 @@ export function matchHubPath(method: string, pathname: string): HubPathMatch {
       if (info && info.rest.length === 1 && info.rest[0] !== '') return ok({ kind: 'model-info', repo: info.repo, rev: info.rest[0] });
       const tree = repoAndRest(parts, 'tree');
       if (tree && tree.rest.length >= 1 && tree.rest[0] !== '') {
-        const path = tree.rest.slice(1).join('/').replace(/\/$/, '');
+        // listFiles does not percent-encode the revision: `refs/heads/main` arrives as three segments.
+        const revParts = tree.rest[0] === 'refs' && tree.rest.length >= 3 ? 3 : 1;
+        const rev = tree.rest.slice(0, revParts).join('/');
+        const path = tree.rest.slice(revParts).join('/').replace(/\/$/, '');
         if (path !== '') {
           const why = unsafeFilePath(path);
           if (why) return bad(why);
         }
-        return ok({ kind: 'tree', repo: tree.repo, rev: tree.rest[0], path });
+        return ok({ kind: 'tree', repo: tree.repo, rev, path });
       }
     }
     if (method === 'POST') {
