@@ -4,8 +4,18 @@ import { matchApiRoute, serveApi } from './api-router';
 import { createClientAddress, createProxyTrust } from './client-address';
 import { matchMetricsRoute } from './handlers/prometheus';
 import { CLIENT_REGION_HEADER } from './client-region';
+import { matchHubPath } from './hf/hub-path';
+import { hubError } from './hf/hub-errors';
+import { serveHub } from './hf/serve-hub';
 import { SECURITY_HEADERS } from './security-headers';
 import { applyIdleTimeout, serverOptions, serverTimeoutsFromEnv, type ServerTimeouts } from './server-timeouts';
+
+async function sendHubError(res: http.ServerResponse, message: string): Promise<void> {
+  const answer = hubError(400, 'BadRequest', message);
+  res.statusCode = answer.status;
+  for (const [k, v] of answer.headers) res.setHeader(k, v);
+  res.end(Buffer.from(await answer.arrayBuffer()));
+}
 
 type Fallback = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -15,6 +25,8 @@ export type HttpServerOptions = {
   timeouts?: ServerTimeouts;
   /** The route matcher (a read-only server passes its subset of the table). */
   match?: typeof matchApiRoute;
+  /** Serve the Hugging Face Hub read API (lib/server/hf); on by default where the full route table is. */
+  hub?: boolean;
 };
 
 /**
@@ -25,6 +37,7 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
   const timeouts = opts.timeouts ?? serverTimeoutsFromEnv();
   const clientAddressOf = createClientAddress(process.env.TORSH_TRUST_PROXY);
   const fromTrustedProxy = createProxyTrust(process.env.TORSH_TRUST_PROXY);
+  const hub = opts.hub ?? opts.match === undefined;
   const server = http.createServer(serverOptions(timeouts), (req, res) => {
     // The client address the wrappers audit and rate-limit: the socket's, or the right-most
     // address not set by a trusted proxy (TORSH_TRUST_PROXY). Clients cannot spoof either header.
@@ -36,12 +49,17 @@ export function createHttpServer(opts: HttpServerOptions): http.Server {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
-    const served =
-      pathname === '/api/v1' || pathname.startsWith('/api/v1/')
-        ? serveApi(req, res, pathname, opts.match)
-        : pathname === '/metrics'
-          ? serveApi(req, res, pathname, matchMetricsRoute)
-          : opts.fallback(req, res);
+    const isApi = pathname === '/api/v1' || pathname.startsWith('/api/v1/');
+    const hubMatch = hub && !isApi ? matchHubPath(req.method ?? 'GET', pathname) : null;
+    const served = isApi
+      ? serveApi(req, res, pathname, opts.match)
+      : pathname === '/metrics'
+        ? serveApi(req, res, pathname, matchMetricsRoute)
+        : hubMatch?.ok
+          ? serveHub(req, res, hubMatch.request)
+          : hubMatch
+            ? sendHubError(res, hubMatch.message)
+            : opts.fallback(req, res);
     served.catch((err) => {
       reportError('http.request', err, { method: req.method, path: pathname });
       res.destroy();

@@ -13,6 +13,8 @@ export type DownloadMeasure = {
   completed: boolean;
   region: string | null;
   clientAddr: string | null;
+  /** The file of the package that was downloaded (Hugging Face Hub route), kept in the event's detail. */
+  file?: string;
 };
 
 export function recordDownloadEvent(engine: Engine, m: DownloadMeasure): void {
@@ -30,7 +32,10 @@ export function recordDownloadEvent(engine: Engine, m: DownloadMeasure): void {
     dims,
     client: m.clientAddr,
     // Most downloads are whole and complete: only the others carry a detail (smaller rows, faster inserts).
-    detail: m.isRange || !m.completed ? { range: m.isRange, completed: m.completed } : undefined,
+    detail:
+      m.isRange || !m.completed || m.file !== undefined
+        ? { range: m.isRange, completed: m.completed, ...(m.file !== undefined ? { file: m.file } : {}) }
+        : undefined,
   });
 }
 

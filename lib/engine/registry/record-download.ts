@@ -13,6 +13,8 @@ export type DownloadEvent = {
   userId?: number | null;
   /** The client's region when a trusted proxy or edge said so. */
   region?: string | null;
+  /** The package file served (Hugging Face Hub resolve route). */
+  file?: string;
 };
 
 /** Queue one download event in the metrics store (written in the next batch, with its rollups). */
@@ -28,5 +30,6 @@ export function recordDownload(engine: Engine, target: DownloadTarget, ev: Downl
     completed: ev.completed,
     region: ev.region ?? null,
     clientAddr: ev.clientAddr,
+    ...(ev.file !== undefined ? { file: ev.file } : {}),
   });
 }

@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Actor } from '@/lib/engine/actor';
+import type { Engine } from '@/lib/engine/engine';
+import { findHubEntry, hubEntries, hubEtag, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, recordHubDownload, resolveHubRevision, treeView, type HubEntry, type HubRepo, type HubRevision } from '@/lib/engine/hf';
+import { reportError } from '@/lib/engine/observability/error-counter';
+import { clientRegionOf } from '../client-region';
+import { getReadyEngine } from '../engine';
+import { headersFromNode } from '../node-headers';
+import { clientAddrFrom } from '../request-context';
+import { hubActor } from './hub-auth';
+import { hubError, hubErrorOf } from './hub-errors';
+import type { HubRequest } from './hub-path';
+import { planResolve } from './resolve-headers';
+
+const MAX_PATHS_INFO_BYTES = 1024 * 1024;
+
+async function send(res: ServerResponse, response: Response, method: string): Promise<void> {
+  res.statusCode = response.status;
+  for (const [k, v] of response.headers) res.setHeader(k, v);
+  const buf = Buffer.from(await response.arrayBuffer());
+  res.setHeader('content-length', buf.length);
+  res.end(method === 'HEAD' ? undefined : buf);
+}
+
+function json(body: unknown): Response {
+  return Response.json(body, { headers: { 'cache-control': 'private, no-cache', vary: 'Authorization, Cookie' } });
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_PATHS_INFO_BYTES) throw new Error('body too large');
+    parts.push(c as Buffer);
+  }
+  return JSON.parse(Buffer.concat(parts).toString('utf8') || '{}');
+}
+
+function repoOf(engine: Engine, actor: Actor, repo: string[]): HubRepo {
+  return repo.length === 1 ? hubRepoFor(engine, actor, null, repo[0]) : hubRepoFor(engine, actor, repo[0], repo[1]);
+}
+
+async function serveResolve(engine: Engine, actor: Actor, req: IncomingMessage, res: ServerResponse, r: Extract<HubRequest, { kind: 'resolve' }>, headers: Headers): Promise<void> {
+  const repo = repoOf(engine, actor, r.repo);
+  const rev = resolveHubRevision(engine, repo, r.rev);
+  const entries = await hubEntries(engine, rev.row);
+  const entry = findHubEntry(repo, entries, r.path);
+  const query = new URLSearchParams((req.url ?? '').includes('?') ? req.url!.slice(req.url!.indexOf('?') + 1) : '');
+  const plan = planResolve(
+    { path: entry.path, size: entry.size, etag: hubEtag(entry), commit: rev.commit },
+    { range: headers.get('range'), ifNoneMatch: headers.get('if-none-match'), noContentDisposition: query.has('noContentDisposition') },
+  );
+  const bodiless = req.method === 'HEAD' || plan.status === 304 || plan.status === 416;
+  // Opened before any header is set: a failure here still answers the Hub's error shape, clean.
+  const source = bodiless ? null : await openHubFile(engine, rev.row, entry, plan.range ?? undefined);
+  res.statusCode = plan.status;
+  for (const [k, v] of Object.entries(plan.headers)) res.setHeader(k, v);
+  if (!source) {
+    res.end();
+    return;
+  }
+  // The 1-byte probe clients send before a download is not a download.
+  const probe = plan.range !== null && plan.range.start === 0 && plan.range.end === 0 && entry.size > 1;
+  await pipeBytes(engine, source, res, probe ? null : { repo, rev, entry, actor, isRange: plan.range !== null, status: plan.status, clientAddr: clientAddrFrom(headers), region: clientRegionOf(headers) });
+}
+
+async function pipeBytes(
+  engine: Engine,
+  source: NodeJS.ReadableStream,
+  res: ServerResponse,
+  event: { repo: HubRepo; rev: HubRevision; entry: HubEntry; actor: Actor; isRange: boolean; status: number; clientAddr: string | null; region: string | null } | null,
+): Promise<void> {
+  const started = Date.now();
+  let sent = 0;
+  const meter = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc, done) {
+      sent += chunk.length;
+      done(null, chunk);
+    },
+  });
+  let completed = false;
+  try {
+    await pipeline(source, meter, res);
+    completed = true;
+  } catch (err) {
+    if (!res.destroyed || (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') reportError('hf.resolve.stream', err, { path: event?.entry.path });
+    res.destroy();
+  } finally {
+    if (event) {
+      recordHubDownload(engine, event.repo, event.rev, event.entry.path, {
+        status: event.status,
+        bytesSent: sent,
+        durationMs: Date.now() - started,
+        isRange: event.isRange,
+        completed,
+        clientAddr: event.clientAddr,
+        userId: event.actor.userId,
+        region: event.region,
+      });
+    }
+  }
+}
+
+async function answer(engine: Engine, actor: Actor, req: IncomingMessage, r: HubRequest): Promise<Response> {
+  const repo = repoOf(engine, actor, r.repo);
+  const rev = resolveHubRevision(engine, repo, r.rev);
+  const entries = await hubEntries(engine, rev.row);
+  const query = new URLSearchParams((req.url ?? '').includes('?') ? req.url!.slice(req.url!.indexOf('?') + 1) : '');
+  const flag = (name: string) => query.get(name) === 'true' || query.get(name) === '1';
+  if (r.kind === 'model-info') {
+    const expand = [...query.getAll('expand'), ...query.getAll('expand[]')];
+    return json(modelInfoView(engine, actor, repo, rev, entries, { expand: expand.length > 0 ? expand : undefined, blobs: flag('blobs') }));
+  }
+  if (r.kind === 'tree') return json(treeView(repo, rev, entries, r.path, { recursive: flag('recursive'), expand: flag('expand') }));
+  let input: unknown;
+  try {
+    input = await readBody(req);
+  } catch {
+    return hubError(400, 'BadRequest', 'the body must be JSON {"paths": [...], "expand"?: boolean}');
+  }
+  const paths = (input as { paths?: unknown }).paths;
+  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')) return hubError(400, 'BadRequest', '"paths" must be an array of strings');
+  return json(pathsInfoView(repo, rev, entries, paths as string[], { expand: (input as { expand?: unknown }).expand === true }));
+}
+
+/** Answer one Hub API request (the matcher in hub-path.ts said which) straight on the node response. */
+export async function serveHub(req: IncomingMessage, res: ServerResponse, r: HubRequest): Promise<void> {
+  const engine = await getReadyEngine();
+  const headers = headersFromNode(req.headers);
+  const method = req.method ?? 'GET';
+  try {
+    const actor = hubActor(engine, headers);
+    if (r.kind === 'resolve') return await serveResolve(engine, actor, req, res, r, headers);
+    return await send(res, await answer(engine, actor, req, r), method);
+  } catch (err) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    return send(res, hubErrorOf(err), method);
+  }
+}
