@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export type ResultsSection = 'registry' | 'encryption' | 'cli' | 'browser-upload' | 'metrics' | 'distribution' | 'replication' | 'backups';
+export type ResultsSection = 'registry' | 'encryption' | 'cli' | 'browser-upload' | 'metrics' | 'distribution' | 'replication' | 'backups' | 'hf';
 
 const TITLES: Record<ResultsSection, string> = {
   registry: '## Registry: publish, download and load (`bench/run.ts`)',
@@ -13,6 +13,7 @@ const TITLES: Record<ResultsSection, string> = {
   distribution: '## Distribution: edge cache, mirror sync, publish to visible (`bench/distribution.ts`)',
   replication: '## Replication: 3 local nodes at quorum vs cp; primary store on S3 (`bench/replication.ts`)',
   backups: '## Backups: ours vs restic, first and incremental backup, restore (`bench/backup.ts`)',
+  hf: '## Hugging Face Hub API: `downloadFile` vs the package download route (`bench/hf.ts`)',
 };
 
 const BENCH_DIR = path.resolve(__dirname, '..');

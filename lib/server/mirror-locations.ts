@@ -21,7 +21,7 @@ export function clientRegionFor(engine: Engine, headers: Headers, asked: string 
  * This origin's base URL in download locations: TORSH_PUBLIC_URL, else the request's own scheme
  * and Host. The Host is client input: it only ever names the origin in the answer to that client.
  */
-export function originBaseUrl(req: Request, env: Record<string, string | undefined> = process.env): string {
+export function originBaseUrl(req: Pick<Request, 'url'>, env: Record<string, string | undefined> = process.env): string {
   const configured = env.TORSH_PUBLIC_URL?.trim();
   if (configured) return configured.replace(/\/+$/, '');
   const url = URL.parse(req.url);

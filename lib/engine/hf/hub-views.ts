@@ -92,10 +92,11 @@ export function treeView(
 /** `POST /api/models/{repo}/paths-info/{rev}`: exactly the listed paths that exist (missing ones are left out, as the Hub does). */
 export function pathsInfoView(repo: HubRepo, rev: HubRevision, entries: HubEntry[], paths: string[], opts: { expand?: boolean } = {}): HubTreeEntry[] {
   const dirs = directoriesOf(entries);
+  const byPath = new Map(entries.map((e) => [e.path, e]));
   const out: HubTreeEntry[] = [];
   for (const raw of paths) {
     const path = checkHubPath(raw.replace(/\/+$/, ''));
-    const file = entries.find((e) => e.path === path);
+    const file = byPath.get(path);
     if (file) out.push(withCommit(fileView(file), !!opts.expand, repo, rev));
     else if (dirs.has(path)) out.push(withCommit(directoryView(entries, path), !!opts.expand, repo, rev));
   }

@@ -3,3 +3,4 @@ export { commitOf, DEFAULT_HF_NAMESPACE, entryNotFound, hubErrorName, hubNamespa
 export { checkHubPath, findHubEntry, modelInfoView, pathsInfoView, treeView, type HubModelInfo, type HubTreeEntry } from './hub-views';
 export { openHubFile } from './open-hub-file';
 export { recordHubDownload } from './record-hub-download';
+export { hubPage, TREE_PAGE_SIZE, type HubPage } from './hub-page';

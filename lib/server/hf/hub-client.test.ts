@@ -9,8 +9,11 @@ import { publishVersion } from '@/lib/engine/registry';
 import { ANONYMOUS } from '@/lib/engine/actor';
 import { downloadFile, fileDownloadInfo, listFiles, modelInfo, pathsInfo, snapshotDownload } from '@huggingface/hub';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { setVisibility } from '@/lib/engine/access/manage-package-access';
+import { setGrant, setVisibility } from '@/lib/engine/access/manage-package-access';
 import { setChannel } from '@/lib/engine/registry/move-channel';
+import { actorForUser } from '@/lib/engine/access/actor-for-user';
+import { createToken, revokeToken } from '@/lib/engine/access/tokens';
+import { getUser } from '@/lib/engine/access/users';
 import { SYSTEM } from '@/lib/engine/actor';
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { startApiTestServer, type ApiTestServer } from '../test-support/api-test-server';
@@ -161,6 +164,67 @@ describe('@huggingface/hub against the registry', () => {
     expect(info[0]).toMatchObject({ size: config.length, lastCommit: { id: commit1 } });
     const bad = await fetch(`${t.url}/api/models/torsh/resnet/paths-info/main`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"paths": "x"}' });
     expect([bad.status, bad.headers.get('x-error-code')]).toEqual([400, 'BadRequest']);
+  });
+
+  it('a paths-info body over 1 MiB is 413 and too many paths are 400, before any lookup', async () => {
+    const post = (body: string) => fetch(`${t.url}/api/models/torsh/resnet/paths-info/main`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const big = await post(JSON.stringify({ paths: ['x'.repeat(1024 * 1024)] }));
+    expect([big.status, typeof (await big.json()).error]).toEqual([413, 'string']);
+    const many = await post(JSON.stringify({ paths: Array.from({ length: 10_001 }, (_, i) => `f${i}`) }));
+    expect([many.status, many.headers.get('x-error-code')]).toEqual([400, 'BadRequest']);
+    const notJson = await post('{paths');
+    expect([notJson.status, notJson.headers.get('x-error-code')]).toEqual([400, 'BadRequest']);
+  });
+
+  it('pages a tree of more than 1,000 entries with Link headers that listFiles follows, pinned to the commit', async () => {
+    const many = Array.from({ length: 1005 }, (_, i) => ({ path: `config/f${String(i).padStart(4, '0')}.txt`, source: Buffer.from(`file ${i}`) }));
+    const v = await publishSample(t.engine, 'wide', '1.0.0', { files: many });
+    const commit = v.digest.replace(/^sha256:/, '').slice(0, 40);
+    const first = await fetch(`${t.url}/api/models/torsh/wide/tree/main/config`);
+    const page1 = (await first.json()) as { path: string }[];
+    expect(page1).toHaveLength(1000);
+    const link = first.headers.get('link')!;
+    expect(link).toMatch(new RegExp(`^<${t.url}/api/models/torsh/wide/tree/${commit}/config\\?cursor=[A-Za-z0-9_-]+>; rel="next"$`));
+    const page2 = (await (await fetch(link.slice(1, link.indexOf('>')))).json()) as { path: string }[];
+    expect(page2.map((e) => e.path)).toEqual(many.slice(1000).map((f) => f.path));
+    const listed = [];
+    for await (const e of listFiles({ repo: { type: 'model', name: 'torsh/wide' }, recursive: true, hubUrl: t.url })) listed.push(e.path);
+    expect(listed.filter((p) => p.startsWith('config/f'))).toEqual(many.map((f) => f.path));
+    expect(new Set(listed).size).toBe(listed.length);
+    // limit asks for smaller pages; a made-up cursor or one from another revision is refused.
+    const small = await fetch(`${t.url}/api/models/torsh/wide/tree/main/config?limit=2`);
+    expect(((await small.json()) as unknown[]).length).toBe(2);
+    expect(small.headers.get('link')).toContain('limit=2');
+    const badCursor = await fetch(`${t.url}/api/models/torsh/wide/tree/main/config?cursor=nope`);
+    expect([badCursor.status, badCursor.headers.get('x-error-code')]).toEqual([400, 'BadRequest']);
+    const cursor = new URL(link.slice(1, link.indexOf('>'))).searchParams.get('cursor')!;
+    const otherRev = await fetch(`${t.url}/api/models/torsh/resnet/tree/main?cursor=${cursor}`);
+    expect([otherRev.status, otherRev.headers.get('x-error-code')]).toEqual([400, 'BadRequest']);
+    expect((await fetch(`${t.url}/api/models/torsh/wide/tree/main/config?limit=0`)).status).toBe(400);
+  });
+
+  it('a scoped token reads only with Download in its scopes; a revoked token is refused', async () => {
+    // bob holds Download and ReadMetadata on the private repo by a grant; his tokens narrow that.
+    const { id: bobId } = await t.user('bob', ['viewer']);
+    setGrant(t.engine, { name: 'secret', username: 'bob', permissions: ['ReadMetadata', 'Download'] });
+    const bob = actorForUser(t.engine, getUser(t.engine, bobId), { sessionId: 'test' });
+    const metaOnly = createToken(t.engine, bob, { name: 'meta-only', scopes: ['ReadMetadata'] });
+    const download = createToken(t.engine, bob, { name: 'download', scopes: ['Download'] });
+    const secret = { type: 'model' as const, name: 'torsh/secret' };
+    const get = (tok: string) => downloadFile({ repo: secret, path: 'models/model.bin', hubUrl: t.url, accessToken: `hf_${tok}` });
+    // The metadata-only token sees the repo but may not download from it: 403, as on the package route.
+    await expect(get(metaOnly.token)).rejects.toMatchObject({ statusCode: 403 });
+    const viaPackageRoute = await fetch(`${t.url}/api/v1/packages/secret/1.0.0/download`, { headers: { authorization: `Bearer ${metaOnly.token}` } });
+    expect(viaPackageRoute.status).toBe(403);
+    const blob = await get(download.token);
+    expect(Buffer.from(await blob!.arrayBuffer()).equals(weights)).toBe(true);
+    // A Download-only token of an admin does not reach a private repo it holds no grant on.
+    const { id: carolId } = await t.user('carol', ['admin']);
+    const carol = actorForUser(t.engine, getUser(t.engine, carolId), { sessionId: 'test' });
+    const carolScoped = createToken(t.engine, carol, { name: 'download', scopes: ['Download'] });
+    await expect(get(carolScoped.token)).rejects.toMatchObject({ statusCode: 404 });
+    revokeToken(t.engine, bob, download.id);
+    await expect(get(download.token)).rejects.toMatchObject({ statusCode: 401 });
   });
 
   it('refuses .. and a leading / in a file path', async () => {

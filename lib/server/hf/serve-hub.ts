@@ -3,10 +3,12 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Actor } from '@/lib/engine/actor';
 import type { Engine } from '@/lib/engine/engine';
-import { findHubEntry, hubEntries, hubEtag, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, recordHubDownload, resolveHubRevision, treeView, type HubEntry, type HubRepo, type HubRevision } from '@/lib/engine/hf';
+import { findHubEntry, hubEntries, hubEtag, hubPage, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, recordHubDownload, resolveHubRevision, treeView, type HubEntry, type HubRepo, type HubRevision } from '@/lib/engine/hf';
+import { AppError } from '@/lib/engine/errors';
 import { reportError } from '@/lib/engine/observability/error-counter';
 import { clientRegionOf } from '../client-region';
 import { getReadyEngine } from '../engine';
+import { originBaseUrl } from '../mirror-locations';
 import { headersFromNode } from '../node-headers';
 import { clientAddrFrom } from '../request-context';
 import { hubActor } from './hub-auth';
@@ -15,6 +17,8 @@ import type { HubRequest } from './hub-path';
 import { planResolve } from './resolve-headers';
 
 const MAX_PATHS_INFO_BYTES = 1024 * 1024;
+/** Paths per paths-info request (the clients send a handful; snapshotDownload lists with tree). */
+const MAX_PATHS = 10_000;
 
 async function send(res: ServerResponse, response: Response, method: string): Promise<void> {
   res.statusCode = response.status;
@@ -28,15 +32,34 @@ function json(body: unknown): Response {
   return Response.json(body, { headers: { 'cache-control': 'private, no-cache', vary: 'Authorization, Cookie' } });
 }
 
+/** The paths-info body, at most MAX_PATHS_INFO_BYTES (413 past it, before reading the rest). */
 async function readBody(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_PATHS_INFO_BYTES) throw tooLarge();
   const parts: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_PATHS_INFO_BYTES) throw new Error('body too large');
+    if (size > MAX_PATHS_INFO_BYTES) throw tooLarge();
     parts.push(c as Buffer);
   }
-  return JSON.parse(Buffer.concat(parts).toString('utf8') || '{}');
+  try {
+    return JSON.parse(Buffer.concat(parts).toString('utf8') || '{}');
+  } catch {
+    throw new AppError('INVALID_INPUT', 'the body must be JSON {"paths": [...], "expand"?: boolean}');
+  }
+}
+
+const tooLarge = () => new AppError('BODY_TOO_LARGE', `the paths-info body is larger than ${MAX_PATHS_INFO_BYTES} bytes`);
+
+/** `Link: <…>; rel="next"` for the tree page after this one: the same listing, pinned to the commit. */
+function nextLink(req: IncomingMessage, r: Extract<HubRequest, { kind: 'tree' }>, commit: string, query: URLSearchParams, cursor: string): string {
+  const base = originBaseUrl({ url: `http://${req.headers.host ?? 'localhost'}/` });
+  const repo = r.repo.map(encodeURIComponent).join('/');
+  const path = r.path === '' ? '' : '/' + r.path.split('/').map(encodeURIComponent).join('/');
+  const next = new URLSearchParams(query);
+  next.set('cursor', cursor);
+  return `<${base}/api/models/${repo}/tree/${commit}${path}?${next}>; rel="next"`;
 }
 
 function repoOf(engine: Engine, actor: Actor, repo: string[]): HubRepo {
@@ -115,15 +138,17 @@ async function answer(engine: Engine, actor: Actor, req: IncomingMessage, r: Hub
     const expand = [...query.getAll('expand'), ...query.getAll('expand[]')];
     return json(modelInfoView(engine, actor, repo, rev, entries, { expand: expand.length > 0 ? expand : undefined, blobs: flag('blobs') }));
   }
-  if (r.kind === 'tree') return json(treeView(repo, rev, entries, r.path, { recursive: flag('recursive'), expand: flag('expand') }));
-  let input: unknown;
-  try {
-    input = await readBody(req);
-  } catch {
-    return hubError(400, 'BadRequest', 'the body must be JSON {"paths": [...], "expand"?: boolean}');
+  if (r.kind === 'tree') {
+    const listing = treeView(repo, rev, entries, r.path, { recursive: flag('recursive'), expand: flag('expand') });
+    const page = hubPage(listing, rev, { cursor: query.get('cursor'), limit: query.get('limit') });
+    const res = json(page.items);
+    if (page.next) res.headers.set('link', nextLink(req, r, rev.commit, query, page.next));
+    return res;
   }
-  const paths = (input as { paths?: unknown }).paths;
+  const input = await readBody(req);
+  const paths = (input as { paths?: unknown } | null)?.paths;
   if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')) return hubError(400, 'BadRequest', '"paths" must be an array of strings');
+  if (paths.length > MAX_PATHS) return hubError(400, 'BadRequest', `at most ${MAX_PATHS} paths per request`);
   return json(pathsInfoView(repo, rev, entries, paths as string[], { expand: (input as { expand?: unknown }).expand === true }));
 }
 
