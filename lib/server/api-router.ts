@@ -134,7 +134,7 @@ function sendError(res: ServerResponse, code: Parameters<typeof httpStatusOf>[0]
  * One API request event in the metrics store when the answer is done (or the client went away):
  * the route's pattern, never the raw path, so the number of series stays bounded.
  */
-function measureApiRequest(res: ServerResponse, method: string, route: string): void {
+export function measureApiRequest(res: ServerResponse, method: string, route: string): void {
   const started = performance.now();
   res.once('close', () => {
     try {

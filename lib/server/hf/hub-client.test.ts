@@ -288,4 +288,24 @@ describe('@huggingface/hub against the registry', () => {
     });
     expect(after.at(-1)!.bytes).toBe(config.length);
   });
+
+  it('counts Hub answers in the API request metrics by route pattern, never by raw path', async () => {
+    const apiRoutes = () => {
+      t.engine.metrics.flush();
+      return t.engine.db.$client.prepare("SELECT dims, status FROM metric_events WHERE series = 'api' AND dims LIKE '%resolve%'").all() as { dims: string; status: number }[];
+    };
+    const before = apiRoutes().length;
+    await (await fetch(`${t.url}/torsh/resnet/resolve/1.0.0/config/config.json`)).arrayBuffer();
+    await (await fetch(`${t.url}/torsh/resnet/resolve/1.0.0/nope.json`)).arrayBuffer();
+    const rows = await vi.waitFor(() => {
+      const now = apiRoutes();
+      expect(now.length).toBe(before + 2);
+      return now.slice(before);
+    });
+    expect(rows.map((r) => [r.dims, r.status]).sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual([
+      [expect.stringContaining('route:GET /{repo}/resolve/{rev}/{path}'), 200],
+      [expect.stringContaining('route:GET /{repo}/resolve/{rev}/{path}'), 404],
+    ]);
+    expect(rows.every((r) => !r.dims.includes('config.json') && !r.dims.includes('nope'))).toBe(true);
+  });
 });

@@ -6,6 +6,7 @@ import type { Engine } from '@/lib/engine/engine';
 import { findHubEntry, hubEntries, hubEtag, hubPage, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, recordHubDownload, resolveHubRevision, treeView, type HubEntry, type HubRepo, type HubRevision } from '@/lib/engine/hf';
 import { AppError } from '@/lib/engine/errors';
 import { reportError } from '@/lib/engine/observability/error-counter';
+import { measureApiRequest } from '../api-router';
 import { clientRegionOf } from '../client-region';
 import { getReadyEngine } from '../engine';
 import { originBaseUrl } from '../mirror-locations';
@@ -152,11 +153,20 @@ async function answer(engine: Engine, actor: Actor, req: IncomingMessage, r: Hub
   return json(pathsInfoView(repo, rev, entries, paths as string[], { expand: (input as { expand?: unknown }).expand === true }));
 }
 
+/** The pattern each Hub request is counted under in the API request metrics (never the raw path). */
+const ROUTE_PATTERNS: Record<HubRequest['kind'], string> = {
+  'model-info': '/api/models/{repo}[/revision/{rev}]',
+  tree: '/api/models/{repo}/tree/{rev}/{path}',
+  'paths-info': '/api/models/{repo}/paths-info/{rev}',
+  resolve: '/{repo}/resolve/{rev}/{path}',
+};
+
 /** Answer one Hub API request (the matcher in hub-path.ts said which) straight on the node response. */
 export async function serveHub(req: IncomingMessage, res: ServerResponse, r: HubRequest): Promise<void> {
+  const method = req.method ?? 'GET';
+  measureApiRequest(res, method, ROUTE_PATTERNS[r.kind]);
   const engine = await getReadyEngine();
   const headers = headersFromNode(req.headers);
-  const method = req.method ?? 'GET';
   try {
     const actor = hubActor(engine, headers);
     if (r.kind === 'resolve') return await serveResolve(engine, actor, req, res, r, headers);
