@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/engine/errors';
+import type { Readable } from 'node:stream';
 import { requestBody } from './node-streams';
 
 const MiB = 1024 * 1024;
@@ -19,11 +20,14 @@ const tooLarge = (limit: number) => new AppError('BODY_TOO_LARGE', `the JSON bod
  * large, and while streaming otherwise (chunked bodies). An empty body parses as {}.
  */
 export async function readJsonBody(req: Request, limit = maxJsonBytes()): Promise<unknown> {
-  const declared = req.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  return readJsonStream(requestBody(req), req.headers.get('content-length'), limit);
+}
+
+/** readJsonBody for a node stream (a node server's IncomingMessage) and its declared Content-Length. */
+export async function readJsonStream(body: Readable, declared: string | null | undefined, limit = maxJsonBytes()): Promise<unknown> {
+  if (declared != null && Number(declared) > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  const body = requestBody(req);
   try {
     for await (const chunk of body) {
       size += (chunk as Buffer).length;

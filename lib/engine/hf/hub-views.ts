@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { tags } from '@/db/schema';
 import type { Actor } from '../actor';
@@ -42,19 +42,33 @@ function fileView(e: HubEntry): HubTreeEntry {
   return { type: 'file', oid: e.gitOid, size: e.size, path: e.path, ...(e.lfs ? { lfs: e.lfs } : {}) };
 }
 
-function directoryView(entries: HubEntry[], dir: string): HubTreeEntry {
-  const hash = createHash('sha1').update(`tree ${dir}\0`);
-  for (const e of entries) if (e.path.startsWith(`${dir}/`)) hash.update(`${e.path}\0${e.gitOid}\0`);
-  return { type: 'directory', oid: hash.digest('hex'), size: 0, path: dir };
+function directoryView(oids: Map<string, string>, dir: string): HubTreeEntry {
+  return { type: 'directory', oid: oids.get(dir)!, size: 0, path: dir };
 }
 
-function directoriesOf(entries: HubEntry[]): Set<string> {
-  const dirs = new Set<string>();
+// Entry lists are cached per version (hubEntries), so their directories are worked out once per list.
+const directoryCache = new WeakMap<HubEntry[], Map<string, string>>();
+
+/**
+ * Every directory of the repo and its synthetic oid (a sha1 over the paths and oids under it), in
+ * one pass over the entries: O(entries × depth), not O(entries × directories).
+ */
+function directoryOids(entries: HubEntry[]): Map<string, string> {
+  const cached = directoryCache.get(entries);
+  if (cached) return cached;
+  const hashes = new Map<string, Hash>();
   for (const e of entries) {
     const parts = e.path.split('/');
-    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      let hash = hashes.get(dir);
+      if (!hash) hashes.set(dir, (hash = createHash('sha1').update(`tree ${dir}\0`)));
+      hash.update(`${e.path}\0${e.gitOid}\0`);
+    }
   }
-  return dirs;
+  const oids = new Map([...hashes].map(([dir, hash]) => [dir, hash.digest('hex')]));
+  directoryCache.set(entries, oids);
+  return oids;
 }
 
 function withCommit(view: HubTreeEntry, expand: boolean, repo: HubRepo, rev: HubRevision): HubTreeEntry {
@@ -75,14 +89,14 @@ export function treeView(
 ): HubTreeEntry[] {
   const dir = path.replace(/\/+$/, '');
   if (dir !== '') checkHubPath(dir);
-  const dirs = directoriesOf(entries);
+  const dirs = directoryOids(entries);
   const file = entries.find((e) => e.path === dir);
   if (file) return [withCommit(fileView(file), !!opts.expand, repo, rev)];
   if (dir !== '' && !dirs.has(dir)) throw entryNotFound(repo, dir);
   const prefix = dir === '' ? '' : `${dir}/`;
   const under = (p: string) => p.startsWith(prefix) && (opts.recursive || !p.slice(prefix.length).includes('/'));
   const out: HubTreeEntry[] = [
-    ...[...dirs].filter(under).map((d) => directoryView(entries, d)),
+    ...[...dirs.keys()].filter(under).map((d) => directoryView(dirs, d)),
     ...entries.filter((e) => under(e.path)).map(fileView),
   ];
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -91,14 +105,14 @@ export function treeView(
 
 /** `POST /api/models/{repo}/paths-info/{rev}`: exactly the listed paths that exist (missing ones are left out, as the Hub does). */
 export function pathsInfoView(repo: HubRepo, rev: HubRevision, entries: HubEntry[], paths: string[], opts: { expand?: boolean } = {}): HubTreeEntry[] {
-  const dirs = directoriesOf(entries);
+  const dirs = directoryOids(entries);
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const out: HubTreeEntry[] = [];
   for (const raw of paths) {
     const path = checkHubPath(raw.replace(/\/+$/, ''));
     const file = byPath.get(path);
     if (file) out.push(withCommit(fileView(file), !!opts.expand, repo, rev));
-    else if (dirs.has(path)) out.push(withCommit(directoryView(entries, path), !!opts.expand, repo, rev));
+    else if (dirs.has(path)) out.push(withCommit(directoryView(dirs, path), !!opts.expand, repo, rev));
   }
   return out;
 }

@@ -4,12 +4,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Actor } from '@/lib/engine/actor';
 import type { Engine } from '@/lib/engine/engine';
 import { findHubEntry, hubEntries, hubEtag, hubPage, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, recordHubDownload, resolveHubRevision, treeView, type HubEntry, type HubRepo, type HubRevision } from '@/lib/engine/hf';
-import { AppError } from '@/lib/engine/errors';
 import { reportError } from '@/lib/engine/observability/error-counter';
 import { measureApiRequest } from '../api-router';
 import { clientRegionOf } from '../client-region';
 import { getReadyEngine } from '../engine';
 import { originBaseUrl } from '../mirror-locations';
+import { readJsonStream } from '../read-json-body';
 import { headersFromNode } from '../node-headers';
 import { clientAddrFrom } from '../request-context';
 import { hubActor } from './hub-auth';
@@ -33,26 +33,6 @@ function json(body: unknown): Response {
   return Response.json(body, { headers: { 'cache-control': 'private, no-cache', vary: 'Authorization, Cookie' } });
 }
 
-/** The paths-info body, at most MAX_PATHS_INFO_BYTES (413 past it, before reading the rest). */
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_PATHS_INFO_BYTES) throw tooLarge();
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_PATHS_INFO_BYTES) throw tooLarge();
-    parts.push(c as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(parts).toString('utf8') || '{}');
-  } catch {
-    throw new AppError('INVALID_INPUT', 'the body must be JSON {"paths": [...], "expand"?: boolean}');
-  }
-}
-
-const tooLarge = () => new AppError('BODY_TOO_LARGE', `the paths-info body is larger than ${MAX_PATHS_INFO_BYTES} bytes`);
-
 /** `Link: <…>; rel="next"` for the tree page after this one: the same listing, pinned to the commit. */
 function nextLink(req: IncomingMessage, r: Extract<HubRequest, { kind: 'tree' }>, commit: string, query: URLSearchParams, cursor: string): string {
   const base = originBaseUrl({ url: `http://${req.headers.host ?? 'localhost'}/` });
@@ -61,6 +41,12 @@ function nextLink(req: IncomingMessage, r: Extract<HubRequest, { kind: 'tree' }>
   const next = new URLSearchParams(query);
   next.set('cursor', cursor);
   return `<${base}/api/models/${repo}/tree/${commit}${path}?${next}>; rel="next"`;
+}
+
+function queryOf(req: IncomingMessage): URLSearchParams {
+  const url = req.url ?? '';
+  const at = url.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
 }
 
 function repoOf(engine: Engine, actor: Actor, repo: string[]): HubRepo {
@@ -72,7 +58,7 @@ async function serveResolve(engine: Engine, actor: Actor, req: IncomingMessage, 
   const rev = resolveHubRevision(engine, repo, r.rev);
   const entries = await hubEntries(engine, rev.row);
   const entry = findHubEntry(repo, entries, r.path);
-  const query = new URLSearchParams((req.url ?? '').includes('?') ? req.url!.slice(req.url!.indexOf('?') + 1) : '');
+  const query = queryOf(req);
   const plan = planResolve(
     { path: entry.path, size: entry.size, etag: hubEtag(entry), commit: rev.commit },
     { range: headers.get('range'), ifNoneMatch: headers.get('if-none-match'), noContentDisposition: query.has('noContentDisposition') },
@@ -133,7 +119,7 @@ async function answer(engine: Engine, actor: Actor, req: IncomingMessage, r: Hub
   const repo = repoOf(engine, actor, r.repo);
   const rev = resolveHubRevision(engine, repo, r.rev);
   const entries = await hubEntries(engine, rev.row);
-  const query = new URLSearchParams((req.url ?? '').includes('?') ? req.url!.slice(req.url!.indexOf('?') + 1) : '');
+  const query = queryOf(req);
   const flag = (name: string) => query.get(name) === 'true' || query.get(name) === '1';
   if (r.kind === 'model-info') {
     const expand = [...query.getAll('expand'), ...query.getAll('expand[]')];
@@ -146,7 +132,8 @@ async function answer(engine: Engine, actor: Actor, req: IncomingMessage, r: Hub
     if (page.next) res.headers.set('link', nextLink(req, r, rev.commit, query, page.next));
     return res;
   }
-  const input = await readBody(req);
+  // At most 1 MiB: refused from Content-Length before reading, or while reading (413).
+  const input = await readJsonStream(req, req.headers['content-length'], MAX_PATHS_INFO_BYTES);
   const paths = (input as { paths?: unknown } | null)?.paths;
   if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')) return hubError(400, 'BadRequest', '"paths" must be an array of strings');
   if (paths.length > MAX_PATHS) return hubError(400, 'BadRequest', `at most ${MAX_PATHS} paths per request`);
