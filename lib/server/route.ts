@@ -42,6 +42,9 @@ function privateByDefault(res: Response): Response {
   return res;
 }
 
+/** JSON that no cache keeps, the browser's included: figures that move while jobs run (sizes, lag, job states). */
+export const noStoreJson = (body: unknown, status = 200) => Response.json(body, { status, headers: { 'cache-control': 'no-store', vary: 'Authorization, Cookie' } });
+
 /** The input as the path alone gives it (undefined when the path does not parse: the full parse reports it). */
 function fromPath<P extends z.ZodType, Q, J>(schema: P, params: unknown): { params: z.infer<P>; query: Q; json: J } | undefined {
   const parsed = schema.safeParse(params);

@@ -21,18 +21,15 @@ import {
   ZVerifyInput,
 } from '@/lib/validations/backups';
 import { ZJobIdParams } from '@/lib/validations/jobs';
-import { route } from '../route';
+import { noStoreJson, route } from '../route';
 
 const NO_PARAMS = z.object({});
-
-/** Sizes, runs and jobs move while backups run: no cache keeps them. */
-const noStore = (body: unknown, status = 200) => Response.json(body, { status, headers: { 'cache-control': 'no-store', vary: 'Authorization, Cookie' } });
 
 /** GET /api/v1/backups/repositories */
 export const listBackupRepositoriesHandler = route({
   permission: 'ManageBackups',
   params: NO_PARAMS,
-  run: ({ ctx }) => noStore({ repositories: listRepositoryViews(ctx.engine) }),
+  run: ({ ctx }) => noStoreJson({ repositories: listRepositoryViews(ctx.engine) }),
 });
 
 /** POST /api/v1/backups/repositories: init or attach (the password is read from its source and checked); nothing is stored when that fails. */
@@ -42,7 +39,7 @@ export const addBackupRepositoryHandler = route({
   json: ZBackupRepositoryInput,
   // Never the body: it holds the location's secrets.
   audit: { action: 'backup.repository.add', target: (_p, json) => backupTargets.add(json) },
-  run: async ({ json, ctx }) => noStore({ repository: await addRepository(ctx.engine, json) }, 201),
+  run: async ({ json, ctx }) => noStoreJson({ repository: await addRepository(ctx.engine, json) }, 201),
 });
 
 /** PATCH /api/v1/backups/repositories/{id}: description, schedule_cron, schedule_tags, retention. */
@@ -51,7 +48,7 @@ export const updateBackupRepositoryHandler = route({
   params: ZBackupRepoParams,
   json: ZBackupRepositoryPatch,
   audit: { action: 'backup.repository.update', target: (p, json) => backupTargets.update(p.id, json) },
-  run: ({ params, json, ctx }) => noStore({ repository: updateRepository(ctx.engine, params.id, toRepositoryPatch(json)) }),
+  run: ({ params, json, ctx }) => noStoreJson({ repository: updateRepository(ctx.engine, params.id, toRepositoryPatch(json)) }),
 });
 
 /** DELETE /api/v1/backups/repositories/{id}: the configuration goes, the repository's data stays. */
@@ -70,7 +67,7 @@ export const listBackupSnapshotsHandler = route({
   permission: 'ManageBackups',
   params: ZBackupRepoParams,
   query: ZSnapshotsQuery,
-  run: ({ params, query, ctx }) => noStore(listSnapshotViews(ctx.engine, params.id, query)),
+  run: ({ params, query, ctx }) => noStoreJson(listSnapshotViews(ctx.engine, params.id, query)),
 });
 
 /** POST …/{id}/snapshots: 202 `{job}` (backup.create). */
@@ -79,7 +76,7 @@ export const startBackupHandler = route({
   params: ZBackupRepoParams,
   json: ZCreateBackupInput,
   audit: { action: 'backup.create', target: (p, json) => backupTargets.create(p.id, json) },
-  run: ({ params, json, ctx }) => noStore(startBackup(ctx.engine, params.id, json), 202),
+  run: ({ params, json, ctx }) => noStoreJson(startBackup(ctx.engine, params.id, json), 202),
 });
 
 /** POST …/{id}/verify `{read_data}`: 202 `{job}`; the job's result is the VerifyReport. */
@@ -88,7 +85,7 @@ export const startVerifyHandler = route({
   params: ZBackupRepoParams,
   json: ZVerifyInput,
   audit: { action: 'backup.verify', target: (p, json) => `backup repository ${p.id}${json.read_data ? ' (read data)' : ''}` },
-  run: ({ params, json, ctx }) => noStore(startVerify(ctx.engine, params.id, json), 202),
+  run: ({ params, json, ctx }) => noStoreJson(startVerify(ctx.engine, params.id, json), 202),
 });
 
 /** POST …/{id}/restore `{snapshot, target}`: 202 `{job}`. */
@@ -97,7 +94,7 @@ export const startRestoreHandler = route({
   params: ZBackupRepoParams,
   json: ZRestoreInput,
   audit: { action: 'backup.restore', target: (p, json) => backupTargets.restore(p.id, json) },
-  run: async ({ params, json, ctx }) => noStore(await startRestore(ctx.engine, ctx.actor, params.id, json), 202),
+  run: async ({ params, json, ctx }) => noStoreJson(await startRestore(ctx.engine, ctx.actor, params.id, json), 202),
 });
 
 /**
@@ -109,7 +106,7 @@ export const previewRetentionHandler = route({
   params: ZBackupRepoParams,
   json: ZRetentionPreviewInput,
   readOnly: true,
-  run: async ({ params, json, ctx }) => noStore(await previewRetention(ctx.engine, params.id, toRetentionPolicy(json.policy))),
+  run: async ({ params, json, ctx }) => noStoreJson(await previewRetention(ctx.engine, params.id, toRetentionPolicy(json.policy))),
 });
 
 /** POST …/{id}/forget `{policy?, snapshots?, prune}`: 202 `{job}`. */
@@ -118,7 +115,7 @@ export const startForgetHandler = route({
   params: ZBackupRepoParams,
   json: ZForgetInput,
   audit: { action: 'backup.forget', target: (p, json) => backupTargets.forget(p.id, json) },
-  run: ({ params, json, ctx }) => noStore(startForget(ctx.engine, params.id, toForgetRequest(json)), 202),
+  run: ({ params, json, ctx }) => noStoreJson(startForget(ctx.engine, params.id, toForgetRequest(json)), 202),
 });
 
 /** POST …/{id}/prune: 202 `{job}`. */
@@ -126,7 +123,7 @@ export const startPruneHandler = route({
   permission: 'ManageBackups',
   params: ZBackupRepoParams,
   audit: { action: 'backup.prune', target: (p) => `backup repository ${p.id}` },
-  run: ({ params, ctx }) => noStore(startPrune(ctx.engine, params.id), 202),
+  run: ({ params, ctx }) => noStoreJson(startPrune(ctx.engine, params.id), 202),
 });
 
 /**
@@ -137,12 +134,12 @@ export const listBackupJobsHandler = route({
   permission: 'ManageBackups',
   params: NO_PARAMS,
   query: ZBackupJobsQuery,
-  run: ({ query, ctx }) => noStore(listBackupJobViews(ctx.engine, { state: query.state, kind: query.kind, page: query.page, perPage: query.per_page })),
+  run: ({ query, ctx }) => noStoreJson(listBackupJobViews(ctx.engine, { state: query.state, kind: query.kind, page: query.page, perPage: query.per_page })),
 });
 
 /** GET /api/v1/backups/jobs/{id}: one backup job (progress, result); another kind is 404 JOB_NOT_FOUND, as a missing job. */
 export const getBackupJobHandler = route({
   permission: 'ManageBackups',
   params: ZJobIdParams,
-  run: ({ params, ctx }) => noStore(getBackupJobView(ctx.engine, params.id)),
+  run: ({ params, ctx }) => noStoreJson(getBackupJobView(ctx.engine, params.id)),
 });

@@ -6,18 +6,15 @@ import { replicationSettings, replicationStatsFor } from '@/lib/engine/replicati
 import { updateReplicationConfig } from '@/lib/engine/replication/update-config';
 import { ZPackageParams } from '@/lib/validations/package';
 import { configChangeTarget, ZNodeIdParams, ZNodeInput, ZNodePatch, ZPackageReplicationInput, ZReplicationConfigInput, ZReplicationStatsQuery } from '@/lib/validations/replication';
-import { route } from '../route';
+import { noStoreJson, route } from '../route';
 
 const NO_PARAMS = z.object({});
-
-/** Node states, backlogs and settings change every few seconds: no cache keeps them. */
-const noStore = (body: unknown, status = 200) => Response.json(body, { status, headers: { 'cache-control': 'no-store', vary: 'Authorization, Cookie' } });
 
 /** GET /api/v1/replication/nodes */
 export const listNodesHandler = route({
   permission: 'ManageReplication',
   params: NO_PARAMS,
-  run: ({ ctx }) => noStore({ nodes: listNodeViews(ctx.engine) }),
+  run: ({ ctx }) => noStoreJson({ nodes: listNodeViews(ctx.engine) }),
 });
 
 /** POST /api/v1/replication/nodes: probes the node first (422 REPLICATION_NODE_UNAVAILABLE); secrets are stored, never returned. */
@@ -27,7 +24,7 @@ export const addNodeHandler = route({
   json: ZNodeInput,
   // The target names the node and its backend type only: never the body (it holds the secrets).
   audit: { action: 'replication.node.add', target: (_p, json) => `node ${json.id} (${json.backend.type})` },
-  run: async ({ json, ctx }) => noStore(await addNode(ctx.engine, json), 201),
+  run: async ({ json, ctx }) => noStoreJson(await addNode(ctx.engine, json), 201),
 });
 
 /** PATCH /api/v1/replication/nodes/{id}: region, priority, capacity_bytes. */
@@ -36,7 +33,7 @@ export const updateNodeHandler = route({
   params: ZNodeIdParams,
   json: ZNodePatch,
   audit: { action: 'replication.node.update', target: (p) => `node ${p.id}` },
-  run: ({ params, json, ctx }) => noStore(updateNode(ctx.engine, params.id, json)),
+  run: ({ params, json, ctx }) => noStoreJson(updateNode(ctx.engine, params.id, json)),
 });
 
 /** DELETE /api/v1/replication/nodes/{id}: the node's data stays where it is. */
@@ -46,7 +43,7 @@ export const removeNodeHandler = route({
   audit: { action: 'replication.node.remove', target: (p) => `node ${p.id}` },
   run: ({ params, ctx }) => {
     removeNode(ctx.engine, params.id);
-    return noStore({ deleted: params.id });
+    return noStoreJson({ deleted: params.id });
   },
 });
 
@@ -54,7 +51,7 @@ export const removeNodeHandler = route({
 export const replicationConfigHandler = route({
   permission: 'ManageReplication',
   params: NO_PARAMS,
-  run: ({ ctx }) => noStore(replicationSettings(ctx.engine)),
+  run: ({ ctx }) => noStoreJson(replicationSettings(ctx.engine)),
 });
 
 /** PUT /api/v1/replication/config: the fields given replace the stored ones; `{config, warnings}`. */
@@ -63,7 +60,7 @@ export const setReplicationConfigHandler = route({
   params: NO_PARAMS,
   json: ZReplicationConfigInput,
   audit: { action: 'replication.config', target: (_p, json) => configChangeTarget(json) },
-  run: ({ json, ctx }) => noStore(updateReplicationConfig(ctx.engine, json)),
+  run: ({ json, ctx }) => noStoreJson(updateReplicationConfig(ctx.engine, json)),
 });
 
 /** GET /api/v1/packages/{name}/replication (whoever may read the package). */
@@ -71,7 +68,7 @@ export const packageReplicationHandler = route({
   permission: 'ReadMetadata',
   params: ZPackageParams,
   package: (p) => p.name,
-  run: ({ params, ctx }) => noStore(getPackageReplication(ctx.engine, params.name)),
+  run: ({ params, ctx }) => noStoreJson(getPackageReplication(ctx.engine, params.name)),
 });
 
 /** PUT /api/v1/packages/{name}/replication `{consistency?, replication_factor?}`: null clears. */
@@ -83,7 +80,7 @@ export const setPackageReplicationHandler = route({
     action: 'replication.package',
     target: (p, json) => `${p.name}: consistency=${json.consistency === undefined ? '(unchanged)' : String(json.consistency)}, replication_factor=${json.replication_factor === undefined ? '(unchanged)' : String(json.replication_factor)}`,
   },
-  run: ({ params, json, ctx }) => noStore(setPackageReplication(ctx.engine, params.name, json)),
+  run: ({ params, json, ctx }) => noStoreJson(setPackageReplication(ctx.engine, params.name, json)),
 });
 
 /** GET /api/v1/replication/stats?from=&to= (ManageReplication or ViewStats: checked in the engine). */
@@ -91,5 +88,5 @@ export const replicationStatsHandler = route({
   permission: 'authenticated',
   params: NO_PARAMS,
   query: ZReplicationStatsQuery,
-  run: ({ query, ctx }) => noStore(replicationStatsFor(ctx.engine, ctx.actor, query)),
+  run: ({ query, ctx }) => noStoreJson(replicationStatsFor(ctx.engine, ctx.actor, query)),
 });
