@@ -11,9 +11,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { adminToken, BENCH_ADMIN_PASSWORD } from './lib/admin-token';
+import { adminToken } from './lib/admin-token';
 import { fail } from './lib/bench-context';
-import { fmt, logger, MB, MiB } from './lib/format';
+import { fmt, logger, machineLine, MB, MiB } from './lib/format';
 import { makeModelFile, makePackage, type BenchPackage } from './lib/make-package';
 import { startNginx } from './lib/nginx';
 import { startNodeFileServer } from './lib/node-file-server';
@@ -21,7 +21,9 @@ import { curlDownload, curlPublish } from './lib/reference';
 import { ensureTools } from './lib/required-tools';
 import { insertRun, isQuick, resultsFile } from './lib/results-file';
 import { syncDisks } from './lib/run-command';
-import { freePort, killGroup, startService, type Service } from './lib/service';
+import { killGroup, type Service } from './lib/service';
+import { startTorshServe } from './lib/start-server';
+import { median } from './lib/stats';
 import { writeRandomFile } from './lib/random-file';
 import { writePackage } from '../lib/engine/format/write-package';
 import { benchManifest } from './lib/make-package';
@@ -41,22 +43,8 @@ process.on('exit', () => {
   for (const pid of pids) killGroup(pid, 'SIGKILL');
 });
 
-async function role(tmp: string, label: string, args: string[]): Promise<Service> {
-  const port = await freePort();
-  const logFile = path.join(tmp, `${label}.log`);
-  const svc = await startService({
-    name: `torsh serve ${args.join(' ')}`,
-    cmd: process.execPath,
-    args: [path.join(ROOT, 'bin', 'torsh.mjs'), 'serve', ...args, '--port', String(port), '--host', '127.0.0.1'],
-    cwd: ROOT,
-    env: { ...process.env, TORSH_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, TORSH_LOG_LEVEL: 'warn' },
-    port,
-    healthPath: '/api/v1/health',
-    logFile,
-    timeoutMs: 60_000,
-    onSpawn: (pid) => pids.add(pid),
-  });
-  return svc;
+function role(tmp: string, label: string, args: string[]): Promise<Service> {
+  return startTorshServe({ root: ROOT, args, logFile: path.join(tmp, `${label}.log`), onSpawn: (pid) => pids.add(pid) });
 }
 
 async function publish(origin: string, token: string, pkg: BenchPackage): Promise<number> {
@@ -85,7 +73,6 @@ function blobFiles(dataDir: string): string[] {
   return out;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(1, Math.ceil(p * xs.length)) - 1];
 
 type DownloadRow = { label: string; url: string; mbps: number[] };
@@ -101,7 +88,7 @@ async function main() {
   await ensureTools(log);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'torsh-bench-dist-'));
   const load = os.loadavg()[0];
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${load.toFixed(2)}`;
+  const machine = machineLine(load);
   try {
     // 1. Edge hit vs origin vs nginx.
     const originDir = path.join(tmp, 'origin');

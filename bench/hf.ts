@@ -12,16 +12,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadFile } from '@huggingface/hub';
-import { adminToken, BENCH_ADMIN_PASSWORD } from './lib/admin-token';
+import { adminToken } from './lib/admin-token';
 import { fail } from './lib/bench-context';
-import { fmt, logger, MB, MiB } from './lib/format';
+import { fmt, logger, machineLine, MB, MiB } from './lib/format';
 import { makeModelFile, makePackage } from './lib/make-package';
 import { RssSampler } from './lib/measure-rss';
 import { curlDownload, curlPublish } from './lib/reference';
 import { ensureTools } from './lib/required-tools';
 import { insertRun, isQuick, resultsFile } from './lib/results-file';
 import { syncDisks } from './lib/run-command';
-import { freePort, killGroup, startService } from './lib/service';
+import { killGroup } from './lib/service';
+import { startTorshServe } from './lib/start-server';
+import { median } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const QUICK = isQuick();
@@ -48,25 +50,16 @@ async function drain(body: ReadableStream<Uint8Array> | null): Promise<number> {
 
 type Row = { label: string; phase: string; bytes: number; run: () => Promise<number>; mbps: number[] };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function main() {
   await ensureTools(log);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'torsh-bench-hf-'));
   const load = os.loadavg()[0];
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${load.toFixed(2)}`;
+  const machine = machineLine(load);
   try {
-    const port = await freePort();
-    const origin = await startService({
-      name: 'torsh serve --role origin',
-      cmd: process.execPath,
-      args: [path.join(ROOT, 'bin', 'torsh.mjs'), 'serve', '--role', 'origin', '--data', path.join(tmp, 'origin'), '--port', String(port), '--host', '127.0.0.1'],
-      cwd: ROOT,
-      env: { ...process.env, TORSH_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, TORSH_LOG_LEVEL: 'warn' },
-      port,
-      healthPath: '/api/v1/health',
+    const origin = await startTorshServe({
+      root: ROOT,
+      args: ['--role', 'origin', '--data', path.join(tmp, 'origin')],
       logFile: path.join(tmp, 'origin.log'),
-      timeoutMs: 60_000,
       onSpawn: (pid) => pids.add(pid),
     });
     const token = await adminToken(origin.baseUrl, 'bench');

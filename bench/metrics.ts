@@ -10,7 +10,7 @@ import path from 'node:path';
 import { adminToken, BENCH_ADMIN_PASSWORD } from './lib/admin-token';
 import { fail, versionUrl } from './lib/bench-context';
 import { insertDownloadEvents } from './lib/download-events';
-import { fmt, logger } from './lib/format';
+import { fmt, logger, machineLine } from './lib/format';
 import { promValues } from './lib/prom-values';
 import { curlPublish } from './lib/reference';
 import { ensureTools } from './lib/required-tools';
@@ -186,7 +186,7 @@ async function main(): Promise<number> {
       sizes.push(r.run);
       ingest ??= r.ingest;
     }
-    const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`;
+    const machine = machineLine();
     const text = report(machine, sizes, ingest!);
     insertRun(resultsFile(QUICK), 'metrics', text);
     console.log(`\n${text}\n`);

@@ -1,4 +1,6 @@
 // Units and number formatting shared by every benchmark's output (MB = 10⁶ bytes, MiB = 2²⁰).
+import os from 'node:os';
+
 export const MB = 1e6;
 export const MiB = 1024 * 1024;
 
@@ -19,4 +21,9 @@ export function logger(prefix: string): (msg: string) => void {
 /** Seconds since `t0` (a process.hrtime.bigint() reading). */
 export function secondsSince(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** "2 × AMD EPYC…, 24 GiB, Node v20.20.0, load 0.12": the machine line of a results section. */
+export function machineLine(load = os.loadavg()[0]): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${load.toFixed(2)}`;
 }

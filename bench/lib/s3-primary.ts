@@ -5,14 +5,15 @@ import { createReadStream, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createS3BlobStore } from '../../lib/engine/storage/s3-blob-store';
 import { startS3rver } from '../../lib/engine/storage/test-support/s3rver';
-import { adminToken, BENCH_ADMIN_PASSWORD } from './admin-token';
+import { adminToken } from './admin-token';
 import { fail, versionUrl } from './bench-context';
 import { MiB } from './format';
 import { makePackage, type BenchPackage } from './make-package';
 import { RssSampler, type RssReport } from './measure-rss';
 import { curlDownload, curlPublish } from './reference';
 import { runChecked, syncDisks } from './run-command';
-import { freePort, startService, type Service } from './service';
+import type { Service } from './service';
+import { startTorshServe } from './start-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BUCKET = 'torsh-bench';
@@ -36,18 +37,13 @@ export type S3Result = {
 };
 
 /** `torsh serve --role origin` (headless: the same HTTP server and byte paths as `npm start`) on s3rver. */
-async function s3Origin(tmp: string, env: Record<string, string>, onSpawn: (pid: number) => void): Promise<Service> {
-  const port = await freePort();
-  return startService({
+function s3Origin(tmp: string, env: Record<string, string>, onSpawn: (pid: number) => void): Promise<Service> {
+  return startTorshServe({
+    root: ROOT,
     name: 'torsh serve --role origin (primary store on s3rver)',
-    cmd: process.execPath,
-    args: [path.join(ROOT, 'bin', 'torsh.mjs'), 'serve', '--role', 'origin', '--data', path.join(tmp, 'origin'), '--port', String(port), '--host', '127.0.0.1'],
-    cwd: ROOT,
-    env: { ...process.env, ...env, TORSH_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, TORSH_LOG_LEVEL: 'warn' },
-    port,
-    healthPath: '/api/v1/health',
+    args: ['--role', 'origin', '--data', path.join(tmp, 'origin')],
     logFile: path.join(tmp, 'origin-s3.log'),
-    timeoutMs: 60_000,
+    env,
     onSpawn,
   });
 }
