@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { replicationNodes } from '@/db/schema';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { assertOutsideDataDir, locationKey } from '../storage/backend-location';
 import { enqueueSync } from './enqueue-sync';
 import { ADD_PROBE_TIMEOUT_MS } from './node-check-config';
 import { nodeRow, nodeRows } from './node-registry';
@@ -17,19 +17,7 @@ export type NodeProbeFn = (storage: NodeStorage, secret: NodeBackendSecret | nul
 
 const defaultProbe: NodeProbeFn = (storage, secret) => probeNode(storage, ADD_PROBE_TIMEOUT_MS, { secret });
 
-/** Where a backend keeps its bytes: two nodes on one place would count and delete each other's copies. */
-function locationKey(b: NodeBackendPublic): string {
-  switch (b.type) {
-    case 'local':
-      return `local:${path.resolve(b.path)}/`;
-    case 's3':
-      return `s3:${b.endpoint ?? 'aws'}:${b.bucket}/${b.prefix}`;
-    case 'azure':
-      return `azure:${b.blob_endpoint ?? b.account ?? '?'}:${b.container}/${b.prefix}`;
-  }
-}
-
-/** Two folders overlap when one contains the other (a node inside another node's folder); objects under two prefixes do not mix. */
+/** Two nodes on one place would count and delete each other's copies. Two folders overlap when one contains the other (a node inside another node's folder); objects under two prefixes do not mix. */
 function overlaps(a: string, b: string): boolean {
   if (a.startsWith('local:') && b.startsWith('local:')) return a.startsWith(b) || b.startsWith(a);
   return a === b;
@@ -41,13 +29,7 @@ function assertIdFree(engine: Engine, id: string): void {
 }
 
 function assertPlaceFree(engine: Engine, backend: NodeBackendPublic): void {
-  if (backend.type === 'local') {
-    const data = `${path.resolve(engine.dataDir)}/`;
-    const folder = `${path.resolve(backend.path)}/`;
-    if (folder.startsWith(data) || data.startsWith(folder)) {
-      throw new AppError('INVALID_INPUT', `the folder ${backend.path} overlaps the registry's data directory: give a folder outside it`, { field: 'backend.path' });
-    }
-  }
+  assertOutsideDataDir(engine.dataDir, backend, 'give a folder outside it');
   const key = locationKey(backend);
   for (const row of nodeRows(engine)) {
     if (overlaps(locationKey(JSON.parse(row.backend) as NodeBackendPublic), key)) {

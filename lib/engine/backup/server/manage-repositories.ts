@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { backupRepositories } from '@/db/schema';
 import type { Engine } from '../../engine';
 import { AppError } from '../../errors';
 import { nextCronRun } from '../../jobs/schedules';
 import { splitBackend } from '../../replication/node-storage';
+import { assertOutsideDataDir, locationKey } from '../../storage/backend-location';
 import type { NodeBackendInput, NodeBackendPublic } from '../../replication/types';
 import { parseRetentionDuration } from '../retention';
 import { initRepository, openRepository } from '../repo/repository';
@@ -13,7 +13,7 @@ import { syncBackupSchedule } from './backup-schedules';
 import { recordRepositoryGauges } from './backup-metrics';
 import { asRepoError, openBackendAt } from './open-configured';
 import { assertPasswordSource, readPassword, type PasswordSource } from './password-source';
-import { locationKey, locationsOverlap, toRepoLocation } from './repo-location';
+import { locationsOverlap, toRepoLocation } from './repo-location';
 import { findRepositoryRow, getRepositoryView, repositoryRow, rowBackend, type RepositoryView } from './repository-rows';
 import { refreshSnapshotCache } from './snapshot-cache';
 
@@ -26,13 +26,7 @@ function assertIdFree(engine: Engine, id: string): void {
 
 /** Not inside the data directory it backs up (nor around it), and not where another configured repository is. */
 function assertPlaceFree(engine: Engine, backend: NodeBackendPublic): void {
-  if (backend.type === 'local') {
-    const data = `${path.resolve(engine.dataDir)}/`;
-    const folder = `${path.resolve(backend.path)}/`;
-    if (folder.startsWith(data) || data.startsWith(folder)) {
-      throw new AppError('INVALID_INPUT', `the folder ${backend.path} overlaps the registry's data directory: a backup must live outside what it backs up`, { field: 'backend.path' });
-    }
-  }
+  assertOutsideDataDir(engine.dataDir, backend, 'a backup must live outside what it backs up');
   const key = locationKey(backend);
   for (const row of engine.db.select().from(backupRepositories).all()) {
     if (locationsOverlap(locationKey(rowBackend(row)), key)) {

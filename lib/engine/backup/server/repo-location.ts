@@ -27,19 +27,7 @@ export function toRepoLocation(backend: NodeBackendPublic, secret: NodeBackendSe
   }
 }
 
-/** Where the bytes live, to refuse two repositories (or the data directory) in one place. */
-export function locationKey(b: NodeBackendPublic): string {
-  switch (b.type) {
-    case 'local':
-      return `local:${path.resolve(b.path)}/`;
-    case 's3':
-      return `s3:${b.endpoint ?? 'aws'}:${b.bucket}/${normalizePrefix(b.prefix)}`;
-    case 'azure':
-      return `azure:${b.blob_endpoint ?? b.account ?? '?'}:${b.container}/${normalizePrefix(b.prefix)}`;
-  }
-}
-
-/** Folders overlap when one holds the other; object-store places only when equal or one prefix holds the other. */
+/** Two repositories' location keys (storage/backend-location): folders overlap when one holds the other; object-store places only when equal or one prefix holds the other. */
 export function locationsOverlap(a: string, b: string): boolean {
   return a.startsWith(b) || b.startsWith(a);
 }
