@@ -18,18 +18,21 @@ export type Progress = {
   abort(): void;
 };
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-
-/** Decimal units (MB = 10⁶ bytes), as transfer speeds usually are. */
-export function formatSize(bytes: number): string {
+function scaled(bytes: number, base: number, units: string[]): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
+  while (value >= base && unit < units.length - 1) {
+    value /= base;
     unit++;
   }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${UNITS[unit]}`;
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${units[unit]}`;
 }
+
+/** Decimal units (MB = 10⁶ bytes), as transfer speeds usually are. */
+export const formatSize = (bytes: number) => scaled(bytes, 1000, ['B', 'KB', 'MB', 'GB', 'TB']);
+
+/** Binary units (MiB = 2²⁰ bytes), as stored sizes are shown across the app (backup repositories, snapshots). */
+export const formatBinarySize = (bytes: number) => scaled(bytes, 1024, ['B', 'KiB', 'MiB', 'GiB', 'TiB']);
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot, VerifyReport } from '@/lib/engine/backup/types';
-import { dedupRatio, formatBytes, snapshotJson, snapshotTable, verifyText } from './backup-format';
+import { formatBinarySize } from '../progress';
+import { dedupRatio, snapshotJson, snapshotTable, verifyText } from './backup-format';
 import { statusLine } from './backup-progress';
 
 const snapshot: Snapshot = {
@@ -25,7 +26,7 @@ describe('backup output', () => {
     [1536, '1.50 KiB'],
     [300 * 1024 * 1024, '300 MiB'],
     [5 * 1024 ** 3, '5.00 GiB'],
-  ])('formatBytes(%i) = %s', (bytes, text) => expect(formatBytes(bytes)).toBe(text));
+  ])('formatBinarySize(%i) = %s', (bytes, text) => expect(formatBinarySize(bytes)).toBe(text));
 
   it('dedup ratio: logical over new, null when nothing new was stored', () => {
     expect(dedupRatio(3000, 1000)).toBe(3);

@@ -1,6 +1,7 @@
 import type { ForgetPlan, PruneReport, RepoKeyInfo, Snapshot, VerifyReport } from '@/lib/engine/backup/types';
 import { dedupRatio, shortId, snapshotView, type SnapshotView } from '@/lib/engine/backup/snapshot-view';
 import { table } from '../output';
+import { formatBinarySize } from '../progress';
 
 /** `torsh backup list --json` entries: the server's SnapshotView with an ISO time, the source and the new chunk count. */
 export type SnapshotJson = Omit<SnapshotView, 'time'> & {
@@ -13,19 +14,6 @@ export { dedupRatio, shortId };
 
 export function snapshotJson(s: Snapshot): SnapshotJson {
   return { ...snapshotView(s), time: new Date(s.time).toISOString(), source: s.source, new_chunks: s.stats.newChunks };
-}
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** Binary units, as stored sizes are shown across the app (KiB/MiB/GiB). */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
 export function formatMs(ms: number): string {
@@ -52,8 +40,8 @@ export function snapshotTable(snapshots: Snapshot[]): string {
       formatTime(s.time),
       what(s),
       s.tags.join(',') || '-',
-      formatBytes(s.stats.logicalBytes),
-      formatBytes(s.stats.newBytes),
+      formatBinarySize(s.stats.logicalBytes),
+      formatBinarySize(s.stats.newBytes),
       ratioText(dedupRatio(s.stats.logicalBytes, s.stats.newBytes)),
       s.recoveryPoint?.name ?? '',
     ]);
@@ -65,8 +53,8 @@ export function snapshotLine(s: Snapshot): string {
   const st = s.stats;
   const rp = s.recoveryPoint ? `, recovery point "${s.recoveryPoint.name}"` : '';
   return (
-    `snapshot ${shortId(s.id)} saved (${what(s)}${rp}): ${st.fileCount} files, ${formatBytes(st.logicalBytes)}; ` +
-    `added ${st.newChunks} chunks, ${formatBytes(st.newBytes)} stored; dedup ${ratioText(dedupRatio(st.logicalBytes, st.newBytes))}; ${formatMs(st.durationMs)}`
+    `snapshot ${shortId(s.id)} saved (${what(s)}${rp}): ${st.fileCount} files, ${formatBinarySize(st.logicalBytes)}; ` +
+    `added ${st.newChunks} chunks, ${formatBinarySize(st.newBytes)} stored; dedup ${ratioText(dedupRatio(st.logicalBytes, st.newBytes))}; ${formatMs(st.durationMs)}`
   );
 }
 
@@ -74,7 +62,7 @@ export function verifyText(report: VerifyReport): string {
   const lines: string[] = [];
   const mode = report.mode === 'read-data' ? 'full (every chunk read, decrypted and re-hashed)' : 'structural';
   lines.push(
-    `${mode} verify of ${report.snapshots} snapshots: ${report.chunksChecked} chunks checked, ${formatBytes(report.bytesRead)} read in ${formatMs(report.durationMs)}`,
+    `${mode} verify of ${report.snapshots} snapshots: ${report.chunksChecked} chunks checked, ${formatBinarySize(report.bytesRead)} read in ${formatMs(report.durationMs)}`,
   );
   for (const file of report.damagedFiles) lines.push(`damaged file: ${file}`);
   for (const chunk of report.damaged) {
@@ -111,7 +99,7 @@ export function forgetText(plan: ForgetPlan, snapshots: Map<string, Snapshot>, d
     rows.push([shortId(d.id), formatTime(d.time), d.keep ? 'keep' : 'remove', reasons.join(', ') || '-']);
   }
   const verb = dryRun ? 'would remove' : 'removes';
-  const summary = `${verb} ${plan.remove.length} of ${plan.decisions.length} snapshots; prune then frees ${plan.freedChunks} chunks, ${formatBytes(plan.freedBytes)}`;
+  const summary = `${verb} ${plan.remove.length} of ${plan.decisions.length} snapshots; prune then frees ${plan.freedChunks} chunks, ${formatBinarySize(plan.freedBytes)}`;
   return `${table(rows)}\n${summary}${dryRun ? ' (dry run: nothing was changed)' : ''}\n`;
 }
 
@@ -126,7 +114,7 @@ export function forgetJson(plan: ForgetPlan, dryRun: boolean) {
 }
 
 export function pruneText(r: PruneReport): string {
-  return `pruned: removed ${r.removedChunks} chunks (${r.orphanChunks} of them unindexed, left by interrupted backups), freed ${formatBytes(r.freedBytes)}, rewrote ${r.indexFilesRewritten} index files in ${formatMs(r.durationMs)}\n`;
+  return `pruned: removed ${r.removedChunks} chunks (${r.orphanChunks} of them unindexed, left by interrupted backups), freed ${formatBinarySize(r.freedBytes)}, rewrote ${r.indexFilesRewritten} index files in ${formatMs(r.durationMs)}\n`;
 }
 
 export function pruneJson(r: PruneReport) {

@@ -1,6 +1,6 @@
 import type { BackupProgress, OnProgress } from '@/lib/engine/backup/types';
 import { cleanLine } from '../sanitize';
-import { formatBytes } from './backup-format';
+import { formatBinarySize } from '../progress';
 
 const REDRAW_MS = 200;
 
@@ -17,7 +17,7 @@ export function statusLine(label: string, unit: 'bytes' | 'steps', opts: { strea
   let last = Number.NEGATIVE_INFINITY;
   let drawn = false;
   const text = (p: BackupProgress) => {
-    const n = (v: number) => (unit === 'bytes' ? formatBytes(v) : String(v));
+    const n = (v: number) => (unit === 'bytes' ? formatBinarySize(v) : String(v));
     const count = p.total !== null && p.total > 0 ? `${n(p.done)} / ${n(p.total)} (${Math.min(100, Math.floor((p.done / p.total) * 100))}%)` : n(p.done);
     return cleanLine(`${label}: ${count}${p.message ? `  ${p.message}` : ''}`);
   };

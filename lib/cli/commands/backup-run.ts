@@ -11,10 +11,10 @@ import { verifyRepository } from '@/lib/engine/backup/verify';
 import { loadBlobStoreFromEnv } from '@/lib/engine/storage/load-store-from-config';
 import { CliError, EXIT } from '../exit-codes';
 import { note, printJson, say } from '../output';
+import { formatBinarySize } from '../progress';
 import {
   forgetJson,
   forgetText,
-  formatBytes,
   keyJson,
   keyTable,
   pruneJson,
@@ -121,7 +121,7 @@ export async function runRestore(flags: RepoFlags & Json & { snapshot?: string; 
     printJson({ snapshot: result.snapshot, to, files: result.files, bytes: result.bytes });
     return;
   }
-  say(`restored snapshot ${shortId(result.snapshot)} into ${to}: ${result.files} files, ${formatBytes(result.bytes)}\n`);
+  say(`restored snapshot ${shortId(result.snapshot)} into ${to}: ${result.files} files, ${formatBinarySize(result.bytes)}\n`);
   note(`start the registry on it with TORSH_DATA_DIR=${to} (its blobs are in ${path.join(to, 'blobs')}: leave TORSH_STORAGE unset)\n`);
 }
 
