@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SYSTEM } from '../actor';
-import { writeSamplePackage } from '../format/test-support/sample-package';
-import { collectGarbage, deleteVersion, publishVersion } from '../registry';
+import { collectGarbage, deleteVersion } from '../registry';
 import { tempEngine } from '../test-support/temp-engine';
+import { publishSample } from '../test-support/registry-fixtures';
 import { copyRegistryDb } from './copy-registry-db';
 import { dumpTables } from './test-support/snapshot-repo';
 
@@ -13,8 +12,7 @@ let engine: Awaited<ReturnType<typeof tempEngine>>;
 beforeEach(async () => {
   engine = await tempEngine();
   for (const version of ['1.0.0', '2.0.0']) {
-    const file = await writeSamplePackage({ name: 'resnet', version });
-    await publishVersion(engine, SYSTEM, { name: 'resnet', version, source: { kind: 'stream', body: createReadStream(file), contentLength: (await stat(file)).size } });
+    await publishSample(engine, 'resnet', version, { actor: SYSTEM });
   }
 });
 afterEach(() => engine.cleanup());

@@ -1,15 +1,14 @@
 import { createHash, randomFillSync } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createToken, resolveToken } from '../access/tokens';
 import { SYSTEM, type Actor } from '../actor';
-import { writeSamplePackage } from '../format/test-support/sample-package';
-import { collectGarbage, deleteVersion, publishVersion, setChannel, setYanked } from '../registry';
+import { collectGarbage, deleteVersion, setChannel, setYanked } from '../registry';
 import { createLocalBlobStore } from '../storage/local-blob-store';
 import { tempEngine } from '../test-support/temp-engine';
+import { publishSample } from '../test-support/registry-fixtures';
 import { createPackageSnapshot } from './backup-package';
 import { createRegistrySnapshot } from './create-snapshot';
 import { restorePackage } from './restore-package';
@@ -21,12 +20,8 @@ import type { BackupProgress } from './types';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-async function publish(engine: TestEngine, actor: Actor, name: string, version: string, body?: Buffer) {
-  const file = await writeSamplePackage({ name, version, files: body ? [{ path: 'models/model.bin', source: body }] : undefined });
-  await publishVersion(engine, actor, { name, version, source: { kind: 'stream', body: createReadStream(file), contentLength: (await stat(file)).size } });
-  await rm(path.dirname(file), { recursive: true, force: true });
-  return readFile(file).catch(() => null);
-}
+const publish = (engine: TestEngine, actor: Actor, name: string, version: string, body?: Buffer) =>
+  publishSample(engine, name, version, { actor, files: body ? [{ path: 'models/model.bin', source: body }] : undefined });
 
 async function blobFiles(root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();

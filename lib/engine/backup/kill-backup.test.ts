@@ -1,15 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SYSTEM } from '../actor';
-import { writeSamplePackage } from '../format/test-support/sample-package';
-import { publishVersion } from '../registry';
 import { tempEngine } from '../test-support/temp-engine';
+import { publishSample } from '../test-support/registry-fixtures';
 import { createRegistrySnapshot } from './create-snapshot';
 import { readSnapshotFile } from './restore-file';
 import { verifyRepository } from './verify';
@@ -29,8 +27,7 @@ beforeAll(async () => {
   repo = await tempBackupRepo();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'torsh-kill-backup-'));
   for (const [version, mib] of [['1.0.0', 40], ['2.0.0', 40]] as const) {
-    const file = await writeSamplePackage({ name: 'big', version, dir: scratch, files: [{ path: 'models/model.bin', source: randomFillSync(Buffer.allocUnsafe(mib * MiB)) }] });
-    await publishVersion(engine, SYSTEM, { name: 'big', version, source: { kind: 'stream', body: createReadStream(file), contentLength: (await stat(file)).size } });
+    await publishSample(engine, 'big', version, { actor: SYSTEM, dir: scratch, files: [{ path: 'models/model.bin', source: randomFillSync(Buffer.allocUnsafe(mib * MiB)) }] });
   }
 });
 

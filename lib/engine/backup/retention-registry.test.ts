@@ -1,12 +1,11 @@
 /** Retention on real registry snapshots: forget + prune free a deleted model's bytes; what is kept still restores. */
 import { createHash, randomFillSync } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { SYSTEM, type Actor } from '../actor';
-import { writeSamplePackage } from '../format/test-support/sample-package';
-import { collectGarbage, deleteVersion, publishVersion } from '../registry';
+import { collectGarbage, deleteVersion } from '../registry';
+import { publishSample } from '../test-support/registry-fixtures';
 import { createRegistrySnapshot } from './create-snapshot';
 import { applyRetention, planForget } from './forget';
 import { pruneRepository } from './prune';
@@ -31,11 +30,7 @@ beforeEach(async () => {
 });
 afterEach(() => fixture.cleanup());
 
-async function publish(version: string, body: Buffer): Promise<void> {
-  const file = await writeSamplePackage({ name: 'resnet', version, files: [{ path: 'models/model.bin', source: body }] });
-  await publishVersion(engine, alice, { name: 'resnet', version, source: { kind: 'stream', body: createReadStream(file), contentLength: (await stat(file)).size } });
-  await rm(path.dirname(file), { recursive: true, force: true });
-}
+const publish = (version: string, body: Buffer) => publishSample(engine, 'resnet', version, { actor: alice, files: [{ path: 'models/model.bin', source: body }] });
 
 async function blobDigests(root: string): Promise<string[]> {
   const out: string[] = [];

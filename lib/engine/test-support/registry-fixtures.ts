@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { actorForUser } from '../access/actor-for-user';
 import { createUser, getUser } from '../access/users';
 import { ANONYMOUS, type Actor } from '../actor';
@@ -13,8 +14,15 @@ export async function userActor(engine: Engine, username: string, roles: string[
   return actorForUser(engine, getUser(engine, id), { sessionId: 'test' });
 }
 
-/** Write a sample package and publish it through the real publish path. */
+/**
+ * Write a sample package and publish it through the real publish path. The temp folder it was
+ * written to is removed afterwards (a `dir` given by the caller is left alone).
+ */
 export async function publishSample(engine: Engine, name: string, version: string, opts: Partial<SamplePackageOptions> & { actor?: Actor } = {}) {
   const file = await writeSamplePackage({ ...opts, name, version });
-  return publishVersion(engine, opts.actor ?? ANONYMOUS, { name, version, source: { kind: 'stream', body: createReadStream(file), contentLength: (await stat(file)).size } });
+  try {
+    return await publishVersion(engine, opts.actor ?? ANONYMOUS, { name, version, source: { kind: 'stream', body: createReadStream(file), contentLength: (await stat(file)).size } });
+  } finally {
+    if (!opts.dir) await rm(path.dirname(file), { recursive: true, force: true });
+  }
 }
