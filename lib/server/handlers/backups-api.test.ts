@@ -18,6 +18,7 @@ import { createRole } from '@/lib/engine/access/roles';
 import { createSqliteQueue } from '@/lib/engine/jobs/sqlite-queue';
 import { startApiTestServer, type ApiTestServer } from '../test-support/api-test-server';
 import { collectOutput } from '../test-support/collect-output';
+import { jsonApi } from '../test-support/json-api';
 import { parsePromText, sampleValue } from '../test-support/promtool';
 
 let t: ApiTestServer;
@@ -29,22 +30,12 @@ let viewer: string;
 let backupOps: string;
 const stderr: string[] = [];
 const stdout: string[] = [];
-const responses: string[] = [];
 
 // Values that must never appear in a response, an audit row or a log line.
 const PASSWORD = 'correct-horse-battery-never-shown';
 const S3_SECRET = 'S3-SECRET-never-shown-0123456789';
 
-type Opts = { token?: string | null; body?: unknown };
-async function api(method: string, p: string, o: Opts = {}) {
-  const token = o.token === undefined ? admin : o.token;
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  if (o.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${t.url}/api/v1${p}`, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
-  const text = await res.text();
-  responses.push(text);
-  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : null };
-}
+const { api, responses } = jsonApi(() => t.url, () => admin);
 
 const R = '/backups/repositories';
 const pwFile = () => path.join(dir, 'password');

@@ -12,6 +12,7 @@ import { startS3rver, type S3rverHandle } from '@/lib/engine/storage/test-suppor
 import { publishSample } from '@/lib/engine/test-support/registry-fixtures';
 import { startApiTestServer, type ApiTestServer } from '../test-support/api-test-server';
 import { collectOutput } from '../test-support/collect-output';
+import { jsonApi } from '../test-support/json-api';
 import { parsePromText, promtool, sampleValue } from '../test-support/promtool';
 
 let t: ApiTestServer;
@@ -28,16 +29,7 @@ const stdout: string[] = [];
 const S3_SECRET = 'S3-SECRET-never-shown-0123456789';
 const AZURE_KEY = Buffer.from('azure-key-never-shown-0123456789abcdef').toString('base64');
 
-type Opts = { token?: string | null; body?: unknown };
-async function api(method: string, p: string, o: Opts = {}) {
-  const headers: Record<string, string> = o.token ? { authorization: `Bearer ${o.token}` } : {};
-  if (o.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${t.url}/api/v1${p}`, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
-  const text = await res.text();
-  responses.push(text);
-  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : null };
-}
-const responses: string[] = [];
+const { api, responses } = jsonApi(() => t.url);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'torsh-repl-api-'));
