@@ -4,7 +4,8 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { RelativeTime } from '@/components/ui/relative-time';
 import type { AlertRule } from '@/lib/queries/use-alerts';
-import { SEVERITY_TONE, comparator, formatStat, formatWindow } from './alert-units';
+import { formatSpan } from '@/lib/ui/time-range';
+import { SEVERITY_TONE, comparator, formatStat } from './alert-units';
 
 type ActiveAlertsTableProps = {
   alerts: AlertRule[];
@@ -30,7 +31,7 @@ export function ActiveAlertsTable({ alerts, canManage, onAck, onSilence }: Activ
               <span className="font-semibold">{a.name}</span>
               <span className="block text-xs font-normal text-slate-600">
                 {a.stat} of {a.series}
-                {a.dim && ` [${a.dim}]`} over {formatWindow(a.window_ms)}
+                {a.dim && ` [${a.dim}]`} over {formatSpan(a.window_ms)}
               </span>
             </th>
             <td className={`${TD} whitespace-nowrap tabular-nums`}>

@@ -52,11 +52,3 @@ export function formatStat(value: number | null, series: string, stat: AlertStat
 }
 
 export const comparator = (kind: AlertKind) => (kind === 'minimum' ? '<' : '>');
-
-/** "5 min", "2 h", "1 d". */
-export function formatWindow(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${Math.round(ms / 1000)} s`;
-}

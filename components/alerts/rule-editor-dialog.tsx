@@ -10,8 +10,9 @@ import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import { ALERT_KINDS, SEVERITIES, STATS_OF_KIND, type AlertKind, type AlertStat, type Severity } from '@/lib/engine/alerts/alert-stat';
 import { useAlertPreview, type AlertRule } from '@/lib/queries/use-alerts';
+import { formatSpan } from '@/lib/ui/time-range';
 import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
-import { KIND_LABELS, KNOWN_SERIES, STAT_LABELS, formatWindow, unitOf } from './alert-units';
+import { KIND_LABELS, KNOWN_SERIES, STAT_LABELS, unitOf } from './alert-units';
 
 const SERIES_RE = /^[a-z][a-z0-9_.-]{0,63}$/;
 const MIN = 60_000;
@@ -224,7 +225,7 @@ function RuleForm({ rule, onClose, onSaved }: { rule: AlertRule | null; onClose:
           <ErrorState title="Could not load the preview" error={preview.error} />
         ) : (
           <TimeSeriesChart
-            title={`${STAT_LABELS[d.stat]} of ${d.series || '…'} over ${formatWindow(windowMs || MIN)} windows`}
+            title={`${STAT_LABELS[d.stat]} of ${d.series || '…'} over ${formatSpan(windowMs || MIN)} windows`}
             data={points}
             series={[{ key: 'value', label: d.stat }]}
             unit={unit}

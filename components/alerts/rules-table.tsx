@@ -5,7 +5,8 @@ import { Button } from '@/components/ui/button';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { formatMs } from '@/components/charts/format-units';
 import type { AlertRule } from '@/lib/queries/use-alerts';
-import { SEVERITY_TONE, comparator, formatStat, formatWindow } from './alert-units';
+import { formatSpan } from '@/lib/ui/time-range';
+import { SEVERITY_TONE, comparator, formatStat } from './alert-units';
 
 type RulesTableProps = { rules: AlertRule[]; canManage: boolean; onEdit: (rule: AlertRule) => void; onDelete: (rule: AlertRule) => void };
 
@@ -20,7 +21,7 @@ export function RulesTable({ rules, canManage, onEdit, onDelete }: RulesTablePro
           </th>
           <td className={`${TD} whitespace-nowrap`}>
             {r.stat} of <code className="font-mono text-xs">{r.series}</code>
-            {r.dim && <code className="font-mono text-xs"> [{r.dim}]</code>} over {formatWindow(r.window_ms)} {comparator(r.kind)}{' '}
+            {r.dim && <code className="font-mono text-xs"> [{r.dim}]</code>} over {formatSpan(r.window_ms)} {comparator(r.kind)}{' '}
             {formatStat(r.threshold, r.series, r.stat)}
           </td>
           <td className={`${TD} whitespace-nowrap`}>{r.for_ms === 0 ? 'at once' : formatMs(r.for_ms)}</td>

@@ -1,13 +1,13 @@
 'use client';
 
-import { useState } from 'react';
 import { ChartRangePicker } from '@/components/charts/chart-range-picker';
 import { hasReading, hasValues, TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
+import { useChartRange } from '@/components/charts/use-chart-range';
 import { BACKUP_SERIES } from '@/lib/engine/backup/types';
 import type { SeriesPoint } from '@/lib/engine/metrics/query-rollups';
 import { ApiError } from '@/lib/queries/api-error';
 import { useRepositorySeries } from '@/lib/queries/use-backups';
-import { chartStep, RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
+import { formatSpan } from '@/lib/ui/time-range';
 
 /** Gauges as one row per step with a reading, a column per series: the step's highest reading. */
 export function mergeGauges(results: Record<string, { points: SeriesPoint[] } | undefined>): TimePoint[] {
@@ -25,11 +25,7 @@ export function mergeGauges(results: Record<string, { points: SeriesPoint[] } | 
 
 /** Repository size (stored and logical) and the deduplication ratio over time, from the gauges each run and prune record. */
 export function BackupCharts({ repositoryId }: { repositoryId: string }) {
-  const [range, setRange] = useState<RangePreset>('7d');
-  const preset = RANGE_PRESETS.find((p) => p.id === range)!;
-  const step = chartStep(preset.ms);
-  const to = Date.now();
-  const bounds = { from: to - preset.ms, to, step };
+  const { range, setRange, preset, step, bounds } = useChartRange('7d');
   const stored = useRepositorySeries(BACKUP_SERIES.repoBytes, repositoryId, bounds, range);
   const logical = useRepositorySeries(BACKUP_SERIES.logicalBytes, repositoryId, bounds, range);
   const ratio = useRepositorySeries(BACKUP_SERIES.dedupRatio, repositoryId, bounds, range);
@@ -42,7 +38,7 @@ export function BackupCharts({ repositoryId }: { repositoryId: string }) {
     ) : hasValues(data) ? undefined : (
       <p className="text-sm text-slate-600">No readings in this range yet: each backup run and each prune records the repository’s size and ratio, so points appear after the next one.</p>
     );
-  const note = `highest per ${step >= 3_600_000 ? `${step / 3_600_000} h` : `${step / 60_000} min`}, last ${preset.label}`;
+  const note = `highest per ${formatSpan(step)}, last ${preset.label}`;
   return (
     <section aria-labelledby="backup-charts-heading" className="space-y-3">
       <div className="flex items-center justify-between gap-3">

@@ -1,9 +1,9 @@
 'use client';
 
-import { useState } from 'react';
 import { ChartRangePicker } from '@/components/charts/chart-range-picker';
 import { hasValues, TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
-import { chartStep, RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
+import { useChartRange } from '@/components/charts/use-chart-range';
+import { formatSpan } from '@/lib/ui/time-range';
 import { useMirrorSeries, type Mirror } from '@/lib/queries/use-mirrors';
 
 /** One point per step, a column per mirror (`m<id>`): the mean of its readings in that step. */
@@ -21,11 +21,7 @@ function merge(mirrors: Mirror[], results: { data?: { points: { t: number; mean:
 
 /** Health state timeline, latency and lag per mirror, from the metrics store's rollups (recorded at every check). */
 export function MirrorCharts({ mirrors, intervalS }: { mirrors: Mirror[]; intervalS: number }) {
-  const [range, setRange] = useState<RangePreset>('1h');
-  const span = RANGE_PRESETS.find((p) => p.id === range)!.ms;
-  const step = chartStep(span);
-  const to = Date.now();
-  const bounds = { from: to - span, to, step };
+  const { range, setRange, preset, step, bounds } = useChartRange('1h');
   const ids = mirrors.map((m) => m.id);
   const up = useMirrorSeries('mirror.up', ids, bounds, range);
   const latency = useMirrorSeries('mirror.latency_ms', ids, bounds, range);
@@ -36,7 +32,7 @@ export function MirrorCharts({ mirrors, intervalS }: { mirrors: Mirror[]; interv
   const upData = merge(mirrors, up);
   const latencyData = merge(mirrors, latency);
   const lagData = merge(mirrors, lag);
-  const note = `per ${step / 60_000} min, ${RANGE_PRESETS.find((p) => p.id === range)!.label}`;
+  const note = `per ${formatSpan(step)}, ${preset.label}`;
   return (
     <section aria-labelledby="mirror-charts-heading" className="space-y-3">
       <div className="flex items-center justify-between gap-3">

@@ -9,7 +9,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { useOverviewMetrics, type OverviewView } from '@/lib/queries/use-metrics';
 import { formatBytes } from '@/lib/ui/format-bytes';
 import { formatCount } from '@/lib/ui/format-count';
-import { rangeLabel, type TimeRangeChoice } from '@/lib/ui/time-range';
+import { formatSpan, rangeLabel, type TimeRangeChoice } from '@/lib/ui/time-range';
 import { TimeRangePicker } from './time-range-picker';
 import { UpdatedAgo } from './updated-ago';
 
@@ -46,7 +46,7 @@ function MetricsBody({ data, label }: { data: OverviewView; label: string }) {
   const k = data.kpis;
   const noDownloads = k.download_requests === 0 ? NO_DOWNLOADS : undefined;
   const points = data.points.map((p) => ({ ...p }));
-  const step = `one point per ${data.step >= 3_600_000 ? `${data.step / 3_600_000} h` : `${data.step / 60_000} min`}`;
+  const step = `one point per ${formatSpan(data.step)}`;
   return (
     <>
       <dl className={KPI_GRID} aria-label={`Key figures, ${label}`}>

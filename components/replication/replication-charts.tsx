@@ -1,12 +1,12 @@
 'use client';
 
-import { useState } from 'react';
 import { ChartRangePicker } from '@/components/charts/chart-range-picker';
 import { hasValues, TimeSeriesChart, type TimePoint } from '@/components/charts/time-series-chart';
+import { useChartRange } from '@/components/charts/use-chart-range';
 import type { SeriesPoint } from '@/lib/engine/metrics/query-rollups';
 import { SERIES } from '@/lib/engine/metrics/metric-event';
 import { useNodeSeries, type NodeView } from '@/lib/queries/use-replication';
-import { chartStep, RANGE_PRESETS, type RangePreset } from '@/lib/ui/time-range';
+import { formatSpan } from '@/lib/ui/time-range';
 
 /** One row per step, a column per node (`n<index>`): the highest reading in that step. */
 export function mergeNodeSeries(nodes: { id: string }[], results: { data?: { points: SeriesPoint[] } }[], pick: (p: SeriesPoint) => number | null = (p) => p.max): TimePoint[] {
@@ -23,11 +23,7 @@ export function mergeNodeSeries(nodes: { id: string }[], results: { data?: { poi
 
 /** Lag and backlog per node over time, from the metrics store's rollups of the check job's readings. */
 export function ReplicationCharts({ nodes }: { nodes: NodeView[] }) {
-  const [range, setRange] = useState<RangePreset>('1h');
-  const preset = RANGE_PRESETS.find((p) => p.id === range)!;
-  const step = chartStep(preset.ms);
-  const to = Date.now();
-  const bounds = { from: to - preset.ms, to, step };
+  const { range, setRange, preset, step, bounds } = useChartRange('1h');
   const ids = nodes.map((n) => n.id);
   const lag = mergeNodeSeries(nodes, useNodeSeries(SERIES.replicationLagMs, ids, bounds, range));
   const backlog = mergeNodeSeries(nodes, useNodeSeries(SERIES.replicationBacklogBytes, ids, bounds, range));
@@ -36,7 +32,7 @@ export function ReplicationCharts({ nodes }: { nodes: NodeView[] }) {
     hasValues(data) ? undefined : (
       <p className="text-sm text-slate-600">No readings in this range yet: data appears after the first checks, which record every node’s lag and backlog each check interval.</p>
     );
-  const note = `highest per ${step / 60_000} min, ${preset.label}`;
+  const note = `highest per ${formatSpan(step)}, ${preset.label}`;
   return (
     <section aria-labelledby="replication-charts-heading" className="space-y-3">
       <div className="flex items-center justify-between gap-3">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartStep, parseRange, rangeBounds, rangeSearch } from './time-range';
+import { chartStep, formatSpan, parseRange, rangeBounds, rangeSearch } from './time-range';
 
 const params = (s: string) => new URLSearchParams(s);
 
@@ -28,4 +28,17 @@ describe('chartStep', () => {
     expect(chartStep(7 * 86_400_000)).toBe(84 * 60_000);
     expect(chartStep(1_000)).toBe(60_000);
   });
+});
+
+describe('formatSpan', () => {
+  it.each([
+    [300_000, '5 min'],
+    [84 * 60_000, '84 min'],
+    [360 * 60_000, '6 h'],
+    [7_200_000, '2 h'],
+    [86_400_000, '1 d'],
+    [7 * 86_400_000, '7 d'],
+    [90_000, '90 s'],
+    [1_500, '2 s'],
+  ])('%i ms is %s', (ms, label) => expect(formatSpan(ms)).toBe(label));
 });

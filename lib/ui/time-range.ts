@@ -12,6 +12,14 @@ export const RANGE_PRESETS: { id: RangePreset; label: string; ms: number }[] = [
 /** A chart's step for a range: about 120 points, in whole minutes, at least one. */
 export const chartStep = (rangeMs: number) => Math.max(60_000, Math.ceil(rangeMs / 120 / 60_000) * 60_000);
 
+/** A span in the largest whole unit: "5 min", "2 h", "1 d", else seconds. */
+export function formatSpan(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
 export const DEFAULT_RANGE: TimeRangeChoice = { kind: 'preset', id: '24h' };
 
 /** `?range=7d` or `?from=&to=` (custom); anything else is the default (24 h). */
