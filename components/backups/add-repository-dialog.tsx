@@ -1,17 +1,17 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { addBackupRepositoryAction } from '@/app/(dashboard)/backups/actions';
 import { DialogActions } from '@/components/forms/dialog-actions';
 import { backendFromForm, StorageBackendFields, type StorageBackendCopy, type StorageBackendType } from '@/components/forms/storage-backend-fields';
 import { TextField } from '@/components/forms/text-field';
+import { useDialogAction } from '@/components/forms/use-dialog-action';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import type { NodeBackendInput } from '@/lib/engine/replication/types';
 import type { PasswordSourceView } from '@/lib/queries/use-backups';
 import { formText } from '@/lib/ui/form-text';
-import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
+import { fieldErrors } from '@/lib/ui/unwrap-action';
 
 export type RepositoryInput = { id: string; description?: string; backend: NodeBackendInput; password_source: PasswordSourceView; init: boolean };
 type Props = { open: boolean; onClose: () => void; onSaved: () => Promise<unknown> };
@@ -44,18 +44,7 @@ export function AddRepositoryDialog({ open, onClose, onSaved }: Props) {
   const [type, setType] = useState<StorageBackendType>('local');
   const [source, setSource] = useState<PasswordSourceView['type']>('file');
   const [init, setInit] = useState(true);
-  const save = useMutation({
-    mutationFn: (input: RepositoryInput) => unwrapAction(addBackupRepositoryAction(input)),
-    onSuccess: async () => {
-      await onSaved();
-      close();
-    },
-  });
-  const close = () => {
-    save.reset();
-    onClose();
-  };
-  const code = save.error && 'code' in save.error ? String(save.error.code) : '';
+  const { mutation: save, close, errorCode } = useDialogAction((input: RepositoryInput) => addBackupRepositoryAction(input), { onDone: onSaved, onClose });
   const errs = (field: string) => fieldErrors(save.error, field);
   const backendErrs = (field: string) => fieldErrors(save.error, `backend.${field}`);
   return (
@@ -130,7 +119,7 @@ export function AddRepositoryDialog({ open, onClose, onSaved }: Props) {
             />
           )}
         </fieldset>
-        {save.error && <ErrorState title={ERROR_TITLES[code] ?? 'Could not add the repository'} error={save.error} />}
+        {save.error && <ErrorState title={ERROR_TITLES[errorCode ?? ''] ?? 'Could not add the repository'} error={save.error} />}
         <DialogActions submitLabel={save.isPending ? 'Checking…' : init ? 'Initialise and add' : 'Open and add'} pending={save.isPending} onCancel={close} />
       </form>
     </Dialog>

@@ -1,15 +1,15 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { startBackupAction } from '@/app/(dashboard)/backups/actions';
 import { DialogActions } from '@/components/forms/dialog-actions';
 import { TextField } from '@/components/forms/text-field';
+import { useDialogAction } from '@/components/forms/use-dialog-action';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import type { JobView } from '@/lib/queries/use-jobs';
 import { formText } from '@/lib/ui/form-text';
-import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
+import { fieldErrors } from '@/lib/ui/unwrap-action';
 import { parseTags } from './backup-format';
 
 export type BackupInput = {
@@ -36,17 +36,7 @@ export function backupInputFromForm(id: string, scope: 'registry' | 'package', f
 /** "Back up now": the whole registry (or one package version), tagged and described, optionally a named recovery point. */
 export function BackupNowDialog({ repositoryId, open, onClose, onStarted }: Props) {
   const [scope, setScope] = useState<'registry' | 'package'>('registry');
-  const start = useMutation({
-    mutationFn: (input: BackupInput) => unwrapAction(startBackupAction(input)),
-    onSuccess: (data) => {
-      onStarted(data.job);
-      close();
-    },
-  });
-  const close = () => {
-    start.reset();
-    onClose();
-  };
+  const { mutation: start, close } = useDialogAction((input: BackupInput) => startBackupAction(input), { onDone: (data) => onStarted(data.job), onClose });
   const errs = (field: string) => fieldErrors(start.error, field);
   return (
     <Dialog open={open} title={`Back up to ${repositoryId}`} onClose={close} busy={start.isPending}>

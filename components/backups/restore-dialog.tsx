@@ -1,9 +1,9 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { startRestoreAction } from '@/app/(dashboard)/backups/actions';
 import { TextField } from '@/components/forms/text-field';
+import { useDialogAction } from '@/components/forms/use-dialog-action';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
@@ -11,7 +11,7 @@ import type { SnapshotView } from '@/lib/queries/use-backups';
 import type { JobView } from '@/lib/queries/use-jobs';
 import { formatDateTime } from '@/lib/ui/format-time';
 import { formText } from '@/lib/ui/form-text';
-import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
+import { fieldErrors } from '@/lib/ui/unwrap-action';
 import { snapshotContent } from './backup-format';
 
 export type RestoreTarget = { type: 'package'; name?: string; version?: string } | { type: 'directory'; path: string };
@@ -27,18 +27,13 @@ export function RestoreDialog({ repositoryId, snapshot, onClose, onStarted }: Pr
   const isPackage = snapshot?.kind === 'package';
   const [type, setType] = useState<RestoreTarget['type']>('package');
   const target = isPackage ? 'package' : type;
-  const restore = useMutation({
-    mutationFn: (input: RestoreInput) => unwrapAction(startRestoreAction(input)),
-    onSuccess: (data) => {
-      onStarted(data.job);
-      close();
+  const { mutation: restore, close } = useDialogAction((input: RestoreInput) => startRestoreAction(input), {
+    onDone: (data) => onStarted(data.job),
+    onClose: () => {
+      setType('package');
+      onClose();
     },
   });
-  const close = () => {
-    restore.reset();
-    setType('package');
-    onClose();
-  };
   const errs = (field: string) => fieldErrors(restore.error, field);
   return (
     <Dialog open={snapshot !== null} title={`Restore snapshot ${snapshot?.short_id ?? ''}`} onClose={close} busy={restore.isPending}>

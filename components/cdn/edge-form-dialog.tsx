@@ -1,13 +1,13 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
 import { registerEdgeAction, updateEdgeAction } from '@/app/(dashboard)/cdn/actions';
 import { DialogActions } from '@/components/forms/dialog-actions';
 import { TextField } from '@/components/forms/text-field';
+import { useDialogAction } from '@/components/forms/use-dialog-action';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import type { Edge } from '@/lib/queries/use-edges';
-import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
+import { fieldErrors } from '@/lib/ui/unwrap-action';
 
 type EdgeFormDialogProps = {
   /** 'new' to register one, an edge to edit it, null when closed. */
@@ -19,18 +19,10 @@ type EdgeFormDialogProps = {
 /** Register or edit an edge; the origin probes it before saving and says why it refuses one. */
 export function EdgeFormDialog({ edge, onClose, onSaved }: EdgeFormDialogProps) {
   const editing = edge !== null && edge !== 'new' ? edge : null;
-  const save = useMutation({
-    mutationFn: (input: { url: string; region: string; provider: string; purge_token: string }) =>
-      editing ? unwrapAction(updateEdgeAction({ id: editing.id, ...input })) : unwrapAction(registerEdgeAction(input)),
-    onSuccess: async () => {
-      await onSaved();
-      close();
-    },
-  });
-  const close = () => {
-    save.reset();
-    onClose();
-  };
+  const { mutation: save, close } = useDialogAction(
+    (input: { url: string; region: string; provider: string; purge_token: string }) => (editing ? updateEdgeAction({ id: editing.id, ...input }) : registerEdgeAction(input)),
+    { onDone: onSaved, onClose },
+  );
   return (
     <Dialog open={edge !== null} title={editing ? `Edit edge ${editing.url}` : 'Register edge'} onClose={close} busy={save.isPending}>
       <form

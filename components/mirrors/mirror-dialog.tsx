@@ -1,13 +1,13 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
 import { addMirrorAction, updateMirrorAction } from '@/app/(dashboard)/mirrors/actions';
 import { DialogActions } from '@/components/forms/dialog-actions';
 import { TextField } from '@/components/forms/text-field';
+import { useDialogAction } from '@/components/forms/use-dialog-action';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import type { Mirror } from '@/lib/queries/use-mirrors';
-import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
+import { fieldErrors } from '@/lib/ui/unwrap-action';
 
 type MirrorDialogProps = { open: boolean; mirror: Mirror | null; onClose: () => void; onSaved: () => Promise<unknown> };
 type Fields = { url: string; region: string; priority: number; weight: number };
@@ -17,18 +17,11 @@ type Fields = { url: string; region: string; priority: number; weight: number };
  * unreachable URL or one that is not a ToRSh registry is refused, and the reason shown here.
  */
 export function MirrorDialog({ open, mirror, onClose, onSaved }: MirrorDialogProps) {
-  const save = useMutation({
-    mutationFn: (input: Fields) => unwrapAction(mirror ? updateMirrorAction({ id: mirror.id, ...input }) : addMirrorAction(input)),
-    onSuccess: async () => {
-      await onSaved();
-      close();
-    },
+  const { mutation: save, close, errorCode } = useDialogAction((input: Fields) => (mirror ? updateMirrorAction({ id: mirror.id, ...input }) : addMirrorAction(input)), {
+    onDone: onSaved,
+    onClose,
   });
-  const close = () => {
-    save.reset();
-    onClose();
-  };
-  const errorTitle = save.error && 'code' in save.error && (save.error.code === 'MIRROR_UNREACHABLE' || save.error.code === 'NOT_A_REGISTRY') ? 'The probe failed' : 'Could not save the mirror';
+  const errorTitle = errorCode === 'MIRROR_UNREACHABLE' || errorCode === 'NOT_A_REGISTRY' ? 'The probe failed' : 'Could not save the mirror';
   return (
     <Dialog open={open} title={mirror ? `Edit mirror ${mirror.url}` : 'Add mirror'} onClose={close} busy={save.isPending}>
       <form

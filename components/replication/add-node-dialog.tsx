@@ -1,16 +1,16 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { addNodeAction } from '@/app/(dashboard)/replication/actions';
 import { DialogActions } from '@/components/forms/dialog-actions';
 import { backendFromForm, StorageBackendFields, type StorageBackendCopy, type StorageBackendType } from '@/components/forms/storage-backend-fields';
 import { TextField } from '@/components/forms/text-field';
+import { useDialogAction } from '@/components/forms/use-dialog-action';
 import { Dialog } from '@/components/ui/dialog';
 import { ErrorState } from '@/components/ui/error-state';
 import type { NodeBackendInput } from '@/lib/engine/replication/types';
 import { formText } from '@/lib/ui/form-text';
-import { fieldErrors, unwrapAction } from '@/lib/ui/unwrap-action';
+import { fieldErrors } from '@/lib/ui/unwrap-action';
 
 type NodeInput = { id: string; region: string; priority: number; capacity_bytes: number | null; backend: NodeBackendInput };
 type AddNodeDialogProps = { open: boolean; onClose: () => void; onSaved: () => Promise<unknown> };
@@ -33,20 +33,13 @@ const BACKEND_COPY: StorageBackendCopy = {
  */
 export function AddNodeDialog({ open, onClose, onSaved }: AddNodeDialogProps) {
   const [type, setType] = useState<StorageBackendType>('local');
-  const save = useMutation({
-    mutationFn: (input: NodeInput) => unwrapAction(addNodeAction(input)),
-    onSuccess: async () => {
-      await onSaved();
-      close();
-    },
-  });
-  const close = () => {
-    save.reset();
-    onClose();
-  };
-  const code = save.error && 'code' in save.error ? save.error.code : null;
+  const { mutation: save, close, errorCode } = useDialogAction((input: NodeInput) => addNodeAction(input), { onDone: onSaved, onClose });
   const errorTitle =
-    code === 'REPLICATION_NODE_UNAVAILABLE' ? 'The probe failed: the node was not added' : code === 'REPLICATION_NODE_EXISTS' ? 'A node with this id exists' : 'Could not add the node';
+    errorCode === 'REPLICATION_NODE_UNAVAILABLE'
+      ? 'The probe failed: the node was not added'
+      : errorCode === 'REPLICATION_NODE_EXISTS'
+        ? 'A node with this id exists'
+        : 'Could not add the node';
   const errs = (field: string) => fieldErrors(save.error, field);
   const backendErrs = (field: string) => fieldErrors(save.error, `backend.${field}`);
   return (
