@@ -1,8 +1,8 @@
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Engine } from '@/lib/engine/engine';
 import { openDownload, recordDownload, type DownloadEvent, type DownloadTarget } from '@/lib/engine/registry';
 import { reportError } from '@/lib/engine/observability/error-counter';
+import { meter } from './byte-meter';
 import { etagMatches, parseRange } from './http-range';
 import { streamResponse } from './node-streams';
 
@@ -22,27 +22,6 @@ type Meta = {
 function cacheControl(visibility: string, moving: boolean): string {
   if (visibility !== 'public') return 'private, no-cache';
   return moving ? 'public, no-cache' : 'public, max-age=31536000, immutable';
-}
-
-/** Counts bytes as they pass; reports once whether the consumer took every byte or went away. */
-function meter(onEnd: (bytesSent: number, completed: boolean) => void): Transform {
-  let sent = 0;
-  let reported = false;
-  const report = (completed: boolean) => {
-    if (reported) return;
-    reported = true;
-    onEnd(sent, completed);
-  };
-  const t = new Transform({
-    highWaterMark: 1 << 20,
-    transform(chunk: Buffer, _enc, done) {
-      sent += chunk.length;
-      done(null, chunk);
-    },
-  });
-  t.on('end', () => report(true));
-  t.on('close', () => report(false));
-  return t;
 }
 
 /**

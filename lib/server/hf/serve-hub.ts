@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Actor } from '@/lib/engine/actor';
 import type { Engine } from '@/lib/engine/engine';
 import { findHubEntry, hubEntries, hubEtag, hubPage, hubRepoFor, modelInfoView, openHubFile, pathsInfoView, recordHubDownload, resolveHubRevision, treeView, type HubEntry, type HubRepo, type HubRevision } from '@/lib/engine/hf';
 import { reportError } from '@/lib/engine/observability/error-counter';
 import { measureApiRequest } from '../api-router';
+import { meter } from '../byte-meter';
 import { clientRegionOf } from '../client-region';
 import { getReadyEngine } from '../engine';
 import { originBaseUrl } from '../mirror-locations';
@@ -84,34 +84,25 @@ async function pipeBytes(
   event: { repo: HubRepo; rev: HubRevision; entry: HubEntry; actor: Actor; isRange: boolean; status: number; clientAddr: string | null; region: string | null } | null,
 ): Promise<void> {
   const started = Date.now();
-  let sent = 0;
-  const meter = new Transform({
-    highWaterMark: 1 << 20,
-    transform(chunk: Buffer, _enc, done) {
-      sent += chunk.length;
-      done(null, chunk);
-    },
+  // The package download's meter: one event when the body ends, or when the client goes away.
+  const counted = meter((bytesSent, completed) => {
+    if (!event) return;
+    recordHubDownload(engine, event.repo, event.rev, event.entry.path, {
+      status: event.status,
+      bytesSent,
+      durationMs: Date.now() - started,
+      isRange: event.isRange,
+      completed,
+      clientAddr: event.clientAddr,
+      userId: event.actor.userId,
+      region: event.region,
+    });
   });
-  let completed = false;
   try {
-    await pipeline(source, meter, res);
-    completed = true;
+    await pipeline(source, counted, res);
   } catch (err) {
     if (!res.destroyed || (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') reportError('hf.resolve.stream', err, { path: event?.entry.path });
     res.destroy();
-  } finally {
-    if (event) {
-      recordHubDownload(engine, event.repo, event.rev, event.entry.path, {
-        status: event.status,
-        bytesSent: sent,
-        durationMs: Date.now() - started,
-        isRange: event.isRange,
-        completed,
-        clientAddr: event.clientAddr,
-        userId: event.actor.userId,
-        region: event.region,
-      });
-    }
   }
 }
 
