@@ -32,7 +32,10 @@ export const test = base.extend<{ adminPage: Page }, { api: APIRequestContext }>
       const anon = await playwright.request.newContext({ baseURL });
       const token = await adminToken(anon);
       await anon.dispose();
-      const ctx = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+      // One connection per request: a socket kept from an earlier test can be closed by the server's
+      // keep-alive timeout just as the next request is written on it (ECONNRESET on a PUT, which is
+      // not retried). The context lives for the whole worker, so its idle sockets would.
+      const ctx = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}`, connection: 'close' } });
       await use(ctx);
       await ctx.dispose();
     },
